@@ -1,0 +1,98 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../src/cli/command-context.js';
+import { formatTable } from '../src/cli/table.js';
+import { type StackStatus, devDown, devLogs, devStatus, devUp } from '../src/dev/stack.js';
+
+type UpArgs = GlobalArgs & { brokers?: string; 'kafka-version'?: string; 'registry-version'?: string; 'kafka-only': boolean };
+
+const up: CommandModule<GlobalArgs, UpArgs> = {
+  command: 'up',
+  describe: 'Start (or report) the local Kafka + schema registry + Redis stack',
+  builder: (y) =>
+    y
+      .option('kafka-version', { type: 'string', describe: 'Apache Kafka version from Maven Central' })
+      .option('registry-version', { type: 'string', describe: 'Apicurio Registry version from Maven Central' })
+      .option('kafka-only', { type: 'boolean', default: false, describe: 'Start only Kafka' }) as Argv<UpArgs>,
+  handler: async (argv) => {
+    const { out, env } = argv.sf;
+    // --brokers is global (host:port) elsewhere; for `dev up` it is the broker count.
+    const count = argv.brokers === undefined ? undefined : Number(argv.brokers);
+    const result = await devUp({
+      ...(count !== undefined ? { brokers: count } : {}),
+      ...(argv['kafka-version'] ? { kafkaVersion: argv['kafka-version'] } : {}),
+      ...(argv['registry-version'] ? { registryVersion: argv['registry-version'] } : {}),
+      kafkaOnly: argv['kafka-only'],
+      env,
+      log: (m) => out.info(m),
+    });
+    out.result(result, () =>
+      [
+        result.alreadyRunning
+          ? 'The local stack is already running:'
+          : `Local stack up in ${(result.timings.totalMs / 1000).toFixed(1)} s (fetch ${(result.timings.fetchMs / 1000).toFixed(1)} s, start ${(result.timings.startMs / 1000).toFixed(1)} s):`,
+        statusTable(result),
+        `Commands now use these endpoints (context "local"); stop with \`streamflow dev down\`.`,
+      ].join('\n'),
+    );
+  },
+};
+
+const status: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'status',
+  describe: 'Show the local stack: processes and whether each endpoint answers',
+  handler: async (argv) => {
+    const { out, env } = argv.sf;
+    const s = await devStatus(env);
+    if (!s) {
+      out.result({ kafka: null, registry: null, redis: null }, () => 'No local stack. Start one with `streamflow dev up`.');
+      return;
+    }
+    out.result(s, () => statusTable(s));
+  },
+};
+
+type DownArgs = GlobalArgs & { purge: boolean };
+const down: CommandModule<GlobalArgs, DownArgs> = {
+  command: 'down',
+  describe: 'Stop the processes `dev up` started (--purge also deletes their data)',
+  builder: (y) => y.option('purge', { type: 'boolean', default: false, describe: 'Delete topics, schemas and Redis data too' }) as Argv<DownArgs>,
+  handler: async (argv) => {
+    const { out, env } = argv.sf;
+    const result = await devDown(env, { purge: argv.purge });
+    out.result(result, () =>
+      result.stopped.length === 0
+        ? 'Nothing was running.' + (result.purged ? ' Data purged.' : '')
+        : result.stopped.map((s) => `${s.what.padEnd(9)} pid ${s.pid}: ${s.result}`).join('\n') + (result.purged ? '\nData purged.' : '\nData kept (use --purge to delete it).'),
+    );
+  },
+};
+
+type LogsArgs = GlobalArgs & { service?: 'kafka' | 'registry' | 'redis'; lines: number };
+const logs: CommandModule<GlobalArgs, LogsArgs> = {
+  command: 'logs [service]',
+  describe: 'Show the last lines of the stack logs',
+  builder: (y) =>
+    y
+      .positional('service', { choices: ['kafka', 'registry', 'redis'] as const, describe: 'Only this part' })
+      .option('lines', { alias: 'n', type: 'number', default: 40, describe: 'Lines per log' }) as Argv<LogsArgs>,
+  handler: async (argv) => {
+    const { out, env } = argv.sf;
+    const files = await devLogs(env, argv.service, argv.lines);
+    out.result({ logs: files }, () => files.map((f) => `==> ${f.name}: ${f.file}\n${f.tail}`).join('\n\n'));
+  },
+};
+
+function statusTable(s: StackStatus): string {
+  const state = (up: boolean) => (up ? 'up' : 'DOWN');
+  const rows: Array<Array<string | number>> = s.kafka.brokers.map((b) => [`kafka-${b.id}`, `127.0.0.1:${b.port}`, state(b.up), b.pid ?? '-']);
+  if (s.registry) rows.push(['registry', s.registry.url, state(s.registry.up), s.registry.pid ?? '-']);
+  if (s.redis) rows.push(['redis', s.redis.url, state(s.redis.up), s.redis.pid ?? '-']);
+  return `${formatTable(['PART', 'ENDPOINT', 'STATE', 'PID'], rows)}\nKafka ${s.kafka.version}, bootstrap ${s.kafka.bootstrap}; data in ${s.stateDir}`;
+}
+
+export const devCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'dev <command>',
+  describe: 'Run a local Kafka (KRaft), schema registry and Redis on 127.0.0.1',
+  builder: (y) => y.command(up).command(status).command(down).command(logs).demandCommand(1, 'name a dev command: up, status, down, logs') as Argv<GlobalArgs>,
+  handler: () => undefined,
+};

@@ -1,0 +1,79 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../cli/errors.js';
+import { pathExists } from './path-exists.js';
+import { runTool } from './tools.js';
+
+export interface RedisBinary {
+  command: string;
+  /** Extra env (LD_LIBRARY_PATH) for a binary unpacked from Debian packages. */
+  env: NodeJS.ProcessEnv;
+  source: 'path' | 'env' | 'cache';
+}
+
+const DEBIAN_PACKAGES = ['redis-server', 'redis-tools', 'libjemalloc2', 'liblzf1'];
+const INSTALL_HINT = 'install it with `apt-get install redis-server` (Debian/Ubuntu), or point STREAMFLOW_REDIS_SERVER at a redis-server binary';
+
+/**
+ * Find redis-server: $STREAMFLOW_REDIS_SERVER, then PATH, then our cache. When none is there,
+ * fetch Debian's packages with `apt-get download` (no root needed) and unpack them into the
+ * cache, so a fresh machine needs no manual install step.
+ */
+export async function ensureRedisBinary(env: NodeJS.ProcessEnv, cache: string, log: (m: string) => void): Promise<RedisBinary> {
+  if (env.STREAMFLOW_REDIS_SERVER) return { command: env.STREAMFLOW_REDIS_SERVER, env: {}, source: 'env' };
+  const onPath = await which('redis-server', env);
+  if (onPath) return { command: onPath, env: {}, source: 'path' };
+
+  const root = path.join(cache, 'redis', os.arch());
+  const cached = cachedBinary(root);
+  if (await pathExists(path.join(root, '.complete'))) return cached;
+
+  log(`redis-server is not installed: fetching Debian's ${DEBIAN_PACKAGES.join(', ')} packages with apt-get download into ${root}...`);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'streamflow-redis-'));
+  try {
+    await aptDownload(work, env);
+    await fs.mkdir(root, { recursive: true });
+    for (const deb of (await fs.readdir(work)).filter((f) => f.endsWith('.deb'))) {
+      await runTool('dpkg-deb', ['-x', path.join(work, deb), root]);
+    }
+    await fs.writeFile(path.join(root, '.complete'), new Date().toISOString());
+    log(`redis-server unpacked into ${root}`);
+    return cached;
+  } catch (err) {
+    throw new UsageError(`redis-server is missing and could not be fetched: ${(err as Error).message.split('\n')[0]}`, INSTALL_HINT);
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+function cachedBinary(root: string): RedisBinary {
+  const libDir = path.join(root, 'usr', 'lib', `${os.arch() === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`);
+  return { command: path.join(root, 'usr', 'bin', 'redis-server'), env: { LD_LIBRARY_PATH: libDir }, source: 'cache' };
+}
+
+async function aptDownload(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const download = () => runTool('apt-get', ['download', ...DEBIAN_PACKAGES], { cwd: dir, env, install: INSTALL_HINT });
+  try {
+    await download();
+  } catch (err) {
+    // A fresh machine may have no package lists yet; root can fetch them.
+    if (process.getuid?.() !== 0) throw err;
+    await runTool('apt-get', ['update', '-qq'], { env });
+    await download();
+  }
+}
+
+async function which(cmd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(':').filter(Boolean)) {
+    const candidate = path.join(dir, cmd);
+    try {
+      await fs.access(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      /* keep looking */
+    }
+  }
+  return undefined;
+}
+

@@ -1,0 +1,347 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { StreamflowError, UsageError, UnreachableError } from '../cli/errors.js';
+import { localContextPath, cacheDir, stateDir } from '../config/paths.js';
+import type { ContextConfig } from '../config/schema.js';
+import { probeCluster } from '../kafka/probe.js';
+import { registryAnswers, redisAnswers } from './health.js';
+import { DEFAULT_KAFKA_VERSION, ensureKafkaDist } from './kafka-dist.js';
+import { type KafkaNodeState, formatNode, randomClusterId, startNode, writeNodeFiles } from './kafka-node.js';
+import { pathExists } from './path-exists.js';
+import { freePorts, isAlive, spawnDetached, stopProcess, tailFile, waitFor } from './processes.js';
+import { ensureRedisBinary } from './redis-binary.js';
+import { DEFAULT_REGISTRY_VERSION, ensureRegistryDist } from './registry-dist.js';
+import { javaCommand, javaMajorVersion } from './tools.js';
+
+/** What `dev up` records so status/down act on exactly what it started. */
+export interface StackState {
+  version: 1;
+  kafka: { version: string; clusterId: string; nodes: KafkaNodeState[] };
+  registry: { version: string; port: number; pid: number | null; dir: string } | null;
+  redis: { port: number; pid: number | null; dir: string; command: string; env: NodeJS.ProcessEnv } | null;
+}
+
+/** The status/up JSON of CLI.md. */
+export interface StackStatus {
+  kafka: { bootstrap: string; version: string; clusterId: string; brokers: Array<{ id: number; pid: number | null; port: number; up: boolean }> };
+  registry: { url: string; up: boolean; pid: number | null; version: string } | null;
+  redis: { url: string; up: boolean; pid: number | null } | null;
+  stateDir: string;
+}
+
+export interface UpOptions {
+  brokers?: number;
+  kafkaVersion?: string;
+  registryVersion?: string;
+  /** Leave out the registry and Redis (a Kafka-only cluster, e.g. for failover tests). */
+  kafkaOnly?: boolean;
+  env: NodeJS.ProcessEnv;
+  log: (message: string) => void;
+}
+
+export interface UpResult extends StackStatus {
+  alreadyRunning: boolean;
+  timings: { fetchMs: number; startMs: number; totalMs: number };
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
+export function stackDir(env: NodeJS.ProcessEnv): string {
+  return path.join(stateDir(env), 'dev');
+}
+
+export async function readStackState(env: NodeJS.ProcessEnv): Promise<StackState | null> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(stackDir(env), 'stack.json'), 'utf8')) as StackState;
+  } catch {
+    return null;
+  }
+}
+
+async function writeStackState(env: NodeJS.ProcessEnv, state: StackState): Promise<void> {
+  await fs.mkdir(stackDir(env), { recursive: true });
+  const file = path.join(stackDir(env), 'stack.json');
+  await fs.writeFile(`${file}.tmp`, JSON.stringify(state, null, 2));
+  await fs.rename(`${file}.tmp`, file);
+}
+
+export function registryUrl(port: number): string {
+  return `http://127.0.0.1:${port}/apis/ccompat/v7`;
+}
+
+export function bootstrapOf(state: StackState): string {
+  return state.kafka.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
+}
+
+/** Start the local stack, or report the one already running. Idempotent. */
+export async function devUp(opts: UpOptions): Promise<UpResult> {
+  const t0 = Date.now();
+  const { env, log } = opts;
+  const wantBrokers = opts.brokers ?? 1;
+  if (wantBrokers !== 1 && wantBrokers !== 3) throw new UsageError(`--brokers must be 1 or 3, got ${wantBrokers}`);
+  const previous = await readStackState(env);
+  if (previous) {
+    const status = await devStatus(env);
+    const running = status && allProcesses(previous).some((pid) => isAlive(pid));
+    if (previous.kafka.nodes.length !== wantBrokers && opts.brokers !== undefined) {
+      throw new UsageError(
+        `the local stack has ${previous.kafka.nodes.length} broker(s), not ${wantBrokers}`,
+        `run \`streamflow dev down --purge\` first, or omit --brokers`,
+      );
+    }
+    if (opts.kafkaVersion && opts.kafkaVersion !== previous.kafka.version) {
+      throw new UsageError(`the local stack's data is Kafka ${previous.kafka.version}, not ${opts.kafkaVersion}`, 'run `streamflow dev down --purge` first');
+    }
+    if (running && status && isHealthy(status)) {
+      await writeLocalContext(env, status);
+      return { ...status, alreadyRunning: true, timings: { fetchMs: 0, startMs: 0, totalMs: Date.now() - t0 } };
+    }
+    if (running) {
+      log('Part of the local stack is down: restarting it.');
+      await stopAll(previous);
+    }
+  }
+
+  const java = javaCommand(env);
+  const javaMajor = await javaMajorVersion(env);
+  if (javaMajor < 17) throw new UsageError(`Java ${javaMajor} is too old: Kafka 4 and the registry need Java 17+`, 'install openjdk-17-jre-headless or set JAVA_HOME');
+
+  const kafkaVersion = previous?.kafka.version ?? opts.kafkaVersion ?? DEFAULT_KAFKA_VERSION;
+  const withExtras = !opts.kafkaOnly;
+  const cache = cacheDir(env);
+  const [dist, registryJar, redisBinary] = await Promise.all([
+    ensureKafkaDist(kafkaVersion, cache, log),
+    withExtras ? ensureRegistryDist(previous?.registry?.version ?? opts.registryVersion ?? DEFAULT_REGISTRY_VERSION, cache, log) : null,
+    withExtras ? ensureRedisBinary(env, cache, log) : null,
+  ]);
+  const fetchMs = Date.now() - t0;
+  const tStart = Date.now();
+
+  const dir = stackDir(env);
+  const ports = await freePorts(wantBrokers * 2 + 2);
+  const nodes: KafkaNodeState[] =
+    previous?.kafka.nodes.map((n) => ({ ...n, pid: null })) ??
+    Array.from({ length: wantBrokers }, (_, i) => ({
+      id: i + 1,
+      port: ports[i * 2]!,
+      controllerPort: ports[i * 2 + 1]!,
+      pid: null,
+      dir: path.join(dir, `kafka-${i + 1}`),
+    }));
+  const clusterId = previous?.kafka.clusterId ?? (await randomClusterId(dist, java, env));
+  const state: StackState = {
+    version: 1,
+    kafka: { version: kafkaVersion, clusterId, nodes },
+    registry: registryJar
+      ? { version: previous?.registry?.version ?? opts.registryVersion ?? DEFAULT_REGISTRY_VERSION, port: previous?.registry?.port ?? ports.at(-2)!, pid: null, dir: path.join(dir, 'registry') }
+      : null,
+    redis: redisBinary ? { port: previous?.redis?.port ?? ports.at(-1)!, pid: null, dir: path.join(dir, 'redis'), command: redisBinary.command, env: redisBinary.env } : null,
+  };
+
+  await Promise.all(nodes.map(async (n) => {
+    await writeNodeFiles(n, nodes, dist);
+    await formatNode(n, clusterId, dist, java, env);
+  }));
+  for (const n of nodes) n.pid = startNode(n, dist, java, env);
+  if (state.registry && registryJar) state.registry.pid = await startRegistry(state.registry, registryJar, java, env);
+  if (state.redis) state.redis.pid = await startRedis(state.redis, env);
+  await writeStackState(env, state);
+  log(`Starting Kafka ${kafkaVersion} (${nodes.length} broker${nodes.length > 1 ? 's' : ''})${state.registry ? ', Apicurio Registry' : ''}${state.redis ? ', Redis' : ''}...`);
+
+  try {
+    await Promise.all([
+      waitUntil('Kafka', () => kafkaReady(state), nodes.map((n) => path.join(n.dir, 'server.log')), state),
+      state.registry ? waitUntil('the schema registry', () => registryAnswers(registryUrl(state.registry!.port)), [path.join(state.registry.dir, 'registry.log')], state) : null,
+      state.redis ? waitUntil('Redis', () => redisAnswers(state.redis!.port), [path.join(state.redis.dir, 'redis.log')], state) : null,
+    ]);
+    if (state.registry) await setRegistryCompatibility(registryUrl(state.registry.port), 'BACKWARD');
+  } catch (err) {
+    await stopAll(state);
+    throw err;
+  }
+  const status = (await devStatus(env))!;
+  await writeLocalContext(env, status);
+  return { ...status, alreadyRunning: false, timings: { fetchMs, startMs: Date.now() - tStart, totalMs: Date.now() - t0 } };
+}
+
+async function kafkaReady(state: StackState): Promise<boolean> {
+  try {
+    const probe = await probeCluster({ context: null, brokers: bootstrapOf(state).split(','), sources: {} });
+    return probe.brokers.length === state.kafka.nodes.length && probe.controller !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** Poll `check` until it passes; fail early (with the log's tail) if a process died. */
+async function waitUntil(what: string, check: () => Promise<boolean>, logs: string[], state: StackState): Promise<void> {
+  let died: number | undefined;
+  const ok = await waitFor(async () => {
+    died = allProcesses(state).find((pid) => !isAlive(pid));
+    return died !== undefined || (await check());
+  }, READY_TIMEOUT_MS, 300);
+  if (ok && died === undefined) return;
+  const tail = logs.map((l) => `--- ${l}\n${tailFile(l, 15)}`).join('\n');
+  throw new StreamflowError(
+    died !== undefined ? `${what} did not start: process ${died} exited` : `${what} did not become ready within ${READY_TIMEOUT_MS / 1000} s`,
+    1,
+    `last log lines:\n${tail}`,
+  );
+}
+
+async function startRegistry(reg: NonNullable<StackState['registry']>, jar: string, java: string, env: NodeJS.ProcessEnv): Promise<number> {
+  await fs.mkdir(path.join(reg.dir, 'data'), { recursive: true });
+  return spawnDetached(
+    java,
+    [
+      '-Xms128m',
+      '-Xmx384m',
+      '-Dquarkus.http.host=127.0.0.1',
+      `-Dquarkus.http.port=${reg.port}`,
+      // Kept on disk so registered ids survive `dev down` / `dev up` like the topics do.
+      `-Dapicurio.datasource.url=jdbc:h2:file:${path.join(reg.dir, 'data', 'registry')}`,
+      '-Dapicurio.rules.global.compatibility=BACKWARD',
+      '-jar',
+      jar,
+    ],
+    { logFile: path.join(reg.dir, 'registry.log'), cwd: reg.dir, env },
+  );
+}
+
+/** Confluent's default is BACKWARD, Apicurio's is NONE: make the local registry behave like Confluent. */
+async function setRegistryCompatibility(url: string, level: string): Promise<void> {
+  const res = await fetch(`${url}/config`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ compatibility: level }),
+  });
+  if (!res.ok) throw new Error(`could not set the registry's compatibility to ${level}: HTTP ${res.status}`);
+}
+
+async function startRedis(redis: NonNullable<StackState['redis']>, env: NodeJS.ProcessEnv): Promise<number> {
+  await fs.mkdir(path.join(redis.dir, 'data'), { recursive: true });
+  return spawnDetached(
+    redis.command,
+    [
+      '--bind', '127.0.0.1',
+      '--port', String(redis.port),
+      '--dir', path.join(redis.dir, 'data'),
+      // Append-only with fsync every second: dedup marks and effects survive a restart.
+      '--appendonly', 'yes',
+      '--appendfsync', 'everysec',
+      '--save', '',
+      '--daemonize', 'no',
+      '--protected-mode', 'yes',
+    ],
+    { logFile: path.join(redis.dir, 'redis.log'), cwd: redis.dir, env: { ...env, ...redis.env } },
+  );
+}
+
+function allProcesses(state: StackState): number[] {
+  return [...state.kafka.nodes.map((n) => n.pid), state.registry?.pid, state.redis?.pid].filter((p): p is number => typeof p === 'number');
+}
+
+function isHealthy(status: StackStatus): boolean {
+  return status.kafka.brokers.every((b) => b.up) && (status.registry?.up ?? true) && (status.redis?.up ?? true);
+}
+
+/** Live status of the recorded stack: pids alive and each endpoint answering. */
+export async function devStatus(env: NodeJS.ProcessEnv): Promise<StackStatus | null> {
+  const state = await readStackState(env);
+  if (!state) return null;
+  const kafkaAnswers = state.kafka.nodes.some((n) => n.pid && isAlive(n.pid)) ? await kafkaBrokersUp(state) : new Set<number>();
+  return {
+    kafka: {
+      bootstrap: bootstrapOf(state),
+      version: state.kafka.version,
+      clusterId: state.kafka.clusterId,
+      brokers: state.kafka.nodes.map((n) => ({ id: n.id, pid: n.pid, port: n.port, up: n.pid !== null && isAlive(n.pid) && kafkaAnswers.has(n.id) })),
+    },
+    registry: state.registry
+      ? {
+          url: registryUrl(state.registry.port),
+          version: state.registry.version,
+          pid: state.registry.pid,
+          up: state.registry.pid !== null && isAlive(state.registry.pid) && (await registryAnswers(registryUrl(state.registry.port))),
+        }
+      : null,
+    redis: state.redis
+      ? { url: `redis://127.0.0.1:${state.redis.port}`, pid: state.redis.pid, up: state.redis.pid !== null && isAlive(state.redis.pid) && (await redisAnswers(state.redis.port)) }
+      : null,
+    stateDir: stackDir(env),
+  };
+}
+
+async function kafkaBrokersUp(state: StackState): Promise<Set<number>> {
+  try {
+    const probe = await probeCluster({ context: null, brokers: bootstrapOf(state).split(','), sources: {} });
+    return new Set(probe.brokers.map((b) => b.nodeId));
+  } catch (err) {
+    if (err instanceof UnreachableError) return new Set();
+    throw err;
+  }
+}
+
+async function writeLocalContext(env: NodeJS.ProcessEnv, status: StackStatus): Promise<void> {
+  const ctx: ContextConfig = { brokers: status.kafka.bootstrap.split(',') };
+  if (status.registry) ctx.registry = { url: status.registry.url };
+  if (status.redis) ctx.redis = { url: status.redis.url };
+  await fs.mkdir(path.dirname(localContextPath(env)), { recursive: true });
+  await fs.writeFile(localContextPath(env), JSON.stringify(ctx, null, 2));
+}
+
+async function stopAll(state: StackState): Promise<Array<{ what: string; pid: number; result: string }>> {
+  const targets = [
+    ...state.kafka.nodes.map((n) => ({ what: `kafka-${n.id}`, pid: n.pid })),
+    { what: 'registry', pid: state.registry?.pid ?? null },
+    { what: 'redis', pid: state.redis?.pid ?? null },
+  ].filter((t): t is { what: string; pid: number } => t.pid !== null);
+  return Promise.all(targets.map(async (t) => ({ ...t, result: await stopProcess(t.pid) })));
+}
+
+export interface DownResult {
+  stopped: Array<{ what: string; pid: number; result: string }>;
+  purged: boolean;
+}
+
+/** Stop exactly the processes `up` recorded; `purge` also deletes their data. */
+export async function devDown(env: NodeJS.ProcessEnv, opts: { purge?: boolean } = {}): Promise<DownResult> {
+  const state = await readStackState(env);
+  const stopped = state ? await stopAll(state) : [];
+  if (state && !opts.purge) {
+    for (const n of state.kafka.nodes) n.pid = null;
+    if (state.registry) state.registry.pid = null;
+    if (state.redis) state.redis.pid = null;
+    await writeStackState(env, state);
+  }
+  await fs.rm(localContextPath(env), { force: true });
+  if (opts.purge) await fs.rm(stackDir(env), { recursive: true, force: true });
+  return { stopped, purged: Boolean(opts.purge) };
+}
+
+export type LogTarget = 'kafka' | 'registry' | 'redis';
+
+/** The log files of the stack, per part, with their last lines. */
+export async function devLogs(env: NodeJS.ProcessEnv, target: LogTarget | undefined, lines: number): Promise<Array<{ name: string; file: string; tail: string }>> {
+  const state = await readStackState(env);
+  if (!state) throw new UsageError('no local stack has been started', 'run `streamflow dev up`');
+  const files: Array<{ name: string; file: string }> = [];
+  if (!target || target === 'kafka') for (const n of state.kafka.nodes) files.push({ name: `kafka-${n.id}`, file: path.join(n.dir, 'server.log') });
+  if ((!target || target === 'registry') && state.registry) files.push({ name: 'registry', file: path.join(state.registry.dir, 'registry.log') });
+  if ((!target || target === 'redis') && state.redis) files.push({ name: 'redis', file: path.join(state.redis.dir, 'redis.log') });
+  const present = [];
+  for (const f of files) if (await pathExists(f.file)) present.push({ ...f, tail: tailFile(f.file, lines) });
+  return present;
+}
+
+/** Restart one stopped or killed broker of the recorded stack (failover tests, chaos runs). */
+export async function restartBroker(env: NodeJS.ProcessEnv, id: number): Promise<number> {
+  const state = await readStackState(env);
+  const node = state?.kafka.nodes.find((n) => n.id === id);
+  if (!state || !node) throw new UsageError(`no broker ${id} in the local stack`);
+  if (node.pid && isAlive(node.pid)) return node.pid;
+  const dist = await ensureKafkaDist(state.kafka.version, cacheDir(env), () => undefined);
+  node.pid = startNode(node, dist, javaCommand(env), env);
+  await writeStackState(env, state);
+  return node.pid;
+}
