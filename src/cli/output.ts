@@ -42,7 +42,7 @@ export class Output {
   }
 
   info(message: string): void {
-    if (!this.json || this.verbose) this.streams.stderr.write(message + '\n');
+    this.streams.stderr.write(message + "\n");
   }
 
   warn(message: string): void {

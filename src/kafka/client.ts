@@ -4,7 +4,7 @@ import { UnreachableError } from '../cli/errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 
 /** How long a command may spend before it reports the cluster unreachable (CLI.md: < 15 s). */
-export const CONNECT_DEADLINE_MS = 12_000;
+export const CONNECT_DEADLINE_MS = 10_000;
 
 export interface ClientOptions {
   clientId?: string;
@@ -61,8 +61,15 @@ export async function withAdmin<T>(kafka: Kafka, brokers: string[], fn: (admin: 
   } catch (err) {
     throw toUnreachable(err, brokers) ?? err;
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await disconnectQuietly(() => admin.disconnect());
   }
+}
+
+/** Disconnect without letting a half-open connection delay the command's exit. */
+export async function disconnectQuietly(disconnect: () => Promise<void>, withinMs = 1_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([disconnect().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, withinMs)))]);
+  clearTimeout(timer);
 }
 
 export async function connectWithin(connect: () => Promise<void>, brokers: string[], deadlineMs = CONNECT_DEADLINE_MS): Promise<void> {

@@ -1,0 +1,59 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { inject } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { Connection } from '../../src/config/resolve-connection.js';
+
+export function testStack() {
+  return inject('stack');
+}
+
+/** A Connection to the test stack, as the CLI would resolve it. */
+export function testConnection(): Connection {
+  const s = testStack();
+  return { context: null, brokers: s.brokers, registry: { url: s.registryUrl }, redis: { url: s.redisUrl }, sources: {} };
+}
+
+/** Unique per test so tests never share topics or groups. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+/** An env that points the CLI at the test stack and at an empty config dir. */
+export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const s = testStack();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'streamflow-cli-'));
+  return {
+    ...process.env,
+    STREAMFLOW_CONFIG: path.join(home, 'config.yaml'),
+    STREAMFLOW_STATE_DIR: path.join(home, 'state'),
+    STREAMFLOW_BROKERS: s.brokers.join(','),
+    STREAMFLOW_REGISTRY: s.registryUrl,
+    STREAMFLOW_REDIS: s.redisUrl,
+    CI: 'true',
+    ...extra,
+  };
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Run the CLI in-process, as a script would, capturing both streams. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = testEnv()): Promise<CliRun> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const t0 = Date.now();
+  const code = await main(args, { stdout, stderr, env, signal: new AbortController().signal });
+  return { code, stdout: out, stderr: err, ms: Date.now() - t0 };
+}

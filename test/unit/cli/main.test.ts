@@ -1,0 +1,49 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { closest } from '../../../src/cli/suggest.js';
+
+async function run(args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  const code = await main(args, { stdout, stderr, env: { CI: 'true', STREAMFLOW_CONFIG: '/nonexistent/config.yaml', STREAMFLOW_STATE_DIR: '/nonexistent/state' }, signal: new AbortController().signal });
+  return { code, out, err };
+}
+
+describe('main()', () => {
+  it('prints help on stdout and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('streamflow dev <command>');
+  });
+
+  it('names the right flag for a mistyped one, exit 2', async () => {
+    const r = await run(['topic', 'list', '--brokrs', 'x:1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown option --brokrs: did you mean --brokers?');
+  });
+
+  it('suggests the command for a mistyped one, exit 2', async () => {
+    const r = await run(['topic', 'lsit']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('did you mean list?');
+  });
+
+  it('explains how to configure brokers when none are set, exit 2', async () => {
+    const r = await run(['topic', 'list']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no Kafka brokers configured');
+    expect(r.err).toContain('streamflow dev up');
+  });
+});
+
+describe('closest', () => {
+  it('finds near misses only', () => {
+    expect(closest('partitons', ['partitions', 'replication-factor'])).toBe('partitions');
+    expect(closest('zzz', ['partitions'])).toBeUndefined();
+  });
+});
