@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/kafka/client.js';
+import { waitForTopicLeaders } from '../../src/kafka/topic-readiness.js';
 import { signal, waitFor } from '../../src/dev/processes.js';
 import { devDown, devUp, readStackState, restartBroker } from '../../src/dev/stack.js';
 import type { Connection } from '../../src/config/resolve-connection.js';
@@ -36,9 +37,10 @@ describe('3-broker cluster failover', () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [{ topic, numPartitions: 6, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
     });
+    await waitForTopicLeaders(admin, [topic]);
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(meta.topics[0]!.partitions.every((p) => p.replicas.length === 3 && p.isr.length === 3)).toBe(true);
 

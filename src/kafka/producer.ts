@@ -1,0 +1,54 @@
+import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
+import type { Connection } from '../config/resolve-connection.js';
+import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+
+export interface OutRecord {
+  key: string | Buffer;
+  value: Buffer;
+  headers?: Record<string, string | Buffer>;
+  partition?: number;
+  timestamp?: string;
+}
+
+export type Compression = 'none' | 'gzip';
+
+export interface ProducerOptions {
+  /** Idempotent + acks=all: no duplicates or reordering from producer retries (the default). */
+  idempotent: boolean;
+  acks: -1 | 1 | 0;
+  compression: Compression;
+  clientId?: string;
+}
+
+export interface RecordProducer {
+  send(topic: string, records: OutRecord[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * A producer that partitions keyed records exactly like the Java client (murmur2), so the
+ * generator, the runtime and Kafka's own tools agree on where each key lives.
+ */
+export async function connectProducer(conn: Connection, opts: ProducerOptions): Promise<RecordProducer> {
+  const kafka = createKafka(conn, { clientId: opts.clientId ?? 'streamflow-producer' });
+  const producer: Producer = kafka.producer({
+    idempotent: opts.idempotent,
+    // kafkajs tracks idempotent sequence numbers per partition only for one request in flight.
+    maxInFlightRequests: opts.idempotent ? 1 : 5,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
+  });
+  try {
+    await connectWithin(() => producer.connect(), conn.brokers);
+  } catch (err) {
+    throw toUnreachable(err, conn.brokers) ?? err;
+  }
+  const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  return {
+    async send(topic, records) {
+      await producer.send({ topic, acks: opts.idempotent ? -1 : opts.acks, compression, messages: records });
+    },
+    disconnect: () => disconnectQuietly(() => producer.disconnect(), 5_000),
+  };
+}
