@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // local stack (Kafka + registry + Redis) started by the global setup.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         test: {

@@ -7,8 +7,8 @@ export type KeyBy = 'order_id' | 'user_id';
 
 /** One record the generator will write, before encoding. */
 export type PlannedRecord =
-  | { kind: 'valid'; eventType: 'OrderCreated'; value: OrderCreated; key: string; eventId: string; orderId: string }
-  | { kind: 'valid'; eventType: 'OrderCancelled'; value: OrderCancelled; key: string; eventId: string; orderId: string }
+  | { kind: 'valid'; eventType: 'OrderCreated'; value: OrderCreated; key: string; eventId: string; orderId: string; resent?: true }
+  | { kind: 'valid'; eventType: 'OrderCancelled'; value: OrderCancelled; key: string; eventId: string; orderId: string; resent?: true }
   | { kind: 'duplicate'; original: Extract<PlannedRecord, { kind: 'valid' }> }
   | { kind: 'poison'; poison: PoisonKind; eventType: 'OrderCreated'; value: OrderCreated; key: string; eventId: string; orderId: string };
 
@@ -65,7 +65,10 @@ export class TrafficPlan {
     const { created, cancelled } = this.model.nextOrder(now);
     const record = this.valid('OrderCreated', created) as ValidRecord;
     if (cancelled && room >= 1) this.schedule(this.valid('OrderCancelled', cancelled) as ValidRecord, rng.int(5, 200));
-    if (rng.chance(this.opts.duplicates) && room >= 2) this.schedule({ kind: 'duplicate', original: record }, rng.int(1, 50));
+    if (rng.chance(this.opts.duplicates) && room >= 2) {
+      record.resent = true;
+      this.schedule({ kind: 'duplicate', original: record }, rng.int(1, 50));
+    }
     return record;
   }
 

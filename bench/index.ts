@@ -1,0 +1,19 @@
+/**
+ * `npm run bench -- <name> [--json]`: run one benchmark and print its figures beside a
+ * reference measured in the same run. Figures, never asserts.
+ */
+import { benchGenerator } from './generator.js';
+
+const benches: Record<string, (args: string[]) => Promise<Record<string, unknown>>> = {
+  generator: benchGenerator,
+};
+
+const [name, ...rest] = process.argv.slice(2).filter((a) => a !== '--json');
+const json = process.argv.includes('--json');
+const run = name ? benches[name] : undefined;
+if (!run) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [--json]\n`);
+  process.exit(2);
+}
+const result = await run(rest);
+if (json) process.stdout.write(JSON.stringify(result) + '\n');

@@ -1,0 +1,204 @@
+import type { Connection } from '../config/resolve-connection.js';
+import { InterruptedError } from '../cli/errors.js';
+import { type Compression, type OutRecord, connectProducer } from '../kafka/producer.js';
+import { LatencyStats } from './latency-stats.js';
+import { type RateProfile, targetCount } from './rate-profile.js';
+import { type RunCounts, RunManifestWriter } from './run-manifest.js';
+import { type KeyBy, type PlannedRecord, type PoisonKind, TrafficPlan } from './traffic-plan.js';
+import { SeededRandom } from './seeded-random.js';
+
+/** Encodes checkout events with the ids the registry gave their contracts (never registers). */
+export interface CheckoutCodec {
+  schemaId(eventType: 'OrderCreated' | 'OrderCancelled'): number;
+  /** Confluent framing: magic byte 0, 4-byte schema id, Avro binary. Refuses invalid records. */
+  encode(eventType: 'OrderCreated' | 'OrderCancelled', value: unknown): Buffer;
+  /** Avro binary without validation: only for the "valid Avro, invalid business data" poison. */
+  encodeUnchecked(eventType: 'OrderCreated', value: unknown): Buffer;
+}
+
+export interface ProduceOptions {
+  topic: string;
+  runId: string;
+  /** Total records to write (duplicates and poison included), or undefined for a timed run. */
+  count?: number;
+  durationMs?: number;
+  /** null: as fast as the broker takes them (--rate max). */
+  profile: RateProfile | null;
+  seed: number;
+  users: number;
+  cancelShare: number;
+  duplicates: number;
+  poison: number;
+  keyBy: KeyBy;
+  idempotent: boolean;
+  compression: Compression;
+  /** Records per send call; kafkajs splits it per partition leader. */
+  batchSize: number;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  onProgress?: (p: ProduceProgress) => void;
+}
+
+export interface ProduceProgress {
+  sent: number;
+  target: number | null;
+  elapsedMs: number;
+  ratePerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface ProduceSummary extends Omit<RunCounts, 'created' | 'cancelled'> {
+  runId: string;
+  topic: string;
+  created: number;
+  cancelled: number;
+  durationMs: number;
+  ratePerSec: number;
+  ackLatencyMs: { p50: number; p99: number };
+  errors: number;
+  /** Peak resident memory of this process, for the benchmark and capacity planning. */
+  peakRssMb: number;
+  interrupted: boolean;
+  manifest: string;
+}
+
+/** An id no registry hands out: the "unknown schema id" poison. */
+export const UNKNOWN_SCHEMA_ID = 0x7ffffff0;
+
+/**
+ * Write the checkout traffic of one run: keyed Avro records at the requested rate, with
+ * recorded duplicates and poison, acknowledged by Kafka (acks=all, idempotent by default).
+ * One send is in flight while the next batch is encoded.
+ */
+export async function produceCheckout(conn: Connection, codec: CheckoutCodec, opts: ProduceOptions): Promise<ProduceSummary> {
+  const plan = new TrafficPlan({ seed: opts.seed, users: opts.users, cancelShare: opts.cancelShare, duplicates: opts.duplicates, poison: opts.poison, keyBy: opts.keyBy, producer: 'checkout-generator' });
+  const traceRng = new SeededRandom(opts.seed ^ 0x5eed);
+  const manifest = await RunManifestWriter.create(opts.env, { runId: opts.runId, topic: opts.topic, seed: opts.seed, keyBy: opts.keyBy });
+  const producer = await connectProducer(conn, { idempotent: opts.idempotent, acks: -1, compression: opts.compression, clientId: `streamflow-generator-${opts.runId}` });
+  const latency = new LatencyStats();
+  const encodedOriginals = new Map<string, Buffer>();
+  let errors = 0;
+  let planned = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const t0 = Date.now();
+  const elapsed = () => Date.now() - t0;
+  let lastProgress = 0;
+
+  const toRecord = (r: PlannedRecord): OutRecord => {
+    const source = r.kind === 'duplicate' ? r.original : r;
+    let value: Buffer;
+    if (r.kind === 'duplicate') value = encodedOriginals.get(r.original.eventId)!;
+    else if (r.kind === 'poison') value = poisonBytes(codec, r.poison, r.value);
+    else {
+      value = codec.encode(r.eventType, r.value);
+      if (r.resent) encodedOriginals.set(r.eventId, value); // the duplicate resends these exact bytes
+    }
+    return {
+      key: source.key,
+      value,
+      headers: { event_type: source.eventType, event_id: source.eventId, traceparent: `00-${traceRng.hex(16)}-${traceRng.hex(8)}-01`, run_id: opts.runId },
+    };
+  };
+
+  const ack = (batch: PlannedRecord[]) => {
+    for (const r of batch) {
+      if (r.kind === 'valid') manifest.addValid(r.eventId, r.eventType, r.orderId, r.key);
+      else if (r.kind === 'duplicate') {
+        manifest.addDuplicate();
+        encodedOriginals.delete(r.original.eventId);
+      } else manifest.addPoison(r.eventId, r.poison, r.orderId);
+    }
+  };
+
+  try {
+    for (;;) {
+      if (opts.signal.aborted) break;
+      const now = elapsed();
+      const timeUp = opts.durationMs !== undefined && now >= opts.durationMs;
+      const remaining = opts.count !== undefined ? opts.count - planned : Infinity;
+      if (remaining <= 0 || (timeUp && plan.pendingCount === 0)) break;
+      let allowed = opts.profile && !timeUp ? Math.floor(targetCount(opts.profile, now / 1000)) - planned : opts.batchSize;
+      if (timeUp) allowed = plan.pendingCount; // flush cancellations and duplicates that are owed
+      allowed = Math.min(allowed, opts.batchSize, remaining);
+      if (allowed <= 0) {
+        await sleep(Math.max(1, Math.min(20, 1000 / (opts.profile?.peakPerSec ?? 1000))));
+        continue;
+      }
+      const batch: PlannedRecord[] = [];
+      for (let i = 0; i < allowed; i++) batch.push(timeUp ? plan.next(Date.now(), plan.pendingCount) : plan.next(Date.now(), remaining - i));
+      const records = batch.map(toRecord);
+      planned += batch.length;
+      await inFlight;
+      const sentAt = Date.now();
+      inFlight = producer.send(opts.topic, records).then(
+        () => {
+          latency.add(Date.now() - sentAt, records.length);
+          ack(batch);
+        },
+        (err) => {
+          errors++;
+          throw err;
+        },
+      );
+      if (opts.onProgress && Date.now() - lastProgress > 250) {
+        lastProgress = Date.now();
+        opts.onProgress({ sent: manifest.counts.sent, target: opts.count ?? null, elapsedMs: elapsed(), ratePerSec: manifest.counts.sent / Math.max(0.001, elapsed() / 1000), p50Ms: latency.recent(50), p99Ms: latency.recent(99) });
+      }
+    }
+    await inFlight;
+  } finally {
+    await inFlight.catch(() => undefined);
+    await producer.disconnect();
+    await manifest.finish();
+  }
+  const durationMs = elapsed();
+  const c = manifest.counts;
+  const summary: ProduceSummary = {
+    runId: opts.runId,
+    topic: opts.topic,
+    sent: c.sent,
+    valid: c.valid,
+    created: c.created,
+    cancelled: c.cancelled,
+    duplicates: c.duplicates,
+    poison: c.poison,
+    poisonByKind: c.poisonByKind,
+    durationMs,
+    ratePerSec: Math.round((c.sent / Math.max(0.001, durationMs / 1000)) * 10) / 10,
+    ackLatencyMs: { p50: latency.percentile(50), p99: latency.percentile(99) },
+    errors,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    interrupted: opts.signal.aborted,
+    manifest: manifest.dir,
+  };
+  if (opts.signal.aborted) throw Object.assign(new InterruptedError(`interrupted after ${c.sent} records; the manifest of run ${opts.runId} covers exactly the acknowledged ones`), { summary });
+  return summary;
+}
+
+function poisonBytes(codec: CheckoutCodec, kind: PoisonKind, value: unknown): Buffer {
+  switch (kind) {
+    case 'bad-magic-byte': {
+      const framed = Buffer.from(codec.encode('OrderCreated', value));
+      framed[0] = 0x01;
+      return framed;
+    }
+    case 'unknown-schema-id': {
+      const framed = Buffer.from(codec.encode('OrderCreated', value));
+      framed.writeInt32BE(UNKNOWN_SCHEMA_ID, 1);
+      return framed;
+    }
+    case 'truncated-avro': {
+      const framed = codec.encode('OrderCreated', value);
+      return framed.subarray(0, 5 + Math.floor((framed.length - 5) / 3));
+    }
+    case 'invalid-business': {
+      const avro = codec.encodeUnchecked('OrderCreated', value);
+      const header = Buffer.alloc(5);
+      header.writeInt32BE(codec.schemaId('OrderCreated'), 1);
+      return Buffer.concat([header, avro]);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,0 +1,137 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../cli/errors.js';
+import { stateDir } from '../config/paths.js';
+import type { PoisonKind } from './traffic-plan.js';
+
+export interface RunCounts {
+  sent: number;
+  valid: number;
+  created: number;
+  cancelled: number;
+  duplicates: number;
+  poison: number;
+  poisonByKind: Partial<Record<PoisonKind, number>>;
+}
+
+export interface RunManifest {
+  runId: string;
+  topic: string;
+  seed: number;
+  keyBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+  counts: RunCounts;
+  /** Files beside manifest.json, one record per line, tab-separated. */
+  files: { valid: 'valid.tsv'; poison: 'poison.tsv' };
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `run-${stamp}-${crypto.randomBytes(2).toString('hex')}`;
+}
+
+export function runDir(env: NodeJS.ProcessEnv, runId: string): string {
+  if (!/^[\w.-]+$/.test(runId)) throw new UsageError(`run id "${runId}" has characters other than letters, digits, . _ -`);
+  return path.join(stateDir(env), 'runs', runId);
+}
+
+/**
+ * What a generator run produced, so `verify` can prove nothing was lost or processed twice:
+ * every valid event id (with its type and order) and every poison record (with its kind).
+ * Lines are appended as records are acknowledged; manifest.json is rewritten at the end.
+ */
+export class RunManifestWriter {
+  readonly counts: RunCounts = { sent: 0, valid: 0, created: 0, cancelled: 0, duplicates: 0, poison: 0, poisonByKind: {} };
+  private readonly valid: fs.WriteStream;
+  private readonly poison: fs.WriteStream;
+
+  private constructor(
+    readonly dir: string,
+    private readonly manifest: RunManifest,
+  ) {
+    this.valid = fs.createWriteStream(path.join(dir, manifest.files.valid), { flags: 'a' });
+    this.poison = fs.createWriteStream(path.join(dir, manifest.files.poison), { flags: 'a' });
+  }
+
+  static async create(env: NodeJS.ProcessEnv, init: Pick<RunManifest, 'runId' | 'topic' | 'seed' | 'keyBy'>): Promise<RunManifestWriter> {
+    const dir = runDir(env, init.runId);
+    await fsp.mkdir(dir, { recursive: true });
+    const manifest: RunManifest = { ...init, startedAt: new Date().toISOString(), finishedAt: null, counts: emptyCounts(), files: { valid: 'valid.tsv', poison: 'poison.tsv' } };
+    const writer = new RunManifestWriter(dir, manifest);
+    await writer.save();
+    return writer;
+  }
+
+  addValid(eventId: string, eventType: string, orderId: string, key: string): void {
+    this.counts.sent++;
+    this.counts.valid++;
+    if (eventType === 'OrderCreated') this.counts.created++;
+    else this.counts.cancelled++;
+    this.valid.write(`${eventId}\t${eventType}\t${orderId}\t${key}\n`);
+  }
+
+  addDuplicate(): void {
+    this.counts.sent++;
+    this.counts.duplicates++;
+  }
+
+  addPoison(eventId: string, kind: PoisonKind, orderId: string): void {
+    this.counts.sent++;
+    this.counts.poison++;
+    this.counts.poisonByKind[kind] = (this.counts.poisonByKind[kind] ?? 0) + 1;
+    this.poison.write(`${eventId}\t${kind}\t${orderId}\n`);
+  }
+
+  async finish(): Promise<RunManifest> {
+    await Promise.all([closeStream(this.valid), closeStream(this.poison)]);
+    this.manifest.finishedAt = new Date().toISOString();
+    await this.save();
+    return this.manifest;
+  }
+
+  private async save(): Promise<void> {
+    this.manifest.counts = this.counts;
+    const file = path.join(this.dir, 'manifest.json');
+    await fsp.writeFile(`${file}.tmp`, JSON.stringify(this.manifest, null, 2));
+    await fsp.rename(`${file}.tmp`, file);
+  }
+}
+
+function emptyCounts(): RunCounts {
+  return { sent: 0, valid: 0, created: 0, cancelled: 0, duplicates: 0, poison: 0, poisonByKind: {} };
+}
+
+function closeStream(s: fs.WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+export interface ValidEntry {
+  eventId: string;
+  eventType: string;
+  orderId: string;
+  key: string;
+}
+
+export interface PoisonEntry {
+  eventId: string;
+  kind: PoisonKind;
+  orderId: string;
+}
+
+/** Read a run back for `verify`. */
+export async function readRunManifest(env: NodeJS.ProcessEnv, runId: string): Promise<{ manifest: RunManifest; valid: ValidEntry[]; poison: PoisonEntry[] }> {
+  const dir = runDir(env, runId);
+  let manifest: RunManifest;
+  try {
+    manifest = JSON.parse(await fsp.readFile(path.join(dir, 'manifest.json'), 'utf8')) as RunManifest;
+  } catch {
+    throw new UsageError(`no manifest for run ${runId} in ${dir}`, 'the run id is printed by `streamflow produce checkout` (runId in its --json summary)');
+  }
+  const lines = async (f: string) => (await fsp.readFile(path.join(dir, f), 'utf8')).split('\n').filter(Boolean).map((l) => l.split('\t'));
+  const valid = (await lines(manifest.files.valid)).map(([eventId, eventType, orderId, key]) => ({ eventId: eventId!, eventType: eventType!, orderId: orderId!, key: key! }));
+  const poison = (await lines(manifest.files.poison)).map(([eventId, kind, orderId]) => ({ eventId: eventId!, kind: kind as PoisonKind, orderId: orderId! }));
+  return { manifest, valid, poison };
+}
