@@ -18,6 +18,7 @@ export async function ensureRegistryDist(version: string, cache: string, log: (m
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
   await runTool('mvn', ['-B', '-q', 'dependency:unpack', `-Dartifact=io.apicurio:apicurio-registry-app:${version}:tar.gz:all`, `-DoutputDirectory=${dir}`], {
+    cwd: dir,
     install: 'install Maven (apt-get install maven): streamflow fetches the schema registry from Maven Central',
   });
   const runner = await findRunner(dir);
