@@ -90,30 +90,31 @@ const SAMPLE_SEED = 1;
 /**
  * Operator runbook for growing a keyed topic from `from` to `to` partitions without breaking
  * per-key order. The moved-keys figure is measured on `sample` (default: 10,000 synthetic
- * order ids) next to the expectation, so nobody quotes "1 − 1/k" for a count that is not a multiple.
+ * order ids) next to the expectation, so nobody quotes "1 − 1/k" for a count that is not a multiple;
+ * `sampleLabel` names what `sample` is.
  */
-export function safeGrowthProcedure(from: number, to: number, sample?: Iterable<string>): string[] {
+export function safeGrowthProcedure(from: number, to: number, sample?: Iterable<string>, sampleLabel = 'given keys'): string[] {
   assertPartitionCount(from, 'from');
   assertPartitionCount(to, 'to');
   if (to <= from) {
     throw new RangeError(`cannot grow from ${from} to ${to} partitions: Kafka never reduces a partition count; to shrink, migrate to a new topic`);
   }
   const impact = computeRemapImpact(sample ?? sampleKeys(SAMPLE_SIZE, SAMPLE_SEED), from, to);
-  const sampleLabel = sample ? 'given keys' : 'synthetic order ids';
+  const label = sample ? sampleLabel : 'synthetic order ids';
   const stayEvery = `${Math.min(from, to)} of every ${lcm(from, to)} hash values keep their partition`;
   const why = to % from === 0 ? `growing ×${to / from}: ${stayEvery}` : `${to} is not a multiple of ${from}: only ${stayEvery}`;
   const nearestMultiple = Math.ceil(to / from) * from;
 
   return [
     `Adding partitions is irreversible: Kafka cannot reduce ${to} back to ${from}.`,
-    `Keys that change partition: ${pct(impact.expectedMovedShare)} expected (${why}); measured ${pct(impact.movedShare)} (${count(impact.moved)} of ${count(impact.keys)} ${sampleLabel}).`,
+    `Keys that change partition: ${pct(impact.expectedMovedShare)} expected (${why}); measured ${pct(impact.movedShare)} (${count(impact.moved)} of ${count(impact.keys)} ${label}).`,
     ...(nearestMultiple !== to ? [`A multiple of ${from} moves fewest keys: ${nearestMultiple} would move ${pct(expectedMovedShare(from, nearestMultiple))}.`] : []),
     'A moved key has older records in its old partition and newer ones in its new partition; consumers can process them out of order unless the old ones are consumed first.',
     'Option A, in place (needs a producer pause):',
     '  A1. Check each consumer group uses auto.offset.reset=earliest, or it skips records written to the new partitions before a rebalance assigns them.',
     '  A2. Stop every producer of the topic (or hold writes in the outbox).',
     '  A3. Wait until each consumer group shows lag 0 on every partition.',
-    `  A4. kafka-topics.sh --alter --topic <topic> --partitions ${to}`,
+    `  A4. streamflow topic add-partitions <topic> --to ${to} --execute (or kafka-topics.sh --alter --topic <topic> --partitions ${to})`,
     `  A5. Restart (not just resume) producers so none keeps hashing with ${from} partitions from cached metadata.`,
     'Option B, new topic (no pause; use it for compacted topics, whose old values would stay in the old partitions):',
     `  B1. Create <topic>.v2 with ${to} partitions and the same configs and replication.`,
@@ -136,4 +137,16 @@ function pct(share: number): string {
 
 function count(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+export interface RemapReport extends RemapImpact {
+  /** What the keys were: "keys from FILE" or the synthetic sample. */
+  sample: string;
+  /** The safe growth procedure; null when `to` does not grow the topic. */
+  procedure: string[] | null;
+}
+
+/** `topic remap-impact`: the impact on `keys` plus, for growth, the procedure to follow. */
+export function remapReport(keys: string[], from: number, to: number, sample: string): RemapReport {
+  return { ...computeRemapImpact(keys, from, to), sample, procedure: to > from ? safeGrowthProcedure(from, to, keys, sample) : null };
 }

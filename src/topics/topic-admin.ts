@@ -1,5 +1,7 @@
-import { createKafka, withAdmin } from '../kafka/client.js';
-import { type Connection, requireBrokers } from '../config/resolve-connection.js';
+import { UsageError } from '../cli/errors.js';
+import { closest } from '../cli/suggest.js';
+import type { Connection } from '../config/resolve-connection.js';
+import { type TopicAdmin, withTopicAdmin } from '../kafka/topic-admin.js';
 
 export interface TopicSummary {
   name: string;
@@ -8,13 +10,11 @@ export interface TopicSummary {
 }
 
 export async function listTopics(conn: Connection, opts: { includeInternal?: boolean } = {}): Promise<TopicSummary[]> {
-  const brokers = requireBrokers(conn);
-  return withAdmin(createKafka(conn), brokers, async (admin) => {
-    const names = (await admin.listTopics()).filter((t) => opts.includeInternal || !t.startsWith('__'));
-    if (names.length === 0) return [];
-    const meta = await admin.fetchTopicMetadata({ topics: names });
-    return meta.topics
-      .map((t) => ({ name: t.name, partitions: t.partitions.length, replicationFactor: t.partitions[0]?.replicas.length ?? 0 }))
+  return withTopicAdmin(conn, async (admin) => {
+    const names = (await admin.topicNames()).filter((t) => opts.includeInternal || !t.startsWith('__'));
+    const partitions = await admin.partitions(names);
+    return [...partitions]
+      .map(([name, parts]) => ({ name, partitions: parts.length, replicationFactor: parts[0]?.replicas.length ?? 0 }))
       .sort((a, b) => a.name.localeCompare(b.name));
   });
 }
@@ -26,20 +26,23 @@ export interface TopicSpec {
   configs: Record<string, string>;
 }
 
-/** Create a topic; returns false when it already existed. */
+/** Create a topic as specified (see planTopicCreate for the defaults); false when it already existed. */
 export async function createTopic(conn: Connection, spec: TopicSpec): Promise<boolean> {
-  const brokers = requireBrokers(conn);
-  return withAdmin(createKafka(conn), brokers, (admin) =>
-    admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic: spec.name,
-          numPartitions: spec.partitions,
-          replicationFactor: spec.replicationFactor,
-          configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
-        },
-      ],
-    }),
-  );
+  return withTopicAdmin(conn, (admin) => admin.createTopics([spec]));
+}
+
+/** Exit 2 naming the topic (and the closest existing name) when it does not exist. */
+export async function requireTopic(admin: TopicAdmin, name: string): Promise<void> {
+  const names = await admin.topicNames();
+  if (names.includes(name)) return;
+  const guess = closest(name, names);
+  throw new UsageError(`topic "${name}" does not exist`, guess ? `did you mean "${guess}"? (\`streamflow topic list\`)` : 'see `streamflow topic list`');
+}
+
+/** The partition count of an existing topic (exit 2 if it does not exist). */
+export async function fetchPartitionCount(conn: Connection, topic: string): Promise<number> {
+  return withTopicAdmin(conn, async (admin) => {
+    await requireTopic(admin, topic);
+    return (await admin.partitions([topic])).get(topic)!.length;
+  });
 }
