@@ -2,7 +2,11 @@ import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
 import { configCommand } from './config.js';
 import { devCommand } from './dev.js';
+import { produceCommand } from './produce.js';
+import { schemaCommand } from './schema.js';
+import { partitionCommand } from './partition.js';
 import { topicCommand } from './topic.js';
+import { topologyCommand } from './topology.js';
 
 // Typed loosely here: yargs' builder types do not compose across modules.
-export const commandModules = [devCommand, configCommand, topicCommand] as unknown as CommandModule<object, GlobalArgs>[];
+export const commandModules = [devCommand, configCommand, topicCommand, produceCommand, schemaCommand, topologyCommand, partitionCommand] as unknown as CommandModule<object, GlobalArgs>[];
