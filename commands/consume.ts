@@ -1,0 +1,79 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../src/cli/command-context.js';
+import { InterruptedError, UsageError } from '../src/cli/errors.js';
+import { ProgressLine } from '../src/cli/progress-line.js';
+import { formatTable } from '../src/cli/table.js';
+import { shippedContractsDir } from '../src/config/package-root.js';
+import { parseDuration } from '../src/generator/parse-duration.js';
+import { DEFAULT_RETRY } from '../src/runtime/retry-policy.js';
+import { runServices } from '../src/runtime/run-services.js';
+import { SERVICES, type ServiceName } from '../src/runtime/types.js';
+
+type ConsumeArgs = GlobalArgs & {
+  service: ServiceName | 'all';
+  group?: string;
+  'until-idle'?: string;
+  store: 'redis' | 'memory';
+  'dedup-ttl': string;
+  'fail-rate': number;
+  latency?: string;
+  retries: number;
+  'max-batch': number;
+  'metrics-port'?: number;
+  contracts?: string;
+};
+
+export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
+  command: 'consume',
+  describe: 'Run the reference checkout services (idempotent, ordered, retries, DLQ, saga compensation)',
+  builder: (y) =>
+    y
+      .option('service', { choices: [...SERVICES, 'all'] as const, demandOption: true, describe: 'Which service to run (each has its own consumer group)' })
+      .option('group', { type: 'string', describe: 'Consumer group (default <service>-service)' })
+      .option('until-idle', { type: 'string', describe: 'Stop after this long without records, e.g. 10s' })
+      .option('store', { choices: ['redis', 'memory'] as const, default: 'redis' as const, describe: 'Dedup store: Redis, or embedded memory for one process' })
+      .option('dedup-ttl', { type: 'string', default: '7d', describe: 'How long dedup marks live (at least the topics\' retention)' })
+      .option('fail-rate', { type: 'number', default: 0, describe: 'Share of downstream calls failing transiently, 0..1' })
+      .option('latency', { type: 'string', describe: 'Stall on the first downstream call of each batch, e.g. 3s (the payment stall)' })
+      .option('retries', { type: 'number', default: DEFAULT_RETRY.attempts, describe: 'In-process attempts before a retry topic' })
+      .option('max-batch', { type: 'number', default: 500, describe: 'Records per transaction' })
+      .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics' })
+      .option('contracts', { type: 'string', describe: 'Contracts folder (default: the shipped schemas/checkout)' }) as Argv<ConsumeArgs>,
+  handler: async (argv) => {
+    const { out, signal } = argv.sf;
+    if (!(argv['fail-rate'] >= 0 && argv['fail-rate'] < 1)) throw new UsageError(`--fail-rate is a share between 0 and 1, got ${argv['fail-rate']}`);
+    if (!(Number.isInteger(argv.retries) && argv.retries >= 1)) throw new UsageError('--retries must be an integer >= 1');
+    const services = argv.service === 'all' ? [...SERVICES] : [argv.service];
+    const progress = new ProgressLine(out.stderr, out.interactive && Boolean(out.stderr.isTTY));
+    const result = await runServices(await argv.sf.connection(), {
+      services,
+      ...(argv.group ? { group: argv.group } : {}),
+      store: argv.store,
+      ttlSec: Math.round(parseTtl(argv['dedup-ttl']) / 1000),
+      faults: { failRate: argv['fail-rate'], latencyMs: argv.latency ? parseDuration(argv.latency, '--latency') : 0 },
+      retry: { ...DEFAULT_RETRY, attempts: argv.retries },
+      maxBatch: argv['max-batch'],
+      contractsDir: argv.contracts ?? shippedContractsDir(),
+      ...(argv['until-idle'] ? { untilIdleMs: parseDuration(argv['until-idle'], '--until-idle') } : {}),
+      ...(argv['metrics-port'] !== undefined ? { metricsPort: argv['metrics-port'] } : {}),
+      signal,
+      log: (m) => out.info(m),
+      onMetrics: (all) => progress.update(all.map((s) => `${s.service} ${s.processed} (${s.ratePerSec}/s) dlq ${s.deadLettered} retry ${s.forwarded} parked ${s.parked}`).join(' | ')),
+    }).finally(() => progress.done());
+    out.result(result, () =>
+      [
+        `Stopped (${result.stoppedBy === 'idle' ? 'idle' : 'signal'}); store: ${result.store}`,
+        formatTable(
+          ['SERVICE', 'PROCESSED', 'DUPLICATES', 'RETRIES', 'TO RETRY', 'DLQ', 'PARKED', 'RELEASED'],
+          result.services.map((s) => [s.service, s.processed, s.duplicates, s.retried, s.forwarded, s.deadLettered, s.parked, s.released]),
+        ),
+      ].join('\n'),
+    );
+    if (result.stoppedBy === 'signal') throw new InterruptedError('stopped by signal after committing the batch in hand');
+  },
+};
+
+function parseTtl(text: string): number {
+  const days = text.match(/^(\d+)d$/);
+  return days ? Number(days[1]) * 86_400_000 : parseDuration(text, '--dedup-ttl');
+}

@@ -1,0 +1,30 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../src/cli/command-context.js';
+import { CheckFailedError } from '../src/cli/errors.js';
+import { formatTable } from '../src/cli/table.js';
+import { fetchVerifyInput } from '../src/runtime/fetch-verify-input.js';
+import { verifyRun } from '../src/runtime/verify-run.js';
+
+type VerifyArgs = GlobalArgs & { run: string };
+
+export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
+  command: 'verify',
+  describe: 'Prove a generator run: nothing lost, nothing applied twice, poison in the DLQ, sagas consistent',
+  builder: (y) => y.option('run', { type: 'string', demandOption: true, describe: 'Run id printed by `produce checkout`' }) as Argv<VerifyArgs>,
+  handler: async (argv) => {
+    const { out, env } = argv.sf;
+    const report = verifyRun(await fetchVerifyInput(await argv.sf.connection(), env, argv.run));
+    out.result(report, () =>
+      [
+        `Run ${report.runId}: ${report.ok ? 'OK' : 'DISCREPANCIES FOUND'} (${report.expected} events on checkout.orders)`,
+        formatTable(
+          ['SERVICE', 'ONCE', 'MISSING', 'DUPLICATED', 'EXAMPLES'],
+          Object.entries(report.services).map(([s, v]) => [s, v.processedOnce, v.missing, v.duplicated, v.examples.slice(0, 2).join('; ')]),
+        ),
+        `DLQ: ${report.dlq.poisonFound}/${report.dlq.poisonExpected} poison records in every service DLQ, ${report.dlq.unexpected} unexpected ${report.dlq.unexpectedExamples.join('; ')}`,
+        `Sagas: ${report.saga.orders} orders: ${report.saga.completed} completed, ${report.saga.compensated} compensated, ${report.saga.cancelled} cancelled, ${report.saga.inconsistent} inconsistent ${report.saga.examples.join('; ')}`,
+      ].join('\n'),
+    );
+    if (!report.ok) throw new CheckFailedError(`run ${report.runId} does not verify`);
+  },
+};

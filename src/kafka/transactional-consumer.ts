@@ -1,0 +1,146 @@
+import os from 'node:os';
+import { type Consumer, type EachBatchPayload, Partitioners, type Producer } from 'kafkajs';
+import type { Connection } from '../config/resolve-connection.js';
+import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer>;
+}
+
+export interface ProducedRecord {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, Buffer>;
+}
+
+export interface TransactionalConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Process records only once their timestamp is this old (non-blocking retry topics). */
+  delayMs?: number;
+  /** Records handled per transaction. */
+  maxBatch?: number;
+  onBatch(records: ConsumedRecord[]): Promise<ProducedRecord[]>;
+  onCommitted?(info: { topic: string; partition: number; records: number; ms: number; lagBehind: number }): void;
+}
+
+export interface RunningConsumer {
+  /** Time of the last record handled (or of the start). */
+  lastActivity(): number;
+  /** Stop fetching, finish the batch in hand, commit it, leave the group. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A consumer group member whose every batch is one Kafka transaction: the records the batch
+ * produced (events, retries, dead letters) and the batch's consumed offsets commit together
+ * or not at all (exactly-once from Kafka to Kafka). Offsets only ever cover records whose
+ * effects were already made durable by onBatch.
+ */
+export async function startTransactionalConsumer(conn: Connection, opts: TransactionalConsumerOptions): Promise<RunningConsumer> {
+  const kafka = createKafka(conn, { clientId: opts.groupId });
+  // Consumers ride out broker restarts instead of failing fast like one-shot commands.
+  const retry = { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 };
+  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 250, readUncommitted: false });
+  const producer: Producer = kafka.producer({
+    transactionalId: `${opts.groupId}-${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry,
+  });
+  try {
+    await connectWithin(() => producer.connect(), conn.brokers);
+    await connectWithin(() => consumer.connect(), conn.brokers);
+  } catch (err) {
+    await disconnectQuietly(() => producer.disconnect());
+    throw toUnreachable(err, conn.brokers) ?? err;
+  }
+  await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+  let last = Date.now();
+  const maxBatch = opts.maxBatch ?? 500;
+
+  const commitChunk = async (payload: EachBatchPayload, chunk: ConsumedRecord[]) => {
+    const t0 = Date.now();
+    const produced = await opts.onBatch(chunk);
+    const txn = await producer.transaction();
+    try {
+      for (const [topic, records] of groupByTopic(produced)) {
+        await txn.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) });
+      }
+      const next = (BigInt(chunk.at(-1)!.offset) + 1n).toString();
+      await txn.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic: payload.batch.topic, partitions: [{ partition: payload.batch.partition, offset: next }] }] });
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      throw err;
+    }
+    payload.resolveOffset(chunk.at(-1)!.offset);
+    last = Date.now();
+    opts.onCommitted?.({
+      topic: payload.batch.topic,
+      partition: payload.batch.partition,
+      records: chunk.length,
+      ms: Date.now() - t0,
+      lagBehind: Math.max(0, Number(BigInt(payload.batch.highWatermark) - BigInt(chunk.at(-1)!.offset) - 1n)),
+    });
+    await payload.heartbeat();
+  };
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async (payload) => {
+      const records = payload.batch.messages.map((m) => ({
+        topic: payload.batch.topic,
+        partition: payload.batch.partition,
+        offset: m.offset,
+        timestamp: m.timestamp,
+        key: m.key,
+        value: m.value,
+        headers: Object.fromEntries(Object.entries(m.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, Buffer.isBuffer(v) ? v : Buffer.from(String(v))]]))),
+      }));
+      for (let i = 0; i < records.length && payload.isRunning() && !payload.isStale(); ) {
+        if (opts.delayMs) {
+          const due = Number(records[i]!.timestamp) + opts.delayMs;
+          while (Date.now() < due && payload.isRunning() && !payload.isStale()) {
+            await new Promise((r) => setTimeout(r, Math.min(1_000, due - Date.now())));
+            await payload.heartbeat();
+            last = Date.now(); // waiting on a due retry is work in hand, not idleness
+          }
+          if (!payload.isRunning() || payload.isStale()) break;
+        }
+        let end = i + 1;
+        while (end < records.length && end - i < maxBatch && (!opts.delayMs || Number(records[end]!.timestamp) + opts.delayMs <= Date.now())) end++;
+        await commitChunk(payload, records.slice(i, end));
+        i = end;
+      }
+    },
+  });
+
+  return {
+    lastActivity: () => last,
+    stop: async () => {
+      await consumer.disconnect();
+      await disconnectQuietly(() => producer.disconnect(), 5_000);
+    },
+  };
+}
+
+function groupByTopic(records: ProducedRecord[]): Map<string, ProducedRecord[]> {
+  const byTopic = new Map<string, ProducedRecord[]>();
+  for (const r of records) {
+    const list = byTopic.get(r.topic);
+    if (list) list.push(r);
+    else byTopic.set(r.topic, [r]);
+  }
+  return byTopic;
+}

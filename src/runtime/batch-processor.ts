@@ -1,0 +1,237 @@
+import { SPRING, STREAMFLOW, encodeDeadLetterHeaders } from '../dlq/dlq-headers.js';
+import { derivedEventId } from './derived-ids.js';
+import type { CommitItem, EffectStore, PreRead } from './effect-store.js';
+import { prefix } from './effect-store.js';
+import { type RawRecord, fromParked, headerText, toParked } from './raw-record.js';
+import { type RetryPolicy, backoffMs } from './retry-policy.js';
+import { validateEvent } from './services/validate-event.js';
+import { type Downstream, type InboundEvent, NonRetryableError, type OrderStates, type OutboundEvent, type ServiceHandler, type StoreOp } from './types.js';
+
+/** A record to write: emitted events, retry forwards and dead letters. */
+export interface OutputRecord {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, Buffer>;
+}
+
+/** Turns wire bytes into events and events into wire bytes (registered schemas only). */
+export interface EventCodec {
+  decode(value: Buffer): Promise<{ eventType: string; value: InboundEvent['value'] }>;
+  encode(topic: string, eventType: string, value: Record<string, unknown>): Buffer;
+}
+
+export interface BatchContext {
+  handler: ServiceHandler;
+  store: EffectStore;
+  codec: EventCodec;
+  downstream: Downstream;
+  retry: RetryPolicy;
+  group: string;
+  /** Where a failure goes next from this consumer: the next retry stage, or the DLQ. */
+  failureTopic: string;
+  dlqTopic: string;
+  ttlSec: number;
+  metrics: BatchMetrics;
+}
+
+export interface BatchMetrics {
+  processed: number;
+  duplicates: number;
+  retried: number;
+  forwarded: number;
+  deadLettered: number;
+  parked: number;
+  released: number;
+}
+
+interface Prepared {
+  record: RawRecord;
+  key: string;
+  event?: InboundEvent;
+  /** A non-retryable failure found while decoding or validating. */
+  error?: Error;
+}
+
+/**
+ * Process one batch: decode and validate, skip what was already applied (re-emitting its
+ * outbox), park what is blocked behind an unresolved event of the same key, run the service
+ * with in-process retries, forward exhausted failures to the next retry stage or the DLQ,
+ * and commit every effect with its dedup mark in one store round trip. Returns the records
+ * to write in the same Kafka transaction as the batch's offsets.
+ */
+export async function processBatch(records: RawRecord[], ctx: BatchContext): Promise<OutputRecord[]> {
+  const outputs: OutputRecord[] = [];
+  let pending = await Promise.all(records.map((r) => prepare(r, ctx)));
+  while (pending.length > 0) {
+    const released: RawRecord[] = [];
+    const retryNow: Prepared[] = [];
+    const events = pending.filter((p) => p.event).map((p) => p.event!);
+    const pre = await ctx.store.preRead(
+      ctx.handler.service,
+      events.map((e) => e.eventId),
+      [...new Set(events.map(orderIdOf))],
+      [...new Set(pending.map((p) => p.key))],
+    );
+    const orders = overlay(pre);
+    const items: CommitItem[] = [];
+    const plans: Array<{ prepared: Prepared; outbox?: OutputRecord[] }> = [];
+
+    for (const p of pending) {
+      const blockedBy = pre.blockedBy.get(p.key);
+      const eventId = p.event?.eventId ?? `offset:${p.record.topic}:${p.record.partition}:${p.record.offset}`;
+      if (p.event && pre.done.has(eventId)) {
+        ctx.metrics.duplicates++;
+        outputs.push(...decodeOutbox(pre.done.get(eventId) ?? null));
+        continue;
+      }
+      if (blockedBy && blockedBy !== eventId) {
+        items.push({ mode: 'park', eventId, key: p.key, record: JSON.stringify(toParked(p.record, eventId)) });
+        plans.push({ prepared: p });
+        continue;
+      }
+      const failure = p.error ?? (await runWithRetries(p.event!, orders, ctx));
+      if (failure instanceof Error) {
+        const toDlq = failure instanceof NonRetryableError || !!p.error || ctx.failureTopic === ctx.dlqTopic;
+        outputs.push(forward(p.record, failure, toDlq ? ctx.dlqTopic : ctx.failureTopic, ctx));
+        if (toDlq) ctx.metrics.deadLettered++;
+        else ctx.metrics.forwarded++;
+        items.push({ mode: 'forward', eventId, key: p.key });
+        plans.push({ prepared: p });
+        continue;
+      }
+      const encoded = failure.outputs.map((o) => ({ topic: o.topic, key: o.key, value: ctx.codec.encode(o.topic, o.eventType, o.value), headers: eventHeaders(o, p.record) }));
+      items.push({ mode: 'apply', eventId, key: p.key, ops: failure.ops, outbox: encodeOutbox(encoded), record: JSON.stringify(toParked(p.record, eventId)) });
+      plans.push({ prepared: p, outbox: encoded });
+    }
+
+    const results = await ctx.store.commit(ctx.handler.service, items, ctx.ttlSec);
+    results.forEach((r, i) => {
+      const plan = plans[i]!;
+      if (r.status === 'applied') {
+        ctx.metrics.processed++;
+        outputs.push(...(plan.outbox ?? []));
+        if (r.next) released.push(fromParked(r.next));
+      } else if (r.status === 'duplicate') {
+        ctx.metrics.duplicates++;
+        outputs.push(...decodeOutbox(r.outbox));
+      } else if (r.status === 'parked') ctx.metrics.parked++;
+      else if (r.status === 'unblocked') retryNow.push(plan.prepared);
+    });
+    ctx.metrics.released += released.length;
+    pending = [...retryNow, ...(await Promise.all(released.map((r) => prepare(r, ctx))))];
+  }
+  return outputs;
+}
+
+async function prepare(record: RawRecord, ctx: BatchContext): Promise<Prepared> {
+  const key = record.key?.toString() ?? '';
+  try {
+    if (!record.value) throw new NonRetryableErrorNamed('EmptyValueError', 'record has no value');
+    const { eventType, value } = await ctx.codec.decode(record.value);
+    validateEvent(eventType, value);
+    return { record, key, event: { eventType, eventId: value.envelope.event_id, value, key } };
+  } catch (err) {
+    // Decode and validation failures are the record's own fault: never retried.
+    if (err instanceof Error && !(err.name in TRANSIENT_ERRORS)) return { record, key, error: err };
+    throw err;
+  }
+}
+
+/** Registry or network trouble while decoding is not the record's fault: let the batch fail and retry. */
+const TRANSIENT_ERRORS = { UnreachableError: 1, RegistryServerError: 1, RegistryAuthError: 1 } as const;
+
+class NonRetryableErrorNamed extends NonRetryableError {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+type Handled = { ops: StoreOp[]; outputs: OutboundEvent[] };
+
+async function runWithRetries(event: InboundEvent, orders: OverlayOrders, ctx: BatchContext): Promise<Handled | Error> {
+  for (let attempt = 1; ; attempt++) {
+    const touched = new Map<string, Record<string, unknown>>();
+    const outputs: OutboundEvent[] = [];
+    const view: OrderStates = { get: (id) => touched.get(id) ?? orders.get(id), set: (id, s) => touched.set(id, s) };
+    const emit = (topic: string, eventType: string, cause: InboundEvent, fields: Record<string, unknown>) =>
+      outputs.push({ topic, key: cause.key, eventType, value: { envelope: envelopeFor(ctx.handler.service, cause, eventType), ...fields } });
+    try {
+      const ops = await ctx.handler.handle(event, view, ctx.downstream, emit);
+      for (const [id, s] of touched) {
+        orders.set(id, s);
+        ops.push(['HSET', `${prefix(ctx.handler.service)}orders`, id, JSON.stringify(s)]);
+      }
+      return { ops, outputs };
+    } catch (err) {
+      if (err instanceof NonRetryableError || attempt >= ctx.retry.attempts) return err as Error;
+      ctx.metrics.retried++;
+      await new Promise((r) => setTimeout(r, backoffMs(ctx.retry, attempt + 1)));
+    }
+  }
+}
+
+type OverlayOrders = Map<string, Record<string, unknown>>;
+
+function overlay(pre: PreRead): OverlayOrders {
+  return new Map(pre.orders);
+}
+
+function orderIdOf(e: InboundEvent): string {
+  return String((e.value as { order_id?: unknown }).order_id ?? e.key);
+}
+
+function envelopeFor(service: string, cause: InboundEvent, eventType: string) {
+  return {
+    event_id: derivedEventId(service, cause.eventId, eventType),
+    event_type: eventType,
+    occurred_at: Date.now(),
+    correlation_id: cause.value.envelope.correlation_id,
+    causation_id: cause.eventId,
+    producer: `${service}-service`,
+  };
+}
+
+function eventHeaders(o: OutboundEvent, cause: RawRecord): Record<string, Buffer> {
+  const h: Record<string, Buffer> = { event_type: Buffer.from(o.eventType), event_id: Buffer.from(String((o.value.envelope as { event_id: string }).event_id)) };
+  // Trace and run ids follow the saga, so a run's derived events can be told apart in a DLQ.
+  for (const name of ['traceparent', 'run_id']) if (cause.headers[name]) h[name] = cause.headers[name]!;
+  return h;
+}
+
+/** Send a failed record on: to the next retry stage or the DLQ, with its context headers. */
+function forward(record: RawRecord, err: Error, topic: string, ctx: BatchContext): OutputRecord {
+  const now = new Date().toISOString();
+  const attempts = Number(headerText(record, STREAMFLOW.attempts) ?? 0) + (err instanceof NonRetryableError ? 1 : ctx.retry.attempts);
+  const cameFromRetry = record.headers[SPRING.topic] !== undefined;
+  const context = encodeDeadLetterHeaders({
+    originalTopic: cameFromRetry ? headerText(record, SPRING.topic)! : record.topic,
+    originalPartition: cameFromRetry ? record.headers[SPRING.partition]!.readInt32BE(0) : record.partition,
+    originalOffset: cameFromRetry ? record.headers[SPRING.offset]!.readBigInt64BE(0).toString() : record.offset,
+    originalTimestamp: cameFromRetry ? record.headers[SPRING.timestamp]!.readBigInt64BE(0).toString() : record.timestamp,
+    consumerGroup: ctx.group,
+    errorClass: err.name,
+    errorMessage: err.message,
+    stack: (err.stack ?? '').split('\n').slice(0, 8).join('\n'),
+    service: ctx.handler.service,
+    attempts,
+    firstFailure: headerText(record, STREAMFLOW.firstFailure) ?? now,
+    lastFailure: now,
+  });
+  return { topic, key: record.key?.toString() ?? '', value: record.value ?? Buffer.alloc(0), headers: { ...record.headers, ...context } };
+}
+
+function encodeOutbox(records: OutputRecord[]): string {
+  return JSON.stringify(records.map((r) => ({ t: r.topic, k: r.key, v: r.value.toString('base64'), h: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, v.toString('base64')])) })));
+}
+
+function decodeOutbox(outbox: string | null): OutputRecord[] {
+  if (!outbox) return [];
+  return (JSON.parse(outbox) as Array<{ t: string; k: string; v: string; h: Record<string, string> }>).map((r) => ({
+    topic: r.t,
+    key: r.k,
+    value: Buffer.from(r.v, 'base64'),
+    headers: Object.fromEntries(Object.entries(r.h).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  }));
+}

@@ -1,0 +1,46 @@
+import type { Connection } from '../config/resolve-connection.js';
+import { requireRedis } from '../config/resolve-connection.js';
+import { readRunManifest } from '../generator/run-manifest.js';
+import { withClusterSession } from '../kafka/cluster-session.js';
+import { SPRING } from '../dlq/dlq-headers.js';
+import { RedisEffectStore } from './redis-effect-store.js';
+import { serviceTopics } from './services/index.js';
+import { SERVICES, type ServiceName } from './types.js';
+import type { DlqEntry, VerifyInput } from './verify-run.js';
+
+/** Gather what verifyRun needs: the run's manifest, each service's store, and the DLQs. */
+export async function fetchVerifyInput(conn: Connection, env: NodeJS.ProcessEnv, runId: string): Promise<VerifyInput> {
+  const { valid, poison } = await readRunManifest(env, runId);
+  const store = await RedisEffectStore.connect(requireRedis(conn).url);
+  try {
+    const effects = {} as VerifyInput['effects'];
+    const orders = {} as VerifyInput['orders'];
+    for (const s of SERVICES) [effects[s], orders[s]] = await Promise.all([store.effectCounts(s), store.orderStates(s)]);
+    return { runId, valid, poison, effects, orders, dlq: await readRunDeadLetters(conn, runId) };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Every dead letter of the run (by its run_id header) in every service's DLQ topic. */
+async function readRunDeadLetters(conn: Connection, runId: string): Promise<DlqEntry[]> {
+  return withClusterSession(conn, async ({ offsets, records }) => {
+    const entries: DlqEntry[] = [];
+    const dlqs = new Map(SERVICES.map((s) => [serviceTopics(s).dlq, s] as [string, ServiceName]));
+    const parts = await offsets.partitions([...dlqs.keys()]);
+    const ranges = await offsets.ranges([...parts].flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition }))));
+    for (const range of ranges) {
+      for (let from = range.earliest; from < range.latest; ) {
+        const batch = await records.read(range.topic, range.partition, from, { maxRecords: 5_000, untilOffset: range.latest });
+        for (const r of batch.records) {
+          const header = (name: string) => r.headers.find((h) => h.key === name)?.value?.toString();
+          if (header('run_id') !== runId) continue;
+          entries.push({ service: dlqs.get(range.topic)!, eventId: header('event_id'), errorClass: header(SPRING.exceptionClass) });
+        }
+        if (batch.atEnd || batch.nextOffset <= from) break;
+        from = batch.nextOffset;
+      }
+    }
+    return entries;
+  });
+}

@@ -1,0 +1,41 @@
+import type { ParkedRecord } from './effect-store.js';
+
+/** A consumed record as the runtime sees it, independent of the Kafka client. */
+export interface RawRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer>;
+}
+
+export function headerText(r: RawRecord, name: string): string | undefined {
+  return r.headers[name]?.toString();
+}
+
+export function toParked(r: RawRecord, id: string): ParkedRecord {
+  return {
+    id,
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+    timestamp: r.timestamp,
+    key: r.key?.toString() ?? '',
+    value: (r.value ?? Buffer.alloc(0)).toString('base64'),
+    headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, v.toString('base64')])),
+  };
+}
+
+export function fromParked(p: ParkedRecord): RawRecord {
+  return {
+    topic: p.topic,
+    partition: p.partition,
+    offset: p.offset,
+    timestamp: p.timestamp,
+    key: Buffer.from(p.key),
+    value: Buffer.from(p.value, 'base64'),
+    headers: Object.fromEntries(Object.entries(p.headers).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  };
+}

@@ -1,0 +1,134 @@
+import { UsageError } from '../cli/errors.js';
+import type { Connection } from '../config/resolve-connection.js';
+import { type RunningConsumer, startTransactionalConsumer } from '../kafka/transactional-consumer.js';
+import { RegistryClient } from '../schema/registry-client.js';
+import { type BatchContext, processBatch } from './batch-processor.js';
+import { checkoutEventCodec } from './checkout-event-codec.js';
+import type { EffectStore } from './effect-store.js';
+import { FaultyDownstream, type FaultOptions } from './fault-injection.js';
+import { MemoryEffectStore } from './memory-effect-store.js';
+import { RedisEffectStore } from './redis-effect-store.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { ServiceMetrics, serveMetrics, type ServiceMetricsSnapshot } from './service-metrics.js';
+import { serviceHandlers, serviceTopics } from './services/index.js';
+import type { ServiceName } from './types.js';
+
+export interface RunServicesOptions {
+  services: ServiceName[];
+  /** Base consumer group (one service only); default `<service>-service`. */
+  group?: string;
+  store: 'redis' | 'memory';
+  /** Dedup marks and outboxes live this long: at least the topics' retention. */
+  ttlSec: number;
+  faults: FaultOptions;
+  retry: RetryPolicy;
+  maxBatch: number;
+  contractsDir: string;
+  /** Stop once every consumer has been idle this long. */
+  untilIdleMs?: number;
+  metricsPort?: number;
+  signal: AbortSignal;
+  log: (m: string) => void;
+  onMetrics?: (snapshots: ServiceMetricsSnapshot[]) => void;
+}
+
+export interface RunServicesResult {
+  stoppedBy: 'idle' | 'signal';
+  store: 'redis' | 'memory';
+  services: ServiceMetricsSnapshot[];
+}
+
+/**
+ * Run the reference services: per service one consumer group on its input topics plus one per
+ * retry stage (whose records wait out their delay without blocking the main topics). Stops on
+ * the abort signal or when idle, finishing and committing the batch in hand.
+ */
+export async function runServices(conn: Connection, opts: RunServicesOptions): Promise<RunServicesResult> {
+  if (opts.group && opts.services.length > 1) throw new UsageError('--group names one service\'s group: use it with a single --service');
+  const store = await openStore(conn, opts);
+  const registry = new RegistryClient(conn.registry ?? (() => { throw new UsageError('the runtime needs the schema registry', 'run `streamflow dev up` or pass --registry'); })(), { signal: opts.signal });
+  const codec = await checkoutEventCodec(registry, opts.contractsDir);
+  const metrics = opts.services.map((s) => new ServiceMetrics(s));
+  const server = opts.metricsPort !== undefined ? serveMetrics(opts.metricsPort, metrics) : undefined;
+  const consumers: RunningConsumer[] = [];
+  const started = Date.now();
+  try {
+    for (const [i, service] of opts.services.entries()) {
+      const handler = serviceHandlers[service];
+      const t = serviceTopics(service);
+      const group = opts.group ?? t.group;
+      const stages = [
+        { name: group, topics: handler.topics, delayMs: 0, failureTopic: t.retries[0]!.topic },
+        { name: `${group}.retry.1`, topics: [t.retries[0]!.topic], delayMs: t.retries[0]!.delayMs, failureTopic: t.retries[1]!.topic },
+        { name: `${group}.retry.2`, topics: [t.retries[1]!.topic], delayMs: t.retries[1]!.delayMs, failureTopic: t.dlq },
+      ];
+      for (const stage of stages) {
+        const downstream = new FaultyDownstream(opts.faults);
+        const ctx: BatchContext = {
+          handler,
+          store,
+          codec,
+          downstream,
+          retry: opts.retry,
+          group: stage.name,
+          failureTopic: stage.failureTopic,
+          dlqTopic: t.dlq,
+          ttlSec: opts.ttlSec,
+          metrics: metrics[i]!.counters,
+        };
+        consumers.push(
+          await startTransactionalConsumer(conn, {
+            groupId: stage.name,
+            topics: stage.topics,
+            delayMs: stage.delayMs,
+            maxBatch: opts.maxBatch,
+            onBatch: (records) => {
+              downstream.newBatch();
+              return processBatch(records, ctx);
+            },
+            onCommitted: (c) => {
+              metrics[i]!.recordBatch(c.topic, c.partition, c.records, c.ms, c.lagBehind);
+              opts.onMetrics?.(metrics.map((m) => m.snapshot()));
+            },
+          }),
+        );
+      }
+      opts.log(`${service}: consuming ${handler.topics.join(', ')} as group ${group} (+ retry stages ${t.retries.map((r) => r.topic).join(', ')}; DLQ ${t.dlq})`);
+    }
+    const stoppedBy = await waitForStop(consumers, opts.signal, opts.untilIdleMs, started);
+    return { stoppedBy, store: store.kind, services: metrics.map((m) => m.snapshot()) };
+  } finally {
+    await Promise.all(consumers.map((c) => c.stop().catch(() => undefined)));
+    server?.close();
+    await store.close();
+  }
+}
+
+async function openStore(conn: Connection, opts: RunServicesOptions): Promise<EffectStore> {
+  if (opts.store === 'memory') {
+    opts.log('Using the embedded in-memory dedup store: effects last as long as this process; run one process only.');
+    return new MemoryEffectStore();
+  }
+  if (!conn.redis) throw new UsageError('no Redis configured for the dedup store', 'run `streamflow dev up`, pass --redis redis://host:port, or use --store memory for a single process');
+  return RedisEffectStore.connect(conn.redis.url);
+}
+
+function waitForStop(consumers: RunningConsumer[], signal: AbortSignal, untilIdleMs: number | undefined, started: number): Promise<'idle' | 'signal'> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve('signal');
+    const onAbort = () => {
+      clearInterval(timer);
+      resolve('signal');
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setInterval(() => {
+      if (untilIdleMs === undefined) return;
+      const lastActivity = Math.max(started, ...consumers.map((c) => c.lastActivity()));
+      if (Date.now() - lastActivity >= untilIdleMs) {
+        clearInterval(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve('idle');
+      }
+    }, 250);
+  });
+}

@@ -1,0 +1,121 @@
+import type { PoisonEntry, ValidEntry } from '../generator/run-manifest.js';
+import { derivedEventId, isDeclined } from './derived-ids.js';
+import type { ServiceName } from './types.js';
+
+export interface ServiceVerdict {
+  processedOnce: number;
+  missing: number;
+  duplicated: number;
+}
+
+export interface DlqEntry {
+  service: ServiceName;
+  eventId: string | undefined;
+  errorClass: string | undefined;
+}
+
+export interface VerifyInput {
+  runId: string;
+  valid: ValidEntry[];
+  poison: PoisonEntry[];
+  effects: Record<ServiceName, Map<string, number>>;
+  orders: Record<ServiceName, Map<string, Record<string, unknown>>>;
+  /** Dead letters of this run (records carrying its run_id header) in every service DLQ. */
+  dlq: DlqEntry[];
+}
+
+export interface VerifyReport {
+  runId: string;
+  expected: number;
+  services: Record<ServiceName, ServiceVerdict & { examples: string[] }>;
+  dlq: { poisonExpected: number; poisonFound: number; unexpected: number; unexpectedExamples: string[] };
+  saga: { orders: number; completed: number; compensated: number; cancelled: number; inconsistent: number; examples: string[] };
+  ok: boolean;
+}
+
+/**
+ * Prove a run: every event each service had to handle was applied exactly once, every poison
+ * record reached every service's DLQ with its reason and nothing else did, and every order
+ * ended completed, compensated (payment declined) or cancelled, consistently across services.
+ * The events the services emit are predicted from the manifest (their ids are derived).
+ */
+export function verifyRun(input: VerifyInput): VerifyReport {
+  const created = input.valid.filter((v) => v.eventType === 'OrderCreated');
+  const cancelledOrders = new Set(input.valid.filter((v) => v.eventType === 'OrderCancelled').map((v) => v.orderId));
+  const declined = created.filter((c) => isDeclined(c.orderId));
+  const authorized = created.filter((c) => !isDeclined(c.orderId));
+
+  // What flows on checkout.orders: the generator's events plus payment's OrderCancelled(PAYMENT_FAILED).
+  const ordersTopic = [...new Set(input.valid.map((v) => v.eventId)), ...declined.map((c) => derivedEventId('payment', c.eventId, 'OrderCancelled'))];
+  const paymentsTopic = [
+    ...authorized.map((c) => derivedEventId('payment', c.eventId, 'PaymentAuthorized')),
+    ...declined.map((c) => derivedEventId('payment', c.eventId, 'PaymentFailed')),
+  ];
+  const shipped = authorized.filter((c) => {
+    const s = input.orders.shipping.get(c.orderId);
+    return s?.status === 'SCHEDULED' || s?.wasScheduled === true;
+  });
+  const shipmentsTopic = shipped.map((c) => derivedEventId('shipping', derivedEventId('payment', c.eventId, 'PaymentAuthorized'), 'ShipmentScheduled'));
+  const expected: Record<ServiceName, string[]> = {
+    payment: ordersTopic,
+    inventory: ordersTopic,
+    shipping: [...ordersTopic, ...paymentsTopic],
+    notification: [...ordersTopic, ...shipmentsTopic],
+  };
+
+  const services = {} as VerifyReport['services'];
+  for (const service of Object.keys(expected) as ServiceName[]) {
+    const v = { processedOnce: 0, missing: 0, duplicated: 0, examples: [] as string[] };
+    for (const id of expected[service]) {
+      const n = input.effects[service].get(id) ?? 0;
+      if (n === 1) v.processedOnce++;
+      else {
+        if (n === 0) v.missing++;
+        else v.duplicated++;
+        if (v.examples.length < 5) v.examples.push(`${id} applied ${n}x`);
+      }
+    }
+    services[service] = v;
+  }
+
+  const poisonIds = new Set(input.poison.map((p) => p.eventId));
+  const found = new Map<string, Set<ServiceName>>();
+  const unexpectedExamples: string[] = [];
+  let unexpected = 0;
+  for (const d of input.dlq) {
+    if (d.eventId && poisonIds.has(d.eventId)) found.set(d.eventId, (found.get(d.eventId) ?? new Set()).add(d.service));
+    else {
+      unexpected++;
+      if (unexpectedExamples.length < 5) unexpectedExamples.push(`${d.service}: ${d.eventId ?? '(no event id)'} ${d.errorClass ?? ''}`.trim());
+    }
+  }
+  const allServices = Object.keys(expected).length;
+  const poisonFound = [...found.values()].filter((s) => s.size === allServices).length;
+
+  const saga = { orders: created.length, completed: 0, compensated: 0, cancelled: 0, inconsistent: 0, examples: [] as string[] };
+  for (const c of created) {
+    const pay = input.orders.payment.get(c.orderId)?.status;
+    const inv = input.orders.inventory.get(c.orderId)?.status;
+    const ship = input.orders.shipping.get(c.orderId)?.status;
+    let ok: boolean;
+    if (isDeclined(c.orderId)) {
+      ok = pay === 'FAILED' && inv === 'RELEASED' && ship === 'CANCELLED';
+      if (ok) saga.compensated++;
+    } else if (cancelledOrders.has(c.orderId)) {
+      ok = pay === 'REFUNDED' && inv === 'RELEASED' && ship === 'CANCELLED';
+      if (ok) saga.cancelled++;
+    } else {
+      ok = pay === 'AUTHORIZED' && inv === 'RESERVED' && ship === 'SCHEDULED';
+      if (ok) saga.completed++;
+    }
+    if (!ok) {
+      saga.inconsistent++;
+      if (saga.examples.length < 5) saga.examples.push(`${c.orderId}: payment ${pay ?? '-'}, inventory ${inv ?? '-'}, shipping ${ship ?? '-'}`);
+    }
+  }
+
+  const dlq = { poisonExpected: input.poison.length, poisonFound, unexpected, unexpectedExamples };
+  const ok =
+    Object.values(services).every((s) => s.missing === 0 && s.duplicated === 0) && poisonFound === input.poison.length && unexpected === 0 && saga.inconsistent === 0;
+  return { runId: input.runId, expected: expected.payment.length, services, dlq, saga, ok };
+}
