@@ -1,12 +1,14 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
 import { configCommand } from './config.js';
+import { consumeCommand } from './consume.js';
 import { devCommand } from './dev.js';
 import { produceCommand } from './produce.js';
 import { schemaCommand } from './schema.js';
 import { partitionCommand } from './partition.js';
 import { topicCommand } from './topic.js';
 import { topologyCommand } from './topology.js';
+import { verifyCommand } from './verify.js';
 
 // Typed loosely here: yargs' builder types do not compose across modules.
-export const commandModules = [devCommand, configCommand, topicCommand, produceCommand, schemaCommand, topologyCommand, partitionCommand] as unknown as CommandModule<object, GlobalArgs>[];
+export const commandModules = [devCommand, configCommand, topicCommand, produceCommand, schemaCommand, topologyCommand, partitionCommand, consumeCommand, verifyCommand] as unknown as CommandModule<object, GlobalArgs>[];

@@ -48,11 +48,14 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
   const kafka = createKafka(conn, { clientId: opts.groupId });
   // Consumers ride out broker restarts instead of failing fast like one-shot commands.
   const retry = { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 };
-  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 250, readUncommitted: false });
+  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250, readUncommitted: false });
   const producer: Producer = kafka.producer({
     transactionalId: `${opts.groupId}-${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     idempotent: true,
     maxInFlightRequests: 1,
+    // A SIGKILLed member leaves its transaction open, which holds back read_committed readers
+    // until the broker aborts it: keep that window short (our transactions take milliseconds).
+    transactionTimeout: 10_000,
     createPartitioner: Partitioners.DefaultPartitioner,
     retry,
   });

@@ -77,8 +77,10 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
     const items: CommitItem[] = [];
     const plans: Array<{ prepared: Prepared; outbox?: OutputRecord[] }> = [];
 
+    // Keys that fail in this batch block their later events in this batch too.
+    const blocked = new Map(pre.blockedBy);
     for (const p of pending) {
-      const blockedBy = pre.blockedBy.get(p.key);
+      const blockedBy = blocked.get(p.key);
       const eventId = p.event?.eventId ?? `offset:${p.record.topic}:${p.record.partition}:${p.record.offset}`;
       if (p.event && pre.done.has(eventId)) {
         ctx.metrics.duplicates++;
@@ -97,6 +99,7 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
         if (toDlq) ctx.metrics.deadLettered++;
         else ctx.metrics.forwarded++;
         items.push({ mode: 'forward', eventId, key: p.key });
+        blocked.set(p.key, eventId);
         plans.push({ prepared: p });
         continue;
       }

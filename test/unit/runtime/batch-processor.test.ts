@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { type BatchContext, type EventCodec, processBatch } from '../../../src/runtime/batch-processor.js';
+import { MemoryEffectStore } from '../../../src/runtime/memory-effect-store.js';
+import type { RawRecord } from '../../../src/runtime/raw-record.js';
+import { TransientError, type ServiceHandler } from '../../../src/runtime/types.js';
+import { SPRING } from '../../../src/dlq/dlq-headers.js';
+
+// A JSON codec stands in for Avro here: this tests the processor's logic, not the wire format.
+const codec: EventCodec = {
+  async decode(buf) {
+    const v = JSON.parse(buf.toString());
+    return { eventType: v.envelope.event_type, value: v };
+  },
+  encode: (_t, _e, value) => Buffer.from(JSON.stringify(value)),
+};
+
+const failing = new Set<string>();
+const seen: string[] = [];
+const handler: ServiceHandler = {
+  service: 'payment',
+  topics: ['orders'],
+  async handle(event, orders, _d, emit) {
+    if (failing.has(event.eventId)) throw new TransientError('gateway 503');
+    seen.push(event.eventId);
+    orders.set(event.key, { last: event.eventId });
+    emit('out', 'Done', event, { order_id: event.key });
+    return [['HINCRBY', 'sf:payment:count', event.key, 1]];
+  },
+};
+
+let offset = 0;
+function record(eventId: string, key: string, topic = 'orders', headers: Record<string, Buffer> = {}): RawRecord {
+  const value = { envelope: { event_id: eventId, event_type: 'OrderCreated', correlation_id: key, occurred_at: 0 }, order_id: '00000000-0000-4000-8000-000000000000' };
+  return { topic, partition: 0, offset: String(offset++), timestamp: '0', key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)), headers };
+}
+
+function context(store: MemoryEffectStore, failureTopic = 'retry'): BatchContext {
+  return {
+    handler,
+    store,
+    codec,
+    downstream: { call: async () => undefined },
+    retry: { attempts: 2, baseMs: 1, maxMs: 2 },
+    group: 'payment-service',
+    failureTopic,
+    dlqTopic: 'dlq',
+    ttlSec: 60,
+    metrics: { processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0 },
+  };
+}
+
+describe('processBatch', () => {
+  it('applies each event once: a redelivered batch re-emits the stored outbox and applies nothing', async () => {
+    const store = new MemoryEffectStore();
+    const batch = [record('e1', 'k1'), record('e2', 'k2'), record('e1', 'k1')];
+    const first = await processBatch(batch, context(store));
+    const again = await processBatch(batch, context(store));
+    expect((await store.effectCounts('payment')).get('e1')).toBe(1);
+    expect(first.map((o) => o.topic)).toEqual(['out', 'out', 'out']);
+    expect(again.map((o) => o.value.toString())).toEqual(first.map((o) => o.value.toString()));
+  });
+
+  it('parks later events of a key behind a failed one and releases them in order once it succeeds', async () => {
+    const store = new MemoryEffectStore();
+    seen.length = 0;
+    failing.add('a1');
+    const ctx = context(store);
+    const out = await processBatch([record('a1', 'K'), record('a2', 'K'), record('b1', 'other'), record('a3', 'K')], ctx);
+    const forwarded = out.filter((o) => o.topic === 'retry');
+    expect(forwarded).toHaveLength(1);
+    expect(forwarded[0]!.headers[SPRING.exceptionClass]!.toString()).toBe('TransientDownstreamError');
+    expect(ctx.metrics).toMatchObject({ parked: 2, forwarded: 1, retried: 1 });
+    expect(seen).toEqual(['b1']);
+
+    // The retry stage gets a1 back; it succeeds now, and a2, a3 follow it in order.
+    failing.delete('a1');
+    const retryCtx = context(store, 'retry2');
+    await processBatch([{ ...record('a1', 'K', 'retry'), headers: forwarded[0]!.headers }], retryCtx);
+    expect(seen).toEqual(['b1', 'a1', 'a2', 'a3']);
+    expect(retryCtx.metrics.released).toBe(2);
+    // The key is free again: a new event goes straight through.
+    await processBatch([record('a4', 'K')], context(store));
+    expect(seen.at(-1)).toBe('a4');
+  });
+
+  it('dead-letters undecodable records at once with their reason, keeping key and value', async () => {
+    const store = new MemoryEffectStore();
+    const bad: RawRecord = { topic: 'orders', partition: 3, offset: '42', timestamp: '1700000000000', key: Buffer.from('k'), value: Buffer.from('not json'), headers: { event_id: Buffer.from('x') } };
+    const ctx = context(store);
+    const [dead] = await processBatch([bad], ctx);
+    expect(dead!.topic).toBe('dlq');
+    expect(dead!.value.toString()).toBe('not json');
+    expect(dead!.headers[SPRING.topic]!.toString()).toBe('orders');
+    expect(dead!.headers[SPRING.partition]!.readInt32BE(0)).toBe(3);
+    expect(dead!.headers[SPRING.offset]!.readBigInt64BE(0)).toBe(42n);
+    expect(dead!.headers.event_id!.toString()).toBe('x');
+    expect(ctx.metrics.deadLettered).toBe(1);
+  });
+});
