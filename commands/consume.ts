@@ -34,7 +34,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       .option('store', { choices: ['redis', 'memory'] as const, default: 'redis' as const, describe: 'Dedup store: Redis, or embedded memory for one process' })
       .option('dedup-ttl', { type: 'string', default: '7d', describe: 'How long dedup marks live (at least the topics\' retention)' })
       .option('fail-rate', { type: 'number', default: 0, describe: 'Share of downstream calls failing transiently, 0..1' })
-      .option('latency', { type: 'string', describe: 'Stall on the first downstream call of each batch, e.g. 3s (the payment stall)' })
+      .option('latency', { type: 'string', describe: 'Stall the payment gateway on each batch, e.g. 3s (the seed\'s payment stall)' })
       .option('retries', { type: 'number', default: DEFAULT_RETRY.attempts, describe: 'In-process attempts before a retry topic' })
       .option('max-batch', { type: 'number', default: 500, describe: 'Records per transaction' })
       .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics' })

@@ -5,6 +5,8 @@ export interface FaultOptions {
   failRate: number;
   /** A stall on the first downstream call of each batch (--latency: the seed's 3 s payment stall). */
   latencyMs: number;
+  /** The stall ends at this time (epoch ms): the demo's gateway recovers after a while. */
+  latencyUntil?: number;
 }
 
 /**
@@ -21,7 +23,8 @@ export class FaultyDownstream implements Downstream {
   }
 
   async call(what: string): Promise<void> {
-    if (this.faults.latencyMs > 0 && !this.stalledThisBatch) {
+    const stalling = this.faults.latencyMs > 0 && Date.now() < (this.faults.latencyUntil ?? Infinity);
+    if (stalling && !this.stalledThisBatch) {
       this.stalledThisBatch = true;
       await new Promise((r) => setTimeout(r, this.faults.latencyMs));
     }

@@ -26,6 +26,8 @@ export interface RunServicesOptions {
   contractsDir: string;
   /** Stop once every consumer has been idle this long. */
   untilIdleMs?: number;
+  /** Idleness counts only once this says so (e.g. after the generator finished). */
+  idleArmed?: () => boolean;
   metricsPort?: number;
   signal: AbortSignal;
   log: (m: string) => void;
@@ -63,7 +65,8 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
         { name: `${group}.retry.2`, topics: [t.retries[1]!.topic], delayMs: t.retries[1]!.delayMs, failureTopic: t.dlq },
       ];
       for (const stage of stages) {
-        const downstream = new FaultyDownstream(opts.faults);
+        // The stall is the payment gateway's (the seed's incident); transient failures hit every service.
+        const downstream = new FaultyDownstream({ ...opts.faults, latencyMs: service === 'payment' ? opts.faults.latencyMs : 0 });
         const ctx: BatchContext = {
           handler,
           store,
@@ -95,7 +98,7 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
       }
       opts.log(`${service}: consuming ${handler.topics.join(', ')} as group ${group} (+ retry stages ${t.retries.map((r) => r.topic).join(', ')}; DLQ ${t.dlq})`);
     }
-    const stoppedBy = await waitForStop(consumers, opts.signal, opts.untilIdleMs, started);
+    const stoppedBy = await waitForStop(consumers, opts.signal, opts.untilIdleMs, started, opts.idleArmed ?? (() => true));
     return { stoppedBy, store: store.kind, services: metrics.map((m) => m.snapshot()) };
   } finally {
     await Promise.all(consumers.map((c) => c.stop().catch(() => undefined)));
@@ -113,7 +116,7 @@ async function openStore(conn: Connection, opts: RunServicesOptions): Promise<Ef
   return RedisEffectStore.connect(conn.redis.url);
 }
 
-function waitForStop(consumers: RunningConsumer[], signal: AbortSignal, untilIdleMs: number | undefined, started: number): Promise<'idle' | 'signal'> {
+function waitForStop(consumers: RunningConsumer[], signal: AbortSignal, untilIdleMs: number | undefined, started: number, armed: () => boolean): Promise<'idle' | 'signal'> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve('signal');
     const onAbort = () => {
@@ -122,7 +125,7 @@ function waitForStop(consumers: RunningConsumer[], signal: AbortSignal, untilIdl
     };
     signal.addEventListener('abort', onAbort, { once: true });
     const timer = setInterval(() => {
-      if (untilIdleMs === undefined) return;
+      if (untilIdleMs === undefined || !armed()) return;
       const lastActivity = Math.max(started, ...consumers.map((c) => c.lastActivity()));
       if (Date.now() - lastActivity >= untilIdleMs) {
         clearInterval(timer);

@@ -1,0 +1,65 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../src/cli/command-context.js';
+import { CheckFailedError } from '../src/cli/errors.js';
+import { formatTable } from '../src/cli/table.js';
+import type { Connection } from '../src/config/resolve-connection.js';
+import { runDemo } from '../src/demo/run-demo.js';
+import type { ServiceMetricsSnapshot } from '../src/runtime/service-metrics.js';
+import { parseDuration } from '../src/generator/parse-duration.js';
+import { parseRate } from '../src/topics/partition-sizing.js';
+
+const DASHBOARD_MODULE = '../src/tui/run-dashboard.js';
+interface DashboardModule {
+  runDashboard(opts: { conn: Connection; env: NodeJS.ProcessEnv; refreshMs: number; signal: AbortSignal; metricsSource: { snapshots(): ServiceMetricsSnapshot[] } }): Promise<void>;
+}
+
+type DemoArgs = GlobalArgs & { duration: string; rate: string; stall: string; 'stall-for': string; 'fail-rate': number; dashboard: boolean };
+
+export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
+  command: 'demo',
+  describe: 'Run the checkout surge end to end (stack, topology, contracts, generator, services, dashboard, verify)',
+  builder: (y) =>
+    y
+      .option('duration', { type: 'string', default: '2m', describe: 'How long the generator runs' })
+      .option('rate', { type: 'string', default: '100000/min', describe: 'Peak order rate of the seasonal spike' })
+      .option('stall', { type: 'string', default: '3s', describe: 'Payment gateway stall per batch (the seed\'s incident)' })
+      .option('stall-for', { type: 'string', default: '45s', describe: 'How long the gateway keeps stalling' })
+      .option('fail-rate', { type: 'number', default: 0.02, describe: 'Share of downstream calls failing transiently' })
+      .option('dashboard', { type: 'boolean', default: true, describe: 'Open the dashboard in a TTY (--no-dashboard to just print the summary)' }) as Argv<DemoArgs>,
+  handler: async (argv) => {
+    const { out, env, signal } = argv.sf;
+    const interactive = argv.dashboard && out.interactive && Boolean(process.stdin.isTTY);
+    const summary = await runDemo({
+      flags: { context: argv.context, brokers: argv.brokers, registry: argv.registry, redis: argv.redis },
+      env,
+      signal,
+      durationMs: parseDuration(argv.duration),
+      peakPerSec: parseRate(argv.rate),
+      stallMs: parseDuration(argv.stall, '--stall'),
+      stallForMs: parseDuration(argv['stall-for'], '--stall-for'),
+      failRate: argv['fail-rate'],
+      log: (m) => out.info(m),
+      ...(interactive
+        ? {
+            dashboard: async (conn, metrics, stop) => {
+              // Ink and React load only here, for the interactive path.
+              const { runDashboard } = (await import(DASHBOARD_MODULE)) as DashboardModule;
+              await runDashboard({ conn, env, refreshMs: 2_000, signal: stop, metricsSource: { snapshots: metrics } });
+            },
+          }
+        : {}),
+    });
+    const v = summary.verify;
+    out.result(summary, () =>
+      [
+        `Demo run ${summary.runId} (${summary.stack === 'started' ? 'local stack started' : 'existing cluster'}): ${summary.produced.sent.toLocaleString('en-US')} records in ${(summary.produced.durationMs / 1000).toFixed(0)} s, peak ${argv.rate}`,
+        formatTable(
+          ['SERVICE', 'PROCESSED', 'DUPLICATES', 'RETRIES', 'TO RETRY', 'DLQ', 'PARKED'],
+          summary.services.map((s) => [s.service, s.processed, s.duplicates, s.retried, s.forwarded, s.deadLettered, s.parked]),
+        ),
+        `verify: ${v.ok ? 'OK' : 'DISCREPANCIES'}: ${Object.entries(v.services).map(([s, r]) => `${s} ${r.missing} missing/${r.duplicated} duplicated`).join(', ')}; DLQ ${v.dlq.poisonFound}/${v.dlq.poisonExpected} poison, ${v.dlq.unexpected} unexpected; sagas ${v.saga.completed} completed, ${v.saga.compensated} compensated, ${v.saga.cancelled} cancelled, ${v.saga.inconsistent} inconsistent`,
+      ].join('\n'),
+    );
+    if (!summary.ok) throw new CheckFailedError(`demo run ${summary.runId} does not verify`);
+  },
+};
