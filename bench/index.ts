@@ -3,9 +3,11 @@
  * reference measured in the same run. Figures, never asserts.
  */
 import { benchGenerator } from './generator.js';
+import { benchRuntime } from './runtime.js';
 
 const benches: Record<string, (args: string[]) => Promise<Record<string, unknown>>> = {
   generator: benchGenerator,
+  runtime: benchRuntime,
 };
 
 const [name, ...rest] = process.argv.slice(2).filter((a) => a !== '--json');

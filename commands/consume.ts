@@ -36,7 +36,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       .option('fail-rate', { type: 'number', default: 0, describe: 'Share of downstream calls failing transiently, 0..1' })
       .option('latency', { type: 'string', describe: 'Stall the payment gateway on each batch, e.g. 3s (the seed\'s payment stall)' })
       .option('retries', { type: 'number', default: DEFAULT_RETRY.attempts, describe: 'In-process attempts before a retry topic' })
-      .option('max-batch', { type: 'number', default: 500, describe: 'Records per transaction' })
+      .option('max-batch', { type: 'number', default: 2000, describe: 'Records per transaction' })
       .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics' })
       .option('contracts', { type: 'string', describe: 'Contracts folder (default: the shipped schemas/checkout)' }) as Argv<ConsumeArgs>,
   handler: async (argv) => {

@@ -4,6 +4,9 @@ import { configCommand } from './config.js';
 import { consumeCommand } from './consume.js';
 import { demoCommand } from './demo.js';
 import { devCommand } from './dev.js';
+import { dlqCommand } from './dlq.js';
+import { lagCommand } from './lag.js';
+import { offsetsCommand } from './offsets.js';
 import { produceCommand } from './produce.js';
 import { schemaCommand } from './schema.js';
 import { partitionCommand } from './partition.js';
@@ -12,4 +15,4 @@ import { topologyCommand } from './topology.js';
 import { verifyCommand } from './verify.js';
 
 // Typed loosely here: yargs' builder types do not compose across modules.
-export const commandModules = [devCommand, configCommand, topicCommand, produceCommand, schemaCommand, topologyCommand, partitionCommand, consumeCommand, verifyCommand, demoCommand] as unknown as CommandModule<object, GlobalArgs>[];
+export const commandModules = [devCommand, configCommand, topicCommand, produceCommand, schemaCommand, topologyCommand, partitionCommand, consumeCommand, lagCommand, offsetsCommand, dlqCommand, verifyCommand, demoCommand] as unknown as CommandModule<object, GlobalArgs>[];

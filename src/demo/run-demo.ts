@@ -84,7 +84,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     ttlSec: 7 * 86_400,
     faults: { failRate: opts.failRate, latencyMs: opts.stallMs, latencyUntil: Date.now() + opts.stallForMs },
     retry: DEFAULT_RETRY,
-    maxBatch: 500,
+    maxBatch: 2000,
     contractsDir: shippedContractsDir(),
     signal: services.signal,
     // After the generator stops, run until every consumer (retry stages included) is idle.

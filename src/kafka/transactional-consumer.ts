@@ -27,6 +27,8 @@ export interface TransactionalConsumerOptions {
   delayMs?: number;
   /** Records handled per transaction. */
   maxBatch?: number;
+  /** Partitions processed at once, each with its own transactional producer. */
+  concurrency?: number;
   onBatch(records: ConsumedRecord[]): Promise<ProducedRecord[]>;
   onCommitted?(info: { topic: string; partition: number; records: number; ms: number; lagBehind: number }): void;
 }
@@ -49,28 +51,33 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
   // Consumers ride out broker restarts instead of failing fast like one-shot commands.
   const retry = { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 };
   const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250, readUncommitted: false });
-  const producer: Producer = kafka.producer({
-    transactionalId: `${opts.groupId}-${os.hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    // A SIGKILLed member leaves its transaction open, which holds back read_committed readers
-    // until the broker aborts it: keep that window short (our transactions take milliseconds).
-    transactionTimeout: 10_000,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry,
-  });
+  // A transactional producer runs one transaction at a time: one per concurrent partition.
+  const concurrency = opts.concurrency ?? 4;
+  const producers: Producer[] = Array.from({ length: concurrency }, (_, i) =>
+    kafka.producer({
+      transactionalId: `${opts.groupId}-${os.hostname()}-${process.pid}-${i}-${Math.random().toString(36).slice(2, 8)}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // A SIGKILLed member leaves its transaction open, which holds back read_committed readers
+      // until the broker aborts it: keep that window short (our transactions take milliseconds).
+      transactionTimeout: 10_000,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry,
+    }),
+  );
+  const idle = [...producers];
   try {
-    await connectWithin(() => producer.connect(), conn.brokers);
+    await connectWithin(() => Promise.all(producers.map((p) => p.connect())).then(() => undefined), conn.brokers);
     await connectWithin(() => consumer.connect(), conn.brokers);
   } catch (err) {
-    await disconnectQuietly(() => producer.disconnect());
+    await Promise.all(producers.map((p) => disconnectQuietly(() => p.disconnect())));
     throw toUnreachable(err, conn.brokers) ?? err;
   }
   await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
   let last = Date.now();
   const maxBatch = opts.maxBatch ?? 500;
 
-  const commitChunk = async (payload: EachBatchPayload, chunk: ConsumedRecord[]) => {
+  const commitChunk = async (payload: EachBatchPayload, chunk: ConsumedRecord[], producer: Producer, final: boolean) => {
     const t0 = Date.now();
     const produced = await opts.onBatch(chunk);
     const txn = await producer.transaction();
@@ -78,7 +85,11 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
       for (const [topic, records] of groupByTopic(produced)) {
         await txn.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) });
       }
-      const next = (BigInt(chunk.at(-1)!.offset) + 1n).toString();
+      // The batch's last offset may be a transaction marker after the last record: commit past
+      // it on the final chunk, or the group shows a lag of 1 that nothing can consume.
+      const lastRecord = BigInt(chunk.at(-1)!.offset);
+      const batchEnd = BigInt(payload.batch.lastOffset());
+      const next = ((final && batchEnd > lastRecord ? batchEnd : lastRecord) + 1n).toString();
       await txn.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic: payload.batch.topic, partitions: [{ partition: payload.batch.partition, offset: next }] }] });
       await txn.commit();
     } catch (err) {
@@ -100,40 +111,49 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    partitionsConsumedConcurrently: concurrency,
     eachBatch: async (payload) => {
-      const records = payload.batch.messages.map((m) => ({
-        topic: payload.batch.topic,
-        partition: payload.batch.partition,
-        offset: m.offset,
-        timestamp: m.timestamp,
-        key: m.key,
-        value: m.value,
-        headers: Object.fromEntries(Object.entries(m.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, Buffer.isBuffer(v) ? v : Buffer.from(String(v))]]))),
-      }));
-      for (let i = 0; i < records.length && payload.isRunning() && !payload.isStale(); ) {
-        if (opts.delayMs) {
-          const due = Number(records[i]!.timestamp) + opts.delayMs;
-          while (Date.now() < due && payload.isRunning() && !payload.isStale()) {
-            await new Promise((r) => setTimeout(r, Math.min(1_000, due - Date.now())));
-            await payload.heartbeat();
-            last = Date.now(); // waiting on a due retry is work in hand, not idleness
-          }
-          if (!payload.isRunning() || payload.isStale()) break;
-        }
-        let end = i + 1;
-        while (end < records.length && end - i < maxBatch && (!opts.delayMs || Number(records[end]!.timestamp) + opts.delayMs <= Date.now())) end++;
-        await commitChunk(payload, records.slice(i, end));
-        i = end;
+      const producer = idle.pop()!; // kafkajs runs at most `concurrency` batches at once
+      try {
+        await consumeBatch(payload, producer);
+      } finally {
+        idle.push(producer);
       }
     },
   });
+
+  async function consumeBatch(payload: EachBatchPayload, producer: Producer): Promise<void> {
+    const records = payload.batch.messages.map((m) => ({
+      topic: payload.batch.topic,
+      partition: payload.batch.partition,
+      offset: m.offset,
+      timestamp: m.timestamp,
+      key: m.key,
+      value: m.value,
+      headers: Object.fromEntries(Object.entries(m.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, Buffer.isBuffer(v) ? v : Buffer.from(String(v))]]))),
+    }));
+    for (let i = 0; i < records.length && payload.isRunning() && !payload.isStale(); ) {
+      if (opts.delayMs) {
+        const due = Number(records[i]!.timestamp) + opts.delayMs;
+        while (Date.now() < due && payload.isRunning() && !payload.isStale()) {
+          await new Promise((r) => setTimeout(r, Math.min(1_000, due - Date.now())));
+          await payload.heartbeat();
+          last = Date.now(); // waiting on a due retry is work in hand, not idleness
+        }
+        if (!payload.isRunning() || payload.isStale()) break;
+      }
+      let end = i + 1;
+      while (end < records.length && end - i < maxBatch && (!opts.delayMs || Number(records[end]!.timestamp) + opts.delayMs <= Date.now())) end++;
+      await commitChunk(payload, records.slice(i, end), producer, end === records.length);
+      i = end;
+    }
+  }
 
   return {
     lastActivity: () => last,
     stop: async () => {
       await consumer.disconnect();
-      await disconnectQuietly(() => producer.disconnect(), 5_000);
+      await Promise.all(producers.map((p) => disconnectQuietly(() => p.disconnect(), 5_000)));
     },
   };
 }

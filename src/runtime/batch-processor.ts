@@ -33,6 +33,8 @@ export interface BatchContext {
   dlqTopic: string;
   ttlSec: number;
   metrics: BatchMetrics;
+  /** Where an emitted event is written (the benchmark redirects them off the checkout topics). */
+  routeOutput?: (topic: string) => string;
 }
 
 export interface BatchMetrics {
@@ -103,8 +105,8 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
         plans.push({ prepared: p });
         continue;
       }
-      const encoded = failure.outputs.map((o) => ({ topic: o.topic, key: o.key, value: ctx.codec.encode(o.topic, o.eventType, o.value), headers: eventHeaders(o, p.record) }));
-      items.push({ mode: 'apply', eventId, key: p.key, ops: failure.ops, outbox: encodeOutbox(encoded), record: JSON.stringify(toParked(p.record, eventId)) });
+      const encoded = failure.outputs.map((o) => ({ topic: ctx.routeOutput?.(o.topic) ?? o.topic, key: o.key, value: ctx.codec.encode(o.topic, o.eventType, o.value), headers: eventHeaders(o, p.record) }));
+      items.push({ mode: 'apply', eventId, key: p.key, ops: failure.ops, outbox: encodeOutbox(encoded) });
       plans.push({ prepared: p, outbox: encoded });
     }
 
@@ -119,7 +121,8 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
         ctx.metrics.duplicates++;
         outputs.push(...decodeOutbox(r.outbox));
       } else if (r.status === 'parked') ctx.metrics.parked++;
-      else if (r.status === 'unblocked') retryNow.push(plan.prepared);
+      // The key's state changed under us (another stage of this service): read it again.
+      else if (r.status === 'unblocked' || r.status === 'blocked') retryNow.push(plan.prepared);
     });
     ctx.metrics.released += released.length;
     pending = [...retryNow, ...(await Promise.all(released.map((r) => prepare(r, ctx))))];
@@ -206,13 +209,13 @@ function eventHeaders(o: OutboundEvent, cause: RawRecord): Record<string, Buffer
 /** Send a failed record on: to the next retry stage or the DLQ, with its context headers. */
 function forward(record: RawRecord, err: Error, topic: string, ctx: BatchContext): OutputRecord {
   const now = new Date().toISOString();
-  const attempts = Number(headerText(record, STREAMFLOW.attempts) ?? 0) + (err instanceof NonRetryableError ? 1 : ctx.retry.attempts);
-  const cameFromRetry = record.headers[SPRING.topic] !== undefined;
+  const attempts = (Number(headerText(record, STREAMFLOW.attempts) ?? 0) || 0) + (err instanceof NonRetryableError ? 1 : ctx.retry.attempts);
+  const origin = originOf(record);
   const context = encodeDeadLetterHeaders({
-    originalTopic: cameFromRetry ? headerText(record, SPRING.topic)! : record.topic,
-    originalPartition: cameFromRetry ? record.headers[SPRING.partition]!.readInt32BE(0) : record.partition,
-    originalOffset: cameFromRetry ? record.headers[SPRING.offset]!.readBigInt64BE(0).toString() : record.offset,
-    originalTimestamp: cameFromRetry ? record.headers[SPRING.timestamp]!.readBigInt64BE(0).toString() : record.timestamp,
+    originalTopic: origin.topic,
+    originalPartition: origin.partition,
+    originalOffset: origin.offset,
+    originalTimestamp: origin.timestamp,
     consumerGroup: ctx.group,
     errorClass: err.name,
     errorMessage: err.message,
@@ -223,6 +226,19 @@ function forward(record: RawRecord, err: Error, topic: string, ctx: BatchContext
     lastFailure: now,
   });
   return { topic, key: record.key?.toString() ?? '', value: record.value ?? Buffer.alloc(0), headers: { ...record.headers, ...context } };
+}
+
+/**
+ * Where a failed record first came from: the context headers an earlier stage wrote, when
+ * they are well-formed; else the record itself. Headers are input too: a foreign or damaged
+ * header must not throw here, or the batch would fail forever and block its partition.
+ */
+function originOf(record: RawRecord): { topic: string; partition: number; offset: string; timestamp: string } {
+  const { [SPRING.topic]: topic, [SPRING.partition]: partition, [SPRING.offset]: offset, [SPRING.timestamp]: timestamp } = record.headers;
+  if (topic?.length && partition?.length === 4 && offset?.length === 8 && timestamp?.length === 8) {
+    return { topic: topic.toString(), partition: partition.readInt32BE(0), offset: offset.readBigInt64BE(0).toString(), timestamp: timestamp.readBigInt64BE(0).toString() };
+  }
+  return { topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp };
 }
 
 function encodeOutbox(records: OutputRecord[]): string {

@@ -4,12 +4,12 @@ import type { StoreOp } from './types.js';
  * One item of a batch commit. Every mode is applied atomically with its marks, so a crash
  * between doing the work and recording it can neither lose nor double an effect.
  * - apply:   if the event is new (dedup mark set now), run its ops and keep its outbox; if its
- *            key is blocked by an earlier unresolved event, park it instead (ordering guard).
+ *            key became blocked by another event meanwhile, apply nothing ('blocked').
  * - forward: the event left for a retry topic or the DLQ: it becomes its key's blocking head.
  * - park:    the key was blocked when the batch was read: queue the event behind the head.
  */
 export type CommitItem =
-  | { mode: 'apply'; eventId: string; key: string; ops: StoreOp[]; outbox: string; record: string }
+  | { mode: 'apply'; eventId: string; key: string; ops: StoreOp[]; outbox: string }
   | { mode: 'forward'; eventId: string; key: string }
   | { mode: 'park'; eventId: string; key: string; record: string };
 
@@ -19,7 +19,9 @@ export type CommitResult =
   | { status: 'parked' }
   | { status: 'forwarded' }
   /** A park request found its key no longer blocked: process the event now. */
-  | { status: 'unblocked' };
+  | { status: 'unblocked' }
+  /** An apply found its key blocked by another event since the batch was read: park it. */
+  | { status: 'blocked' };
 
 /** A record parked behind its key's head, serialized with what is needed to process it later. */
 export interface ParkedRecord {

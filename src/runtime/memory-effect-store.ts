@@ -41,14 +41,15 @@ export class MemoryEffectStore implements EffectStore {
         if (firstId() === it.eventId) parked.shift();
         return { status: 'forwarded' };
       }
-      if (head && head !== it.eventId) {
+      if (it.mode === 'park') {
+        if (!head || head === it.eventId) return { status: 'unblocked' };
         if (this.mark(`${p}parkmark:${it.eventId}`, ttlSec)) {
           parked.push(it.record);
           incr(stats, 'parked', 1);
         }
         return { status: 'parked' };
       }
-      if (it.mode === 'park') return { status: 'unblocked' };
+      if (head && head !== it.eventId) return { status: 'blocked' };
       if (!this.mark(`${p}done:${it.eventId}`, ttlSec)) return { status: 'duplicate', outbox: this.strings.get(`${p}outbox:${it.eventId}`) ?? null };
       for (const op of it.ops) {
         if (op[0] === 'HSET') this.hash(op[1]).set(op[2], op[3]);

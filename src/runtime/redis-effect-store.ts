@@ -7,7 +7,7 @@ import { type CommitItem, type CommitResult, type EffectStore, type ParkedRecord
  * The whole batch in one Lua script, so Redis applies it atomically: dedup mark, effects,
  * outbox and ordering-guard state are written together or not at all. Returns one entry per
  * item: 1 applied, {1, next-parked} applied and released the next parked record of its key,
- * {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked.
+ * {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked, 5 blocked meanwhile.
  */
 const COMMIT = `
 local p = ARGV[1]
@@ -23,6 +23,8 @@ for i, it in ipairs(items) do
     out[i] = 3
   elseif it.mode == 'park' and not (head and head ~= it.eventId) then
     out[i] = 4
+  elseif head and head ~= it.eventId and it.mode == 'apply' then
+    out[i] = 5
   elseif head and head ~= it.eventId then
     if redis.call('SET', p .. 'parkmark:' .. it.eventId, '1', 'NX', 'EX', ttl) then
       redis.call('RPUSH', p .. 'parked:' .. it.key, it.record)
@@ -108,6 +110,7 @@ export class RedisEffectStore implements EffectStore {
       if (r === 2) return { status: 'parked' };
       if (r === 3) return { status: 'forwarded' };
       if (r === 4) return { status: 'unblocked' };
+      if (r === 5) return { status: 'blocked' };
       const [code, payload] = r as [number, string];
       return code === 1 ? { status: 'applied', next: JSON.parse(payload) as ParkedRecord } : { status: 'duplicate', outbox: payload || null };
     });

@@ -1,0 +1,91 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { GlobalArgs } from '../src/cli/command-context.js';
+import { CheckFailedError, UsageError } from '../src/cli/errors.js';
+import { formatTable } from '../src/cli/table.js';
+import { parseDuration } from '../src/generator/parse-duration.js';
+import type { GroupLag } from '../src/lag/compute-lag.js';
+import { monitorLag } from '../src/lag/lag-monitor.js';
+import { type LagThresholds, formatMs, lagBreaches, onlyLagging } from '../src/lag/lag-thresholds.js';
+
+type LagArgs = GlobalArgs & {
+  group: string[];
+  'all-groups': boolean;
+  topic?: string;
+  watch?: string;
+  sample?: string;
+  'fail-above'?: number;
+  'fail-above-time'?: string;
+  'only-lagging': boolean;
+};
+
+export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
+  command: 'lag',
+  describe: 'Consumer lag per group and partition: records, time behind, rate and ETA; a CI/alert gate',
+  builder: (y) =>
+    y
+      .option('group', { alias: 'g', type: 'string', array: true, default: [], describe: 'Consumer group (repeatable) [default: all groups]' })
+      .option('all-groups', { type: 'boolean', default: false, describe: 'Every consumer group of the cluster' })
+      .option('topic', { alias: 't', type: 'string', describe: "Only this topic's partitions" })
+      .option('watch', { type: 'string', describe: 'Refresh every D (e.g. 5s) until Ctrl-C; rates and ETAs from recent samples' })
+      .option('sample', { type: 'string', describe: 'One-shot: sample twice, D apart (e.g. 2s), to show rates and ETAs' })
+      .option('fail-above', { type: 'number', describe: "Exit 1 when a group's total lag exceeds N records" })
+      .option('fail-above-time', { type: 'string', describe: 'Exit 1 when a partition is more than D behind (e.g. 5m)' })
+      .option('only-lagging', { type: 'boolean', default: false, describe: 'Show only partitions with lag' }) as Argv<LagArgs>,
+  handler: async (argv) => {
+    const { out, signal } = argv.sf;
+    if (argv.group.length > 0 && argv['all-groups']) throw new UsageError('give --group G or --all-groups, not both');
+    if (argv.watch !== undefined && argv.sample !== undefined) throw new UsageError('--watch already samples repeatedly; drop --sample');
+    const failAbove = argv['fail-above'];
+    if (failAbove !== undefined && !(Number.isSafeInteger(failAbove) && failAbove >= 0)) throw new UsageError(`--fail-above must be a whole number of records, got ${failAbove}`);
+    const thresholds: LagThresholds = {
+      ...(failAbove !== undefined ? { maxRecords: failAbove } : {}),
+      ...(argv['fail-above-time'] !== undefined ? { maxLagMs: parseDuration(argv['fail-above-time'], '--fail-above-time') } : {}),
+    };
+    const intervalMs = argv.watch !== undefined ? parseDuration(argv.watch, '--watch') : undefined;
+    const sampleMs = argv.sample !== undefined ? parseDuration(argv.sample, '--sample') : undefined;
+    const groups = argv.group.length > 0 ? argv.group : undefined;
+    let breaches: string[] = [];
+
+    await monitorLag(await argv.sf.connection(), {
+      scope: { ...(groups ? { groups } : {}), ...(argv.topic !== undefined ? { topic: argv.topic } : {}) },
+      ...(intervalMs !== undefined ? { intervalMs } : {}),
+      ...(sampleMs !== undefined ? { sampleMs } : {}),
+      signal,
+      onReport: (all) => {
+        breaches = lagBreaches(all, thresholds);
+        const shown = argv['only-lagging'] ? onlyLagging(all) : all;
+        const doc = { takenAt: new Date().toISOString(), groups: shown };
+        if (intervalMs === undefined) out.result(doc, () => renderLag(shown));
+        else if (out.json) out.jsonLine(doc);
+        else out.stdout.write((out.interactive ? '\u001b[2J\u001b[H' : '') + `${doc.takenAt}\n${renderLag(shown)}\n\n`);
+        return breaches.length > 0 ? 'stop' : 'continue';
+      },
+    });
+    if (breaches.length > 0) throw new CheckFailedError(`lag over threshold: ${breaches.join('; ')}`);
+  },
+};
+
+function renderLag(groups: GroupLag[]): string {
+  if (groups.length === 0) return 'No consumer groups (or none with lag).';
+  return groups
+    .map((g) => {
+      const onlyMarkers = g.totalLag > 0 && g.maxLagMs === 0;
+      const head =
+        `group ${g.group}: ${g.state}, ${g.members} member${g.members === 1 ? '' : 's'}, lag ${g.totalLag.toLocaleString('en-US')}` +
+        (g.maxLagMs ? ` (${formatMs(g.maxLagMs)} behind)` : onlyMarkers ? ' (transaction markers only: nothing to consume)' : '') +
+        (g.rate !== null ? `, ${g.rate.toLocaleString('en-US')}/s` : '') +
+        (g.totalLag > 0 && !onlyMarkers && g.rate !== null ? `, caught up ${g.etaMs === null ? 'never at this rate' : `in ${formatMs(g.etaMs)}`}` : '');
+      const rows = g.partitions.map((p) => [
+        p.topic,
+        p.partition,
+        p.committed ?? '-',
+        p.end,
+        p.lag ?? '-',
+        p.lagMs === null ? '-' : formatMs(p.lagMs),
+        p.rate ?? '-',
+        p.etaMs === null ? '-' : formatMs(p.etaMs),
+      ]);
+      return [head, formatTable(['TOPIC', 'PARTITION', 'COMMITTED', 'END', 'LAG', 'BEHIND', 'RATE/S', 'ETA'], rows).replace(/^/gm, '  ')].join('\n');
+    })
+    .join('\n\n');
+}

@@ -1,0 +1,132 @@
+import kafkajs, { type Admin } from 'kafkajs';
+import { UsageError } from '../cli/errors.js';
+import type { RawCluster } from './kafkajs-cluster.js';
+
+const { AssignerProtocol } = kafkajs;
+
+export interface GroupMember {
+  memberId: string;
+  clientId: string;
+  host: string;
+  /** What the group's leader assigned to this member (consumer groups only). */
+  assignment: Array<{ topic: string; partitions: number[] }>;
+}
+
+export interface GroupDescription {
+  group: string;
+  /** Kafka's state name: Stable, Empty, Dead (no such group), PreparingRebalance, CompletingRebalance; Unknown if Kafka would not describe it. */
+  state: string;
+  members: GroupMember[];
+}
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  /** null: the group has no committed offset there. */
+  offset: bigint | null;
+}
+
+/** Consumer groups in plain types, so src/lag, src/offsets and src/dlq never see kafkajs. */
+export interface ConsumerGroupAdmin {
+  /** Consumer groups (and "simple" groups that only hold committed offsets), sorted. */
+  list(): Promise<string[]>;
+  describe(groups: string[]): Promise<GroupDescription[]>;
+  /** Committed offsets: of every partition the group committed to, or of `topics`' partitions (null where none). */
+  committed(group: string, topics?: string[]): Promise<CommittedOffset[]>;
+  /**
+   * Commit offsets for a group that has no members, as Java's Admin.alterConsumerGroupOffsets
+   * does (OffsetCommit with generation -1). The broker refuses it while the group has members.
+   */
+  commit(group: string, offsets: TopicPartitionOffset[]): Promise<void>;
+}
+
+export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerGroupAdmin {
+  return {
+    list: async () =>
+      (await admin.listGroups()).groups
+        .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
+        .map((g) => g.groupId)
+        .sort(),
+    describe: async (groups) => {
+      if (groups.length === 0) return [];
+      try {
+        return (await admin.describeGroups(groups)).groups.map(toDescription);
+      } catch (err) {
+        if (!refusedByKafka(err)) throw err;
+        // One group Kafka will not describe (e.g. a KIP-848 consumer-protocol group) fails the
+        // whole request: describe one by one so the others still show.
+        return Promise.all(
+          groups.map(async (group) => {
+            try {
+              return (await admin.describeGroups([group])).groups.map(toDescription)[0]!;
+            } catch (one) {
+              if (!refusedByKafka(one)) throw one;
+              return { group, state: 'Unknown', members: [] };
+            }
+          }),
+        );
+      }
+    },
+    committed: async (group, topics) => {
+      const answer = await admin.fetchOffsets(topics ? { groupId: group, topics } : { groupId: group });
+      return answer
+        .flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) < 0 ? null : BigInt(p.offset) })))
+        .filter((o) => topics !== undefined || o.offset !== null)
+        .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    },
+    commit: async (group, offsets) => {
+      if (offsets.length === 0) return;
+      const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+      for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset.toString() }]);
+      const coordinator = await cluster.findGroupCoordinator({ groupId: group });
+      try {
+        await coordinator.offsetCommit({
+          groupId: group,
+          groupGenerationId: -1,
+          memberId: '',
+          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+        });
+      } catch (err) {
+        const type = (err as { type?: string }).type;
+        if (type === 'UNKNOWN_MEMBER_ID' || type === 'ILLEGAL_GENERATION' || type === 'REBALANCE_IN_PROGRESS') {
+          throw new UsageError(`Kafka refused to commit offsets for group ${group}: the group has active members (${type})`, 'stop its consumers first');
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+/** Kafka answered with an error code (as opposed to a connection failure, which must surface). */
+function refusedByKafka(err: unknown): boolean {
+  return (err as { name?: string }).name === 'KafkaJSProtocolError';
+}
+
+function toDescription(g: { groupId: string; state: string; protocolType: string; members: Array<{ memberId: string; clientId: string; clientHost: string; memberAssignment: Buffer }> }): GroupDescription {
+  return {
+    group: g.groupId,
+    state: g.state,
+    members: g.members.map((m) => ({
+      memberId: m.memberId,
+      clientId: m.clientId,
+      host: m.clientHost,
+      assignment: g.protocolType === 'consumer' ? decodeAssignment(m.memberAssignment) : [],
+    })),
+  };
+}
+
+function decodeAssignment(buffer: Buffer): GroupMember['assignment'] {
+  try {
+    const decoded = AssignerProtocol.MemberAssignment.decode(buffer);
+    return Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }));
+  } catch {
+    // A non-standard assignor's bytes: the member is still listed, without partitions.
+    return [];
+  }
+}

@@ -1,0 +1,86 @@
+import { createRequire } from 'node:module';
+import type { Kafka } from 'kafkajs';
+
+/*
+ * kafkajs' public API has no group-less Fetch (consumers cannot assign/seek without joining a
+ * group) and no OffsetCommit with generation -1 (what Java's Admin.alterConsumerGroupOffsets
+ * sends). Both live on its internal Cluster/Broker objects, which every kafkajs client is
+ * built on. kafkajs is pinned to 2.2.4 (its last release), so these shapes do not move; if
+ * they ever do, internalCluster() fails loudly instead of misbehaving.
+ */
+
+export const READ_UNCOMMITTED = 0;
+export const READ_COMMITTED = 1;
+
+export interface RawRecord {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | null | Array<Buffer | null>>;
+  isControlRecord: boolean;
+  batchContext: { producerId: string; inTransaction: boolean; firstOffset: string; lastOffsetDelta: number };
+}
+
+export interface RawFetchPartition {
+  partition: number;
+  errorCode: number;
+  highWatermark: string;
+  lastStableOffset: string;
+  abortedTransactions: Array<{ producerId: string; firstOffset: string }>;
+  messages: RawRecord[];
+}
+
+export interface RawBroker {
+  fetch(request: {
+    replicaId: number;
+    isolationLevel: number;
+    maxWaitTime: number;
+    minBytes: number;
+    maxBytes: number;
+    topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }> }>;
+  }): Promise<{ responses: Array<{ topicName: string; partitions: RawFetchPartition[] }> }>;
+  offsetCommit(request: {
+    groupId: string;
+    groupGenerationId: number;
+    memberId: string;
+    topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+  }): Promise<unknown>;
+}
+
+export interface RawCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(args: { nodeId: string }): Promise<RawBroker>;
+  findGroupCoordinator(args: { groupId: string }): Promise<RawBroker>;
+  /** ListOffsets: fromTimestamp, or earliest (fromBeginning) / latest. Offsets come back as strings, -1 for "none". */
+  fetchTopicsOffset(
+    topics: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning?: boolean; fromTimestamp?: number }>,
+  ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
+}
+
+const require = createRequire(import.meta.url);
+
+/** kafkajs' own read_committed filter (the one its consumers use): drops records of aborted transactions. */
+export const filterAbortedMessages: (args: { messages: RawRecord[]; abortedTransactions: RawFetchPartition['abortedTransactions'] }) => RawRecord[] = require(
+  'kafkajs/src/consumer/filterAbortedMessages.js',
+);
+
+/**
+ * A Cluster of its own from a kafkajs client (separate connections), listing offsets at the
+ * given isolation level: READ_UNCOMMITTED makes "latest" the high watermark, as Java's Admin
+ * and Kafka's tools report it.
+ */
+export function internalCluster(kafka: Kafka, isolationLevel: number): RawCluster {
+  const create = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  const factory = create && (kafka as unknown as Record<symbol, unknown>)[create];
+  if (typeof factory !== 'function') throw new Error('this kafkajs version does not expose its cluster factory (streamflow needs kafkajs 2.2.x)');
+  const cluster = factory({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, isolationLevel }) as RawCluster;
+  for (const method of ['connect', 'findLeaderForPartitions', 'findBroker', 'findGroupCoordinator', 'fetchTopicsOffset', 'addMultipleTargetTopics'] as const) {
+    if (typeof cluster[method] !== 'function') throw new Error(`kafkajs' cluster has no ${method}() (streamflow needs kafkajs 2.2.x)`);
+  }
+  return cluster;
+}

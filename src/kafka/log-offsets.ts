@@ -1,0 +1,78 @@
+import type { Admin } from 'kafkajs';
+import { UsageError } from '../cli/errors.js';
+import type { RawCluster } from './kafkajs-cluster.js';
+
+export interface TopicPartitionRef {
+  topic: string;
+  partition: number;
+}
+
+export interface PartitionRange extends TopicPartitionRef {
+  /** Log start offset. */
+  earliest: bigint;
+  /** Log end offset (high watermark), as Kafka's tools report it. */
+  latest: bigint;
+}
+
+export interface TimestampOffset extends TopicPartitionRef {
+  /** The first offset whose timestamp is at or after the asked time; null when there is none. */
+  offset: bigint | null;
+}
+
+/** Partitions and their offsets (ListOffsets) in plain types. */
+export interface LogOffsetsAdmin {
+  topicNames(): Promise<string[]>;
+  /** Partition ids of each topic; a topic that does not exist is a UsageError (exit 2). */
+  partitions(topics: string[]): Promise<Map<string, number[]>>;
+  ranges(partitions: TopicPartitionRef[]): Promise<PartitionRange[]>;
+  offsetsForTimestamp(partitions: TopicPartitionRef[], timestampMs: number): Promise<TimestampOffset[]>;
+}
+
+export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAdmin {
+  const listOffsets = async (refs: TopicPartitionRef[], spec: { fromBeginning: boolean } | { fromTimestamp: number }) => {
+    const byTopic = groupByTopic(refs);
+    if (byTopic.size === 0) return new Map<string, string>();
+    await cluster.addMultipleTargetTopics([...byTopic.keys()]);
+    const answer = await cluster.fetchTopicsOffset([...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.map((partition) => ({ partition })), ...spec })));
+    return new Map(answer.flatMap((t) => t.partitions.map((p) => [key(t.topic, p.partition), p.offset] as const)));
+  };
+  return {
+    topicNames: () => admin.listTopics(),
+    partitions: async (topics) => {
+      const unique = [...new Set(topics)];
+      if (unique.length === 0) return new Map();
+      const known = new Set(await admin.listTopics());
+      const missing = unique.filter((t) => !known.has(t));
+      if (missing.length > 0) throw new UsageError(`no such topic: ${missing.join(', ')}`, 'see `streamflow topic list`');
+      const meta = await admin.fetchTopicMetadata({ topics: unique });
+      return new Map(meta.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionId).sort((a, b) => a - b)]));
+    },
+    ranges: async (refs) => {
+      const [earliest, latest] = await Promise.all([listOffsets(refs, { fromBeginning: true }), listOffsets(refs, { fromBeginning: false })]);
+      return refs.map((r) => {
+        const e = earliest.get(key(r.topic, r.partition));
+        const l = latest.get(key(r.topic, r.partition));
+        if (e === undefined || l === undefined) throw new UsageError(`no such partition: ${r.topic}-${r.partition}`);
+        return { ...r, earliest: BigInt(e), latest: BigInt(l) };
+      });
+    },
+    offsetsForTimestamp: async (refs, timestampMs) => {
+      const found = await listOffsets(refs, { fromTimestamp: timestampMs });
+      return refs.map((r) => {
+        const o = found.get(key(r.topic, r.partition));
+        if (o === undefined) throw new UsageError(`no such partition: ${r.topic}-${r.partition}`);
+        return { ...r, offset: BigInt(o) < 0n ? null : BigInt(o) };
+      });
+    },
+  };
+}
+
+function groupByTopic(refs: TopicPartitionRef[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const r of refs) out.set(r.topic, [...(out.get(r.topic) ?? []), r.partition]);
+  return out;
+}
+
+function key(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}

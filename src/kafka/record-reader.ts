@@ -1,0 +1,124 @@
+import { READ_COMMITTED, type RawCluster, type RawRecord, filterAbortedMessages } from './kafkajs-cluster.js';
+
+export interface RecordHeader {
+  key: string;
+  value: Buffer | null;
+}
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  /** Epoch ms (CreateTime or LogAppendTime, whichever the topic uses). */
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** In the order they were written; a name may repeat. */
+  headers: RecordHeader[];
+}
+
+export interface ReadOptions {
+  /** Stop after this many records. */
+  maxRecords: number;
+  /** Stop before this offset (exclusive). */
+  untilOffset?: bigint;
+  /** Bytes asked per fetch (Kafka still returns at least one whole batch). */
+  maxBytes?: number;
+}
+
+export interface ReadResult {
+  records: ConsumedRecord[];
+  /** Where the next read should start: after the last record (or marker) looked at. */
+  nextOffset: bigint;
+  /** Nothing more to read now: the partition's last stable offset (or untilOffset) was reached. */
+  atEnd: boolean;
+}
+
+/**
+ * Group-less reads of one partition from an offset (Fetch, read_committed): no consumer
+ * group is created, joined or committed to, so reading a DLQ or sampling a record for lag
+ * leaves no trace on the cluster. Aborted transactional records and markers are skipped.
+ */
+export interface RecordReader {
+  read(topic: string, partition: number, fromOffset: bigint, opts: ReadOptions): Promise<ReadResult>;
+}
+
+const FETCH_ATTEMPTS = 3;
+
+export function recordReader(cluster: RawCluster): RecordReader {
+  const fetchOnce = async (topic: string, partition: number, offset: bigint, maxBytes: number) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await cluster.addMultipleTargetTopics([topic]);
+        const leaders = Object.keys(cluster.findLeaderForPartitions(topic, [partition]));
+        if (leaders.length === 0) throw new Error(`no leader known for ${topic}-${partition}`);
+        const broker = await cluster.findBroker({ nodeId: leaders[0]! });
+        const answer = await broker.fetch({
+          replicaId: -1,
+          isolationLevel: READ_COMMITTED,
+          maxWaitTime: 0,
+          minBytes: 1,
+          maxBytes,
+          topics: [{ topic, partitions: [{ partition, fetchOffset: offset.toString(), maxBytes }] }],
+        });
+        const data = answer.responses.find((r) => r.topicName === topic)?.partitions.find((p) => p.partition === partition);
+        if (!data) throw new Error(`the broker did not answer for ${topic}-${partition}`);
+        return data;
+      } catch (err) {
+        const type = (err as { type?: string }).type;
+        if (type === 'OFFSET_OUT_OF_RANGE' || attempt >= FETCH_ATTEMPTS) throw err;
+        // Leadership moved or metadata is stale: refresh and ask again.
+        await cluster.refreshMetadata().catch(() => undefined);
+      }
+    }
+  };
+
+  return {
+    async read(topic, partition, fromOffset, opts) {
+      const records: ConsumedRecord[] = [];
+      let offset = fromOffset;
+      const until = opts.untilOffset;
+      while (records.length < opts.maxRecords && (until === undefined || offset < until)) {
+        const data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
+        const raw = data.messages;
+        if (raw.length === 0) return { records, nextOffset: offset, atEnd: true };
+        const aborted = [...data.abortedTransactions].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1));
+        const visible = new Set(filterAbortedMessages({ messages: raw, abortedTransactions: aborted }));
+        // A fetch answers from the start of the batch that holds `offset`: skip what came before.
+        let next = offset;
+        let stopped = false;
+        for (const m of raw) {
+          const at = BigInt(m.offset);
+          if (at < offset) continue;
+          if ((until !== undefined && at >= until) || records.length >= opts.maxRecords) {
+            stopped = true;
+            break;
+          }
+          next = at + 1n;
+          if (m.isControlRecord || !visible.has(m)) continue;
+          records.push(toRecord(topic, partition, m));
+        }
+        // Compaction can leave a batch's last offsets empty: continue after the batch, as Java's consumer does.
+        if (!stopped) {
+          const batchEnd = raw.reduce((max, m) => bigMax(max, BigInt(m.batchContext.firstOffset) + BigInt(m.batchContext.lastOffsetDelta) + 1n), next);
+          next = until !== undefined && batchEnd > until ? until : batchEnd;
+        }
+        if (next === offset) return { records, nextOffset: offset, atEnd: true };
+        offset = next;
+      }
+      return { records, nextOffset: offset, atEnd: until !== undefined && offset >= until };
+    },
+  };
+}
+
+function bigMax(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+function toRecord(topic: string, partition: number, m: RawRecord): ConsumedRecord {
+  const headers: RecordHeader[] = [];
+  for (const [key, value] of Object.entries(m.headers ?? {})) {
+    for (const v of Array.isArray(value) ? value : [value]) headers.push({ key, value: v ?? null });
+  }
+  return { topic, partition, offset: BigInt(m.offset), timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers };
+}

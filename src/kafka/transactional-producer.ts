@@ -1,0 +1,89 @@
+import { Partitioners, type Producer } from 'kafkajs';
+import { StreamflowError, ExitCode } from '../cli/errors.js';
+import type { Connection } from '../config/resolve-connection.js';
+import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+import type { TopicPartitionOffset } from './consumer-groups.js';
+
+export interface TransactionalMessage {
+  topic: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | Buffer[]>;
+  /** Unset: the Java-compatible (murmur2) partitioner places it by key. */
+  partition?: number;
+}
+
+export interface TransactionalSender {
+  /**
+   * Fence every earlier producer with this transactional id: Kafka completes or aborts its
+   * open transaction first, so committed offsets read afterwards are final.
+   */
+  fence(): Promise<void>;
+  /** Write `messages` and commit `offsets` for `group` in one Kafka transaction: both or neither. */
+  sendWithOffsets(messages: TransactionalMessage[], group: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** Another run took over the same transactional id (a second `dlq redrive` of the same job). */
+export class ProducerFencedError extends StreamflowError {
+  constructor(transactionalId: string) {
+    super(`another producer with transactional id ${transactionalId} took over (fenced); nothing of this batch was written`, ExitCode.checkFailed, 'is the same job running elsewhere? rerun it once that one finishes');
+  }
+}
+
+/**
+ * An idempotent, transactional producer (acks=all, one request in flight): the records of a
+ * batch and the consumer-group offsets that checkpoint them become visible atomically, so a
+ * crash between "sent" and "checkpointed" cannot happen. Readers see only committed batches
+ * when they read with isolation.level=read_committed (kafkajs' default; Java's is not).
+ */
+export async function connectTransactionalProducer(conn: Connection, transactionalId: string): Promise<TransactionalSender> {
+  const kafka = createKafka(conn, { clientId: 'streamflow-redrive' });
+  const producer: Producer = kafka.producer({
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
+  });
+  try {
+    await connectWithin(() => producer.connect(), conn.brokers);
+  } catch (err) {
+    throw toUnreachable(err, conn.brokers) ?? err;
+  }
+  const fenced = (err: unknown) =>
+    [err, (err as { cause?: unknown }).cause, (err as { originalError?: unknown }).originalError].some((e) => {
+      const type = (e as { type?: string } | undefined)?.type;
+      return type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED';
+    });
+  return {
+    async fence() {
+      const txn = await producer.transaction();
+      await txn.abort();
+    },
+    async sendWithOffsets(messages, group, offsets) {
+      const txn = await producer.transaction();
+      try {
+        const byTopic = new Map<string, TransactionalMessage[]>();
+        for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+        for (const [topic, batch] of byTopic) {
+          await txn.send({
+            topic,
+            acks: -1,
+            messages: batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers, ...(m.partition !== undefined ? { partition: m.partition } : {}) })),
+          });
+        }
+        const offsetsByTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+        for (const o of offsets) offsetsByTopic.set(o.topic, [...(offsetsByTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset.toString() }]);
+        await txn.sendOffsets({ consumerGroupId: group, topics: [...offsetsByTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+        await txn.commit();
+      } catch (err) {
+        await txn.abort().catch(() => undefined);
+        if (fenced(err)) throw new ProducerFencedError(transactionalId);
+        throw toUnreachable(err, conn.brokers) ?? err;
+      }
+    },
+    disconnect: () => disconnectQuietly(() => producer.disconnect(), 5_000),
+  };
+}

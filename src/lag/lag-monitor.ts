@@ -1,0 +1,52 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InterruptedError } from '../cli/errors.js';
+import type { Connection } from '../config/resolve-connection.js';
+import { withClusterSession } from '../kafka/cluster-session.js';
+import { type GroupLag, computeLag } from './compute-lag.js';
+import { type LagScope, fetchLagSnapshot } from './fetch-lag-snapshot.js';
+import { LagHistory } from './lag-history.js';
+
+export interface LagRun {
+  scope: LagScope;
+  /** --watch: sample every this many ms until stopped. */
+  intervalMs?: number;
+  /** One-shot --sample: take a second sample this much later, for rates and ETAs. */
+  sampleMs?: number;
+  signal: AbortSignal;
+  /** Called with each report; return 'stop' to end a watch (e.g. a threshold was crossed). */
+  onReport(groups: GroupLag[]): 'continue' | 'stop';
+}
+
+/** Rates in --watch compare samples up to this far apart. */
+const MIN_WINDOW_MS = 60_000;
+
+/** Sample lag once (optionally twice, for rates) or every interval until the signal aborts. */
+export async function monitorLag(conn: Connection, run: LagRun): Promise<void> {
+  await withClusterSession(
+    conn,
+    async (session) => {
+      const history = new LagHistory(Math.max(MIN_WINDOW_MS, 3 * (run.intervalMs ?? run.sampleMs ?? 0)));
+      const report = async () => {
+        const samples = await fetchLagSnapshot(session, run.scope);
+        return samples.map((s) => computeLag(s, history.add(s)));
+      };
+      if (run.intervalMs === undefined) {
+        if (run.sampleMs !== undefined) {
+          await report();
+          if (!(await pause(run.sampleMs, run.signal))) throw new InterruptedError();
+        }
+        run.onReport(await report());
+        return;
+      }
+      do {
+        if (run.onReport(await report()) === 'stop') return;
+      } while (await pause(run.intervalMs, run.signal));
+    },
+    'streamflow-lag',
+  );
+}
+
+/** Wait `ms`; false when the signal aborted first. */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  return sleep(ms, true, { signal }).catch(() => false);
+}

@@ -1,0 +1,336 @@
+import { PassThrough } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { CONNECT, STREAMFLOW, encodeDeadLetterHeaders } from '../../src/dlq/dlq-headers.js';
+import { createKafka } from '../../src/kafka/client.js';
+import { withClusterSession } from '../../src/kafka/cluster-session.js';
+import type { ConsumedRecord } from '../../src/kafka/record-reader.js';
+import { RegistryClient } from '../../src/schema/registry-client.js';
+import { avroTypeOf } from '../../src/schema/schema-file.js';
+import { encodeWithSchemaId } from '../../src/schema/wire-format.js';
+import { runCli, testConnection, testEnv, uniqueName } from './helpers.js';
+
+const ORDER_SCHEMA = {
+  type: 'record',
+  name: 'DlqTestOrder',
+  namespace: 'streamflow.test',
+  fields: [
+    { name: 'order_id', type: 'string' },
+    { name: 'amount_minor', type: 'long' },
+  ],
+};
+const type = avroTypeOf(ORDER_SCHEMA);
+let schemaId = 0;
+const T0 = Date.UTC(2024, 4, 1, 12);
+
+type Kind = 'valid' | 'unknown-schema' | 'bad-magic' | 'capped' | 'connect';
+interface Seeded {
+  origin: string;
+  dlq: string;
+  records: Array<{ kind: Kind; key: string; partition: number; originalPartition: number; originalOffset: string; timestamp: number; order: { order_id: string; amount_minor: number } }>;
+}
+
+/**
+ * A DLQ written the way the reference runtime writes it (encodeDeadLetterHeaders beside the
+ * record's own headers), plus a Kafka Connect dead letter: `counts` records of each kind.
+ */
+async function seedDlq(counts: Partial<Record<Kind, number>>): Promise<Seeded> {
+  const origin = uniqueName('dlqt.orders');
+  const dlq = `${origin}.dlq`;
+  const kafka = createKafka(testConnection());
+  const admin = kafka.admin();
+  const producer = kafka.producer();
+  await Promise.all([admin.connect(), producer.connect()]);
+  await admin.createTopics({
+    topics: [
+      { topic: origin, numPartitions: 3, replicationFactor: 1 },
+      { topic: dlq, numPartitions: 2, replicationFactor: 1 },
+    ],
+    waitForLeaders: true,
+  });
+  const kinds = (Object.entries(counts) as Array<[Kind, number]>).flatMap(([kind, n]) => Array.from({ length: n }, () => kind));
+  const records: Seeded['records'] = [];
+  const messages = kinds.map((kind, i) => {
+    const order = { order_id: `o-${i}`, amount_minor: 1000 + i };
+    const r = { kind, key: order.order_id, partition: i % 2, originalPartition: i % 3, originalOffset: String(100 + i), timestamp: T0 + i * 1000, order };
+    records.push(r);
+    const errorClass = { valid: 'PaymentGatewayTimeout', 'unknown-schema': 'UnknownSchemaIdError', 'bad-magic': 'BadMagicByteError', capped: 'PaymentGatewayTimeout', connect: '' }[kind];
+    const value = kind === 'unknown-schema' ? encodeWithSchemaId(type, 2_000_000_000, order) : kind === 'bad-magic' ? Buffer.from('not avro') : encodeWithSchemaId(type, schemaId, order);
+    const context =
+      kind === 'connect'
+        ? {
+            [CONNECT.topic]: Buffer.from(origin),
+            [CONNECT.partition]: Buffer.from(String(r.originalPartition)),
+            [CONNECT.offset]: Buffer.from(r.originalOffset),
+            [CONNECT.exceptionClass]: Buffer.from('org.apache.kafka.connect.errors.DataException'),
+            [CONNECT.exceptionMessage]: Buffer.from('Converting byte[] to Kafka Connect data failed'),
+            [CONNECT.connector]: Buffer.from('jdbc-sink'),
+          }
+        : encodeDeadLetterHeaders({
+            originalTopic: origin,
+            originalPartition: r.originalPartition,
+            originalOffset: r.originalOffset,
+            originalTimestamp: String(T0 - 60_000),
+            consumerGroup: 'payment-service',
+            errorClass,
+            errorMessage: `${errorClass}: order ${order.order_id} failed (timeout after 3 attempts)`,
+            stack: `${errorClass}\n    at pay (payment.ts:1)`,
+            service: 'payment',
+            attempts: 3,
+            firstFailure: new Date(T0 - 50_000).toISOString(),
+            lastFailure: new Date(T0 - 40_000).toISOString(),
+          });
+    return {
+      partition: r.partition,
+      key: r.key,
+      value,
+      timestamp: String(r.timestamp),
+      headers: { event_id: `e-${i}`, ...context, ...(kind === 'capped' ? { [STREAMFLOW.redriveCount]: '3' } : {}) },
+    };
+  });
+  await producer.send({ topic: dlq, messages });
+  await Promise.all([admin.disconnect(), producer.disconnect()]);
+  return { origin, dlq, records };
+}
+
+/** Every committed record of a topic (read_committed, as the runtime's consumers read). */
+async function readAll(topic: string): Promise<ConsumedRecord[]> {
+  return withClusterSession(testConnection(), async (s) => {
+    const partitions = (await s.offsets.partitions([topic])).get(topic)!;
+    const out: ConsumedRecord[] = [];
+    for (const r of await s.offsets.ranges(partitions.map((partition) => ({ topic, partition })))) {
+      out.push(...(await s.records.read(topic, r.partition, r.earliest, { maxRecords: 100_000, untilOffset: r.latest })).records);
+    }
+    return out;
+  });
+}
+
+async function endOffsets(topic: string): Promise<string[]> {
+  return withClusterSession(testConnection(), async (s) => {
+    const partitions = (await s.offsets.partitions([topic])).get(topic)!;
+    return (await s.offsets.ranges(partitions.map((partition) => ({ topic, partition })))).map((r) => `${r.partition}:${r.earliest}-${r.latest}`);
+  });
+}
+
+async function createTopic(topic: string, partitions = 3): Promise<void> {
+  const admin = createKafka(testConnection()).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+}
+
+const header = (r: ConsumedRecord, name: string) => r.headers.find((h) => h.key === name)?.value?.toString();
+
+beforeAll(async () => {
+  schemaId = (await new RegistryClient(testConnection().registry!).register(uniqueName('dlqt-value'), JSON.stringify(ORDER_SCHEMA))).id;
+});
+
+describe('dlq list and browse', () => {
+  let seeded: Seeded;
+  beforeAll(async () => {
+    seeded = await seedDlq({ valid: 6, 'unknown-schema': 3, 'bad-magic': 2, connect: 1 });
+  });
+
+  it('lists DLQ topics with depth, oldest/newest and error classes', async () => {
+    const run = await runCli(['dlq', 'list', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const entry = JSON.parse(run.stdout).topics.find((t: { topic: string }) => t.topic === seeded.dlq);
+    expect(entry).toEqual({
+      topic: seeded.dlq,
+      depth: 12,
+      oldest: new Date(T0).toISOString(),
+      newest: new Date(T0 + 11_000).toISOString(),
+      errors: { PaymentGatewayTimeout: 6, UnknownSchemaIdError: 3, BadMagicByteError: 2, 'org.apache.kafka.connect.errors.DataException': 1 },
+      sampled: 12,
+    });
+    const sampled = JSON.parse((await runCli(['dlq', 'list', '--topic', seeded.dlq, '--sample', '4', '--json'])).stdout).topics;
+    expect(sampled).toHaveLength(1);
+    expect(sampled[0]).toMatchObject({ depth: 12, sampled: 4, newest: new Date(T0 + 11_000).toISOString() });
+  });
+
+  it('browses with the payload decoded through the registry and the context headers in all conventions', async () => {
+    const run = await runCli(['dlq', 'browse', seeded.dlq, '--limit', '100', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.topic).toBe(seeded.dlq);
+    expect(doc.records).toHaveLength(12);
+    const byKey = new Map(doc.records.map((r: { key: string }) => [r.key, r]));
+    for (const s of seeded.records) {
+      const r = byKey.get(s.key) as Record<string, any>;
+      expect(r.partition).toBe(s.partition);
+      expect(r.timestamp).toBe(new Date(s.timestamp).toISOString());
+      expect(r.original).toEqual({ topic: seeded.origin, partition: s.originalPartition, offset: s.originalOffset });
+      expect(r.headers.event_id).toBe(`e-${s.key.slice(2)}`);
+      if (s.kind === 'valid') {
+        expect(r.value).toEqual(s.order);
+        expect(r.valueError).toBeNull();
+        expect(r.error).toEqual({ class: 'PaymentGatewayTimeout', message: `PaymentGatewayTimeout: order ${s.key} failed (timeout after 3 attempts)` });
+        expect(r.context).toMatchObject({ convention: 'spring', consumerGroup: 'payment-service', service: 'payment', attempts: 3, originalTimestamp: new Date(T0 - 60_000).toISOString(), redriveCount: 0 });
+        expect(r.headers['kafka_dlt-original-partition']).toBe(String(s.originalPartition));
+        expect(r.headers['kafka_dlt-original-offset']).toBe(s.originalOffset);
+      } else if (s.kind === 'connect') {
+        expect(r.context).toMatchObject({ convention: 'connect', connector: 'jdbc-sink' });
+        expect(r.error.class).toBe('org.apache.kafka.connect.errors.DataException');
+        expect(r.value).toEqual(s.order);
+      } else {
+        expect(r.value).toBeNull();
+        expect(r.valueError.class).toBe(s.kind === 'bad-magic' ? 'BadMagicByteError' : 'UnknownSchemaIdError');
+      }
+    }
+  });
+
+  it('filters by error class, key, header, message and time; --limit bounds the output', async () => {
+    const keys = async (...args: string[]) => {
+      const run = await runCli(['dlq', 'browse', seeded.dlq, '--limit', '100', '--json', ...args]);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout).records.map((r: { key: string }) => r.key).sort();
+    };
+    const ofKind = (k: Kind) => seeded.records.filter((r) => r.kind === k).map((r) => r.key).sort();
+    expect(await keys('--filter', 'class=UnknownSchemaIdError')).toEqual(ofKind('unknown-schema'));
+    expect(await keys('--filter', 'class=DataException')).toEqual(ofKind('connect'));
+    expect(await keys('--filter', 'key=o-4')).toEqual(['o-4']);
+    expect(await keys('--filter', 'header.event_id=e-7')).toEqual(['o-7']);
+    expect(await keys('--filter', 'message~timeout', '--filter', 'class!=PaymentGatewayTimeout')).toEqual([...ofKind('unknown-schema'), ...ofKind('bad-magic')].sort());
+    expect(await keys('--filter', `since=${new Date(T0 + 3_000).toISOString()}`, '--filter', `until=${new Date(T0 + 5_000).toISOString()}`)).toEqual(['o-3', 'o-4']);
+    const limited = JSON.parse((await runCli(['dlq', 'browse', seeded.dlq, '--limit', '2', '--json'])).stdout);
+    expect(limited.records).toHaveLength(2);
+    expect((await runCli(['dlq', 'browse', seeded.dlq, '--filter', 'colour=red'])).code).toBe(2);
+  });
+});
+
+describe('dlq redrive', () => {
+  it('plans first (dry run): counts by target and error class, sends nothing', async () => {
+    const s = await seedDlq({ valid: 4, capped: 2, 'unknown-schema': 1 });
+    const before = await endOffsets(s.dlq);
+    const run = await runCli(['dlq', 'redrive', s.dlq, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout);
+    expect(plan).toMatchObject({
+      executed: false,
+      planned: 5,
+      redriven: 0,
+      skipped: 2,
+      byTarget: { [s.origin]: 5 },
+      byErrorClass: { PaymentGatewayTimeout: 4, UnknownSchemaIdError: 1 },
+      skippedBy: { 'max-redrives': 2, invalid: 0, 'no-target': 0 },
+    });
+    expect(plan.jobId).toMatch(/^[0-9a-f]{16}$/);
+    expect(await readAll(s.origin)).toHaveLength(0);
+    expect(await endOffsets(s.dlq)).toEqual(before);
+  });
+
+  it('sends records back to their original topic with key, own headers and provenance; caps loops; a rerun sends nothing twice', async () => {
+    const s = await seedDlq({ valid: 5, capped: 2 });
+    const before = await endOffsets(s.dlq);
+    const run = await runCli(['dlq', 'redrive', s.dlq, '--execute', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const done = JSON.parse(run.stdout);
+    expect(done).toMatchObject({ executed: true, planned: 5, redriven: 5, skipped: 2, byTarget: { [s.origin]: 5 }, interrupted: false });
+
+    const back = await readAll(s.origin);
+    expect(back.map((r) => r.key!.toString()).sort()).toEqual(s.records.filter((r) => r.kind === 'valid').map((r) => r.key).sort());
+    for (const r of back) {
+      const seeded = s.records.find((x) => x.key === r.key!.toString())!;
+      expect(type.fromBuffer(r.value!.subarray(5))).toEqual(seeded.order);
+      expect(header(r, 'event_id')).toBe(`e-${seeded.key.slice(2)}`);
+      expect(header(r, STREAMFLOW.redriveJob)).toBe(done.jobId);
+      expect(header(r, STREAMFLOW.redriveCount)).toBe('1');
+      expect(r.headers.filter((h) => h.key.startsWith('kafka_dlt-') || h.key === STREAMFLOW.service || h.key === STREAMFLOW.attempts)).toEqual([]);
+    }
+    // The DLQ is only read: its offsets are what they were.
+    expect(await endOffsets(s.dlq)).toEqual(before);
+
+    const again = JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--execute', '--json'])).stdout);
+    expect(again).toMatchObject({ jobId: done.jobId, planned: 0, redriven: 0, remaining: 0 });
+    expect(await readAll(s.origin)).toHaveLength(5);
+  });
+
+  it('stops cleanly on Ctrl-C and a rerun resumes: every record redriven exactly once', async () => {
+    const s = await seedDlq({ valid: 40 });
+    const target = uniqueName('dlqt.replay');
+    await createTopic(target);
+    const before = await endOffsets(s.dlq);
+
+    // Slow it down (20/s, 5 per transaction) and interrupt it mid-way.
+    const controller = new AbortController();
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (d) => (out += d));
+    const timer = setTimeout(() => controller.abort(), 900);
+    const code = await main(['dlq', 'redrive', s.dlq, '--to', target, '--rate', '20/s', '--execute', '--json'], { stdout, stderr: new PassThrough(), env: testEnv(), signal: controller.signal });
+    clearTimeout(timer);
+    expect(code).toBe(130);
+    const first = JSON.parse(out);
+    expect(first.interrupted).toBe(true);
+    expect(first.redriven).toBeGreaterThan(0);
+    expect(first.redriven).toBeLessThan(40);
+    expect(await readAll(target)).toHaveLength(first.redriven);
+
+    const rerun = await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--execute', '--json']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const second = JSON.parse(rerun.stdout);
+    expect(second.jobId).toBe(first.jobId);
+    expect(second.redriven).toBe(40 - first.redriven);
+
+    const keys = (await readAll(target)).map((r) => r.key!.toString());
+    expect(keys).toHaveLength(40);
+    expect(new Set(keys).size).toBe(40);
+    expect(await endOffsets(s.dlq)).toEqual(before);
+  });
+
+  it('a second run of the same job fences the first: records still land exactly once', async () => {
+    const s = await seedDlq({ valid: 30 });
+    const target = uniqueName('dlqt.fenced');
+    await createTopic(target);
+    const stderr = new PassThrough();
+    let errors = '';
+    stderr.on('data', (d) => (errors += d));
+    const slow = main(['dlq', 'redrive', s.dlq, '--to', target, '--rate', '10/s', '--execute', '--json'], { stdout: new PassThrough(), stderr, env: testEnv(), signal: new AbortController().signal });
+    await new Promise((r) => setTimeout(r, 700));
+    const fast = await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--execute', '--json']);
+    expect(fast.code, fast.stderr).toBe(0);
+    // The first run loses its producer epoch at its next transaction and stops (exit 1).
+    expect(await slow).toBe(1);
+    expect(errors).toContain('took over (fenced)');
+    const keys = (await readAll(target)).map((r) => r.key!.toString());
+    expect(keys).toHaveLength(30);
+    expect(new Set(keys).size).toBe(30);
+    expect(JSON.parse(fast.stdout).redriven).toBeLessThan(30);
+  });
+
+  it('--validate skips records whose payload no longer decodes; --filter and --limit narrow the job', async () => {
+    const s = await seedDlq({ valid: 4, 'unknown-schema': 2, 'bad-magic': 1 });
+    const target = uniqueName('dlqt.validated');
+    await createTopic(target);
+    const run = await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--validate', '--execute', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ redriven: 4, skipped: 3, skippedBy: { invalid: 3 } });
+    expect((await readAll(target)).map((r) => r.key!.toString()).sort()).toEqual(s.records.filter((r) => r.kind === 'valid').map((r) => r.key).sort());
+
+    const narrowed = uniqueName('dlqt.narrow');
+    await createTopic(narrowed);
+    const limited = JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--to', narrowed, '--filter', 'class=UnknownSchemaIdError', '--limit', '1', '--execute', '--json'])).stdout);
+    expect(limited).toMatchObject({ redriven: 1 });
+    const rest = JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--to', narrowed, '--filter', 'class=UnknownSchemaIdError', '--execute', '--json'])).stdout);
+    expect(rest).toMatchObject({ jobId: limited.jobId, redriven: 1 });
+    expect(await readAll(narrowed)).toHaveLength(2);
+  });
+
+  it('a redriven record that fails again is capped by --max-redrives', async () => {
+    const s = await seedDlq({ valid: 1 });
+    const target = uniqueName('dlqt.loop');
+    await createTopic(target);
+    // Dead-letter the redriven record again, as the runtime would (its headers kept beside the context).
+    const kafka = createKafka(testConnection());
+    const producer = kafka.producer();
+    await producer.connect();
+    await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--execute']);
+    const [redriven] = await readAll(target);
+    const again = Object.fromEntries(redriven!.headers.map((h) => [h.key, h.value!]));
+    await producer.send({ topic: s.dlq, messages: [{ key: redriven!.key, value: redriven!.value, headers: { ...again, ...encodeDeadLetterHeaders({ originalTopic: target, originalPartition: redriven!.partition, originalOffset: String(redriven!.offset), originalTimestamp: '0', consumerGroup: 'g', errorClass: 'StillBroken', errorMessage: 'again', stack: '', service: 'payment', attempts: 3, firstFailure: '', lastFailure: '' }) } }] });
+    await producer.disconnect();
+    const capped = JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--max-redrives', '1', '--execute', '--json'])).stdout);
+    expect(capped).toMatchObject({ redriven: 0, skipped: 1, skippedBy: { 'max-redrives': 1 } });
+    expect(await readAll(target)).toHaveLength(1);
+  });
+});
