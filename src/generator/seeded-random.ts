@@ -28,17 +28,22 @@ export class SeededRandom {
 
   /** RFC 4122 version-4 UUID built from the seeded stream. */
   uuid(): string {
-    const hex: string[] = [];
-    for (let i = 0; i < 4; i++) hex.push(this.next().toString(16).padStart(8, '0'));
-    const h = hex.join('');
-    const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    const b = this.bytes(16);
+    b[6] = (b[6]! & 0x0f) | 0x40;
+    b[8] = (b[8]! & 0x3f) | 0x80;
+    const h = b.toString('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
   hex(bytes: number): string {
-    let s = '';
-    while (s.length < bytes * 2) s += this.next().toString(16).padStart(8, '0');
-    return s.slice(0, bytes * 2);
+    return this.bytes(bytes).toString('hex');
+  }
+
+  // Whole 32-bit words into a buffer: far cheaper than formatting each word as text (profiled).
+  private bytes(n: number): Buffer {
+    const b = Buffer.allocUnsafe(Math.ceil(n / 4) * 4);
+    for (let i = 0; i < b.length; i += 4) b.writeUInt32BE(this.next(), i);
+    return b.subarray(0, n);
   }
 }
 
