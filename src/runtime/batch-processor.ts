@@ -1,6 +1,6 @@
 import { SPRING, STREAMFLOW, encodeDeadLetterHeaders } from '../dlq/dlq-headers.js';
 import { derivedEventId } from './derived-ids.js';
-import type { CommitItem, EffectStore, PreRead } from './effect-store.js';
+import type { CommitItem, EffectStore, PreRead, StateGuard } from './effect-store.js';
 import { prefix } from './effect-store.js';
 import { type RawRecord, fromParked, headerText, toParked } from './raw-record.js';
 import { type RetryPolicy, backoffMs } from './retry-policy.js';
@@ -65,19 +65,22 @@ interface Prepared {
 export async function processBatch(records: RawRecord[], ctx: BatchContext): Promise<OutputRecord[]> {
   const outputs: OutputRecord[] = [];
   let pending = await Promise.all(records.map((r) => prepare(r, ctx)));
-  while (pending.length > 0) {
+  // Order ids a handler touched beyond the event's own order_id: read them too on a re-run.
+  const extraOrderIds = new Set<string>();
+  for (let round = 1; pending.length > 0; round++) {
+    if (round > MAX_ROUNDS) throw new Error(`batch did not settle after ${MAX_ROUNDS} rounds of conflicts; it will be redelivered`);
     const released: RawRecord[] = [];
     const retryNow: Prepared[] = [];
     const events = pending.filter((p) => p.event).map((p) => p.event!);
     const pre = await ctx.store.preRead(
       ctx.handler.service,
       events.map((e) => e.eventId),
-      [...new Set(events.map(orderIdOf))],
+      [...new Set([...events.map(orderIdOf), ...extraOrderIds])],
       [...new Set(pending.map((p) => p.key))],
     );
     const orders = overlay(pre);
     const items: CommitItem[] = [];
-    const plans: Array<{ prepared: Prepared; outbox?: OutputRecord[] }> = [];
+    const plans: Array<{ prepared: Prepared; outbox?: OutputRecord[]; stateIds?: string[] }> = [];
 
     // Keys that fail in this batch block their later events in this batch too.
     const blocked = new Map(pre.blockedBy);
@@ -106,8 +109,8 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
         continue;
       }
       const encoded = failure.outputs.map((o) => ({ topic: ctx.routeOutput?.(o.topic) ?? o.topic, key: o.key, value: ctx.codec.encode(o.topic, o.eventType, o.value), headers: eventHeaders(o, p.record) }));
-      items.push({ mode: 'apply', eventId, key: p.key, ops: failure.ops, outbox: encodeOutbox(encoded) });
-      plans.push({ prepared: p, outbox: encoded });
+      items.push({ mode: 'apply', eventId, key: p.key, ops: failure.ops, outbox: encodeOutbox(encoded), guards: failure.guards });
+      plans.push({ prepared: p, outbox: encoded, stateIds: failure.guards.map(([, id]) => id) });
     }
 
     const results = await ctx.store.commit(ctx.handler.service, items, ctx.ttlSec);
@@ -121,8 +124,11 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
         ctx.metrics.duplicates++;
         outputs.push(...decodeOutbox(r.outbox));
       } else if (r.status === 'parked') ctx.metrics.parked++;
-      // The key's state changed under us (another stage of this service): read it again.
-      else if (r.status === 'unblocked' || r.status === 'blocked') retryNow.push(plan.prepared);
+      // The key's state changed under us (another consumer of this service): read it again.
+      else if (r.status === 'unblocked' || r.status === 'blocked' || r.status === 'conflict') {
+        retryNow.push(plan.prepared);
+        for (const id of plan.stateIds ?? []) extraOrderIds.add(id);
+      }
     });
     ctx.metrics.released += released.length;
     pending = [...retryNow, ...(await Promise.all(released.map((r) => prepare(r, ctx))))];
@@ -144,6 +150,9 @@ async function prepare(record: RawRecord, ctx: BatchContext): Promise<Prepared> 
   }
 }
 
+/** A batch whose events keep conflicting with another consumer is given back to Kafka after this. */
+const MAX_ROUNDS = 50;
+
 /** Registry or network trouble while decoding is not the record's fault: let the batch fail and retry. */
 const TRANSIENT_ERRORS = { UnreachableError: 1, RegistryServerError: 1, RegistryAuthError: 1 } as const;
 
@@ -154,22 +163,29 @@ class NonRetryableErrorNamed extends NonRetryableError {
   }
 }
 
-type Handled = { ops: StoreOp[]; outputs: OutboundEvent[] };
+type Handled = { ops: StoreOp[]; outputs: OutboundEvent[]; guards: StateGuard[] };
 
 async function runWithRetries(event: InboundEvent, orders: OverlayOrders, ctx: BatchContext): Promise<Handled | Error> {
   for (let attempt = 1; ; attempt++) {
     const touched = new Map<string, Record<string, unknown>>();
     const outputs: OutboundEvent[] = [];
-    const view: OrderStates = { get: (id) => touched.get(id) ?? orders.get(id), set: (id, s) => touched.set(id, s) };
+    const readIds = new Set<string>();
+    const view: OrderStates = {
+      get: (id) => (readIds.add(id), touched.get(id) ?? orders.get(id)),
+      set: (id, s) => touched.set(id, s),
+    };
     const emit = (topic: string, eventType: string, cause: InboundEvent, fields: Record<string, unknown>) =>
       outputs.push({ topic, key: cause.key, eventType, value: { envelope: envelopeFor(ctx.handler.service, cause, eventType), ...fields } });
     try {
       const ops = await ctx.handler.handle(event, view, ctx.downstream, emit);
+      const hash = `${prefix(ctx.handler.service)}orders`;
+      // Guard every state the handler read or wrote, as this batch expects it to be stored.
+      const guards: StateGuard[] = [...new Set([...readIds, ...touched.keys()])].map((id) => [hash, id, stateText(orders.get(id))]);
       for (const [id, s] of touched) {
         orders.set(id, s);
-        ops.push(['HSET', `${prefix(ctx.handler.service)}orders`, id, JSON.stringify(s)]);
+        ops.push(['HSET', hash, id, JSON.stringify(s)]);
       }
-      return { ops, outputs };
+      return { ops, outputs, guards };
     } catch (err) {
       if (err instanceof NonRetryableError || attempt >= ctx.retry.attempts) return err as Error;
       ctx.metrics.retried++;
@@ -179,6 +195,10 @@ async function runWithRetries(event: InboundEvent, orders: OverlayOrders, ctx: B
 }
 
 type OverlayOrders = Map<string, Record<string, unknown>>;
+
+function stateText(state: Record<string, unknown> | undefined): string {
+  return state ? JSON.stringify(state) : '';
+}
 
 function overlay(pre: PreRead): OverlayOrders {
   return new Map(pre.orders);

@@ -4,12 +4,13 @@ import type { StoreOp } from './types.js';
  * One item of a batch commit. Every mode is applied atomically with its marks, so a crash
  * between doing the work and recording it can neither lose nor double an effect.
  * - apply:   if the event is new (dedup mark set now), run its ops and keep its outbox; if its
- *            key became blocked by another event meanwhile, apply nothing ('blocked').
+ *            key became blocked by another event meanwhile, apply nothing ('blocked'); if an
+ *            order state it was computed from changed meanwhile, apply nothing ('conflict').
  * - forward: the event left for a retry topic or the DLQ: it becomes its key's blocking head.
  * - park:    the key was blocked when the batch was read: queue the event behind the head.
  */
 export type CommitItem =
-  | { mode: 'apply'; eventId: string; key: string; ops: StoreOp[]; outbox: string }
+  | { mode: 'apply'; eventId: string; key: string; ops: StoreOp[]; outbox: string; guards: StateGuard[] }
   | { mode: 'forward'; eventId: string; key: string }
   | { mode: 'park'; eventId: string; key: string; record: string };
 
@@ -21,7 +22,16 @@ export type CommitResult =
   /** A park request found its key no longer blocked: process the event now. */
   | { status: 'unblocked' }
   /** An apply found its key blocked by another event since the batch was read: park it. */
-  | { status: 'blocked' };
+  | { status: 'blocked' }
+  /** An order state the event was computed from was changed by another consumer: run it again. */
+  | { status: 'conflict' };
+
+/**
+ * Optimistic concurrency for order state: the value (JSON text, '' for none) a handler read.
+ * Two consumers of one service (e.g. its payments and orders partitions, or a retry stage)
+ * may handle the same order at once; the second to commit sees the change and re-runs.
+ */
+export type StateGuard = [hashKey: string, field: string, expected: string];
 
 /** A record parked behind its key's head, serialized with what is needed to process it later. */
 export interface ParkedRecord {

@@ -50,6 +50,7 @@ export class MemoryEffectStore implements EffectStore {
         return { status: 'parked' };
       }
       if (head && head !== it.eventId) return { status: 'blocked' };
+      if (!this.marked(`${p}done:${it.eventId}`) && it.guards.some(([h, f, expected]) => (this.hash(h).get(f) ?? '') !== expected)) return { status: 'conflict' };
       if (!this.mark(`${p}done:${it.eventId}`, ttlSec)) return { status: 'duplicate', outbox: this.strings.get(`${p}outbox:${it.eventId}`) ?? null };
       for (const op of it.ops) {
         if (op[0] === 'HSET') this.hash(op[1]).set(op[2], op[3]);

@@ -7,13 +7,20 @@ import { type CommitItem, type CommitResult, type EffectStore, type ParkedRecord
  * The whole batch in one Lua script, so Redis applies it atomically: dedup mark, effects,
  * outbox and ordering-guard state are written together or not at all. Returns one entry per
  * item: 1 applied, {1, next-parked} applied and released the next parked record of its key,
- * {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked, 5 blocked meanwhile.
+ * {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked, 5 blocked meanwhile,
+ * 6 an order state it read has changed (optimistic concurrency).
  */
 const COMMIT = `
 local p = ARGV[1]
 local ttl = tonumber(ARGV[2])
 local items = cjson.decode(ARGV[3])
 local out = {}
+local function guardsHold(guards)
+  for _, g in ipairs(guards) do
+    if (redis.call('HGET', g[1], g[2]) or '') ~= g[3] then return false end
+  end
+  return true
+end
 for i, it in ipairs(items) do
   local head = redis.call('HGET', p .. 'blocked', it.key)
   if it.mode == 'forward' then
@@ -31,6 +38,8 @@ for i, it in ipairs(items) do
       redis.call('HINCRBY', p .. 'stats', 'parked', 1)
     end
     out[i] = 2
+  elseif redis.call('EXISTS', p .. 'done:' .. it.eventId) == 0 and not guardsHold(it.guards) then
+    out[i] = 6
   elseif redis.call('SET', p .. 'done:' .. it.eventId, '1', 'NX', 'EX', ttl) then
     for _, op in ipairs(it.ops) do
       if op[1] == 'HSET' then redis.call('HSET', op[2], op[3], op[4])
@@ -111,6 +120,7 @@ export class RedisEffectStore implements EffectStore {
       if (r === 3) return { status: 'forwarded' };
       if (r === 4) return { status: 'unblocked' };
       if (r === 5) return { status: 'blocked' };
+      if (r === 6) return { status: 'conflict' };
       const [code, payload] = r as [number, string];
       return code === 1 ? { status: 'applied', next: JSON.parse(payload) as ParkedRecord } : { status: 'duplicate', outbox: payload || null };
     });

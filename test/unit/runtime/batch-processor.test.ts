@@ -22,15 +22,17 @@ const handler: ServiceHandler = {
   async handle(event, orders, _d, emit) {
     if (failing.has(event.eventId)) throw new TransientError('gateway 503');
     seen.push(event.eventId);
-    orders.set(event.key, { last: event.eventId });
+    orders.set(String(event.value.order_id), { last: event.eventId });
     emit('out', 'Done', event, { order_id: event.key });
     return [['HINCRBY', 'sf:payment:count', event.key, 1]];
   },
 };
 
 let offset = 0;
+// Each key is one order, as in the checkout topics (keyed by order id).
+const orderIdFor = (key: string) => `00000000-0000-4000-8000-${Buffer.from(key).toString('hex').padStart(12, '0').slice(-12)}`;
 function record(eventId: string, key: string, topic = 'orders', headers: Record<string, Buffer> = {}): RawRecord {
-  const value = { envelope: { event_id: eventId, event_type: 'OrderCreated', correlation_id: key, occurred_at: 0 }, order_id: '00000000-0000-4000-8000-000000000000' };
+  const value = { envelope: { event_id: eventId, event_type: 'OrderCreated', correlation_id: key, occurred_at: 0 }, order_id: orderIdFor(key) };
   return { topic, partition: 0, offset: String(offset++), timestamp: '0', key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)), headers };
 }
 
@@ -95,5 +97,35 @@ describe('processBatch', () => {
     expect(dead!.headers[SPRING.offset]!.readBigInt64BE(0)).toBe(42n);
     expect(dead!.headers.event_id!.toString()).toBe('x');
     expect(ctx.metrics.deadLettered).toBe(1);
+  });
+});
+
+describe('processBatch with two consumers of one service on the same order', () => {
+  it('re-runs the event whose order state changed meanwhile (optimistic concurrency), so the last writer cannot undo the first', async () => {
+    const store = new MemoryEffectStore();
+    let releaseFirst!: () => void;
+    const firstMayCommit = new Promise<void>((r) => (releaseFirst = r));
+    const statesSeen: string[] = [];
+    const shipping: ServiceHandler = {
+      service: 'shipping',
+      topics: ['orders', 'payments'],
+      async handle(event, orders) {
+        const order = orderIdFor('K');
+        const state = orders.get(order);
+        statesSeen.push(`${event.eventId}:${String(state?.status ?? 'none')}`);
+        if (event.eventId === 'pay') {
+          await firstMayCommit; // the payments consumer is slow: the orders consumer commits first
+          if (state?.status !== 'CANCELLED') orders.set(order, { status: 'SCHEDULED' });
+        } else orders.set(order, { status: 'CANCELLED' });
+        return [];
+      },
+    };
+    const ctx = (): BatchContext => ({ ...context(store), handler: shipping });
+    const slow = processBatch([record('pay', 'K', 'payments')], ctx());
+    await processBatch([record('cancel', 'K', 'orders')], ctx());
+    releaseFirst();
+    await slow;
+    expect((await store.orderStates('shipping')).get(orderIdFor('K'))).toEqual({ status: 'CANCELLED' });
+    expect(statesSeen).toEqual(['pay:none', 'cancel:none', 'pay:CANCELLED']);
   });
 });
