@@ -2,16 +2,10 @@ import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
 import { CheckFailedError } from '../src/cli/errors.js';
 import { formatTable } from '../src/cli/table.js';
-import type { Connection } from '../src/config/resolve-connection.js';
 import { runDemo } from '../src/demo/run-demo.js';
-import type { ServiceMetricsSnapshot } from '../src/runtime/service-metrics.js';
 import { parseDuration } from '../src/generator/parse-duration.js';
 import { parseRate } from '../src/topics/partition-sizing.js';
 
-const DASHBOARD_MODULE = '../src/tui/run-dashboard.js';
-interface DashboardModule {
-  runDashboard(opts: { conn: Connection; env: NodeJS.ProcessEnv; refreshMs: number; signal: AbortSignal; metricsSource: { snapshots(): ServiceMetricsSnapshot[] } }): Promise<void>;
-}
 
 type DemoArgs = GlobalArgs & { duration: string; rate: string; stall: string; 'stall-for': string; 'fail-rate': number; dashboard: boolean };
 
@@ -43,7 +37,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
         ? {
             dashboard: async (conn, metrics, stop) => {
               // Ink and React load only here, for the interactive path.
-              const { runDashboard } = (await import(DASHBOARD_MODULE)) as DashboardModule;
+              const { runDashboard } = await import('../src/tui/run-dashboard.js');
               await runDashboard({ conn, env, refreshMs: 2_000, signal: stop, metricsSource: { snapshots: metrics } });
             },
           }

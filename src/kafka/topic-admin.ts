@@ -44,9 +44,17 @@ export interface NewTopic {
   configs: Record<string, string>;
 }
 
+export interface BrokerInfo {
+  id: number;
+  host: string;
+  port: number;
+}
+
 /** Topic administration in plain types, so src/topics never sees kafkajs. */
 export interface TopicAdmin {
   brokerIds(): Promise<number[]>;
+  /** The brokers (sorted by id) and the controller's id as the Metadata answer names it. */
+  describeCluster(): Promise<{ brokers: BrokerInfo[]; controller: number | null }>;
   topicNames(): Promise<string[]>;
   partitions(topics: string[]): Promise<Map<string, PartitionMetadata[]>>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
@@ -74,6 +82,10 @@ export async function withTopicAdmin<T>(conn: Connection, fn: (admin: TopicAdmin
 function topicAdmin(admin: Admin): TopicAdmin {
   return {
     brokerIds: async () => (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort((a, b) => a - b),
+    describeCluster: async () => {
+      const c = await admin.describeCluster();
+      return { brokers: c.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id), controller: c.controller ?? null };
+    },
     topicNames: () => admin.listTopics(),
     partitions: async (topics) => {
       if (topics.length === 0) return new Map();

@@ -85,6 +85,8 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
             topics: stage.topics,
             delayMs: stage.delayMs,
             maxBatch: opts.maxBatch,
+            // Retry stages carry little traffic: one partition at a time (one producer) is plenty.
+            concurrency: stage.delayMs ? 1 : 4,
             onBatch: (records) => {
               downstream.newBatch();
               return processBatch(records, ctx);

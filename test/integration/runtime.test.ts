@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/dev/processes.js';
 import { runCli, testEnv } from './helpers.js';
 
 const BIN = path.resolve('bin/streamflow');
+const spawned: ChildProcess[] = [];
 
 function startConsumers(env: NodeJS.ProcessEnv, args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [BIN, 'consume', '--service', 'all', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -12,6 +13,7 @@ function startConsumers(env: NodeJS.ProcessEnv, args: string[]): { child: ChildP
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  spawned.push(child);
   return { child, output: () => output, exited };
 }
 
@@ -27,6 +29,9 @@ async function processed(port: number): Promise<number> {
 
 describe('reference consumer runtime', () => {
   const env = testEnv();
+  afterEach(() => {
+    for (const c of spawned.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  });
 
   beforeAll(async () => {
     expect((await runCli(['topology', 'apply', '--execute'], env)).code).toBe(0);
@@ -41,7 +46,7 @@ describe('reference consumer runtime', () => {
 
     const port = 19_000 + Math.floor(Math.random() * 1000);
     const first = startConsumers(env, ['--fail-rate', '0.02', '--max-batch', '50', '--metrics-port', String(port)]);
-    expect(await waitFor(async () => (await processed(port)) > 300, 60_000, 200), first.output()).toBe(true);
+    expect(await waitFor(async () => (await processed(port)) > 300, 150_000, 200), first.output()).toBe(true);
     first.child.kill('SIGKILL');
     await first.exited;
 
@@ -62,7 +67,7 @@ describe('reference consumer runtime', () => {
     const { runId } = JSON.parse(produce.stdout);
     const port = 20_000 + Math.floor(Math.random() * 1000);
     const first = startConsumers(env, ['--max-batch', '50', '--metrics-port', String(port)]);
-    expect(await waitFor(async () => (await processed(port)) > 100, 60_000, 200)).toBe(true);
+    expect(await waitFor(async () => (await processed(port)) > 100, 150_000, 200)).toBe(true);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(130);
     const second = startConsumers(env, ['--until-idle', '8s']);

@@ -1,0 +1,39 @@
+import { useApp, useInput } from 'ink';
+import { useEffect, useReducer } from 'react';
+import { Screen } from './components/screen.js';
+import type { DashboardSource } from './data/dashboard-source.js';
+import { useDashboardEffects } from './hooks/use-dashboard-effects.js';
+import { useRefreshLoop } from './hooks/use-refresh-loop.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { dashboardReducer } from './state/dashboard-reducer.js';
+import { initialState } from './state/dashboard-state.js';
+import type { ViewId } from './state/views.js';
+
+export interface DashboardAppProps {
+  source: DashboardSource;
+  refreshMs: number;
+  initialView?: ViewId;
+  color: boolean;
+}
+
+/**
+ * The dashboard: keys and domain answers go through one pure reducer; hooks refresh the data
+ * and run the effects the reducer asks for; the Screen draws the state. React renders only
+ * when the reducer returns a new state, and Ink writes only the lines that changed.
+ */
+export function DashboardApp({ source, refreshMs, initialView, color }: DashboardAppProps) {
+  const size = useTerminalSize();
+  const [state, dispatch] = useReducer(dashboardReducer, { size, ...(initialView ? { view: initialView } : {}) }, initialState);
+  const { exit } = useApp();
+
+  useEffect(() => dispatch({ type: 'resize', size }), [size]);
+  useRefreshLoop(source, dispatch, refreshMs, state.view);
+  useDashboardEffects(source, state, dispatch);
+  // Keys go to the reducer as they are, so keys typed faster than React renders see the latest state.
+  useInput((input, key) => dispatch({ type: 'key', input, key }));
+  useEffect(() => {
+    if (state.quit) exit();
+  }, [state.quit, exit]);
+
+  return <Screen state={state} label={source.label} refreshMs={refreshMs} color={color} />;
+}

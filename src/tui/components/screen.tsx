@@ -1,0 +1,48 @@
+import { Box } from 'ink';
+import type { DashboardState } from '../state/dashboard-state.js';
+import { ClusterView } from '../views/cluster-view.js';
+import { DlqView } from '../views/dlq-view.js';
+import { GroupsView } from '../views/groups-view.js';
+import { OffsetsView } from '../views/offsets-view.js';
+import { SchemasView } from '../views/schemas-view.js';
+import { ServicesView } from '../views/services-view.js';
+import { TopicsView } from '../views/topics-view.js';
+import type { ViewProps } from '../views/view-props.js';
+import { footerLine, headerLine, helpLines, statusLine, tabsLine } from './chrome.js';
+import { Lines } from './lines.js';
+
+const VIEW_COMPONENTS = {
+  cluster: ClusterView,
+  topics: TopicsView,
+  groups: GroupsView,
+  dlq: DlqView,
+  offsets: OffsetsView,
+  schemas: SchemasView,
+  services: ServicesView,
+} satisfies Record<DashboardState['view'], (p: ViewProps) => unknown>;
+
+export interface ScreenProps {
+  state: DashboardState;
+  /** Context and brokers, for the header. */
+  label: string;
+  refreshMs: number;
+  color: boolean;
+}
+
+/**
+ * The whole frame, one line short of the terminal's height (a full-height frame makes Ink
+ * clear the screen on every render): header, tabs, the view, status line, key hints.
+ */
+export function Screen({ state, label, refreshMs, color }: ScreenProps) {
+  const width = Math.max(20, state.size.columns);
+  const height = Math.max(8, state.size.rows - 1);
+  const body = height - 4;
+  const View = VIEW_COMPONENTS[state.view];
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Lines lines={[headerLine(state, label, refreshMs, width), tabsLine(state, width)]} height={2} width={width} color={color} />
+      {state.help ? <Lines lines={helpLines(refreshMs, width)} height={body} width={width} color={color} /> : <View state={state} width={width} height={body} color={color} />}
+      <Lines lines={[statusLine(state, width), footerLine(state, width)]} height={2} width={width} color={color} />
+    </Box>
+  );
+}

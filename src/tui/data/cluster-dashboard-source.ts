@@ -1,0 +1,195 @@
+import { requireRegistry, type Connection } from '../../config/resolve-connection.js';
+import { browseDlq } from '../../dlq/dlq-browse.js';
+import { listDlqTopics } from '../../dlq/dlq-list.js';
+import { registryPayloadDecoder } from '../../dlq/payload-decoder.js';
+import { type RedriveRequest, executeRedrive, planRedrive } from '../../dlq/redrive-job.js';
+import { redriveJobId } from '../../dlq/redrive-plan.js';
+import { type ClusterSession, withClusterSession } from '../../kafka/cluster-session.js';
+import { toUnreachable } from '../../kafka/client.js';
+import { type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
+import { fetchLagSnapshot } from '../../lag/fetch-lag-snapshot.js';
+import { executeOffsetReset, prepareOffsetReset } from '../../offsets/offset-reset.js';
+import type { ServiceMetricsSnapshot } from '../../runtime/service-metrics.js';
+import { RegistryClient } from '../../schema/registry-client.js';
+import { listSubjectSummaries } from '../../schema/subject-admin.js';
+import type { SubjectVersionRow } from '../state/dashboard-state.js';
+import type { RedriveSelection } from '../state/dlq-state.js';
+import type { OverviewSnapshot, PartitionInfo, ServiceRow, ServicesReading } from '../state/snapshots.js';
+import type { DashboardSource, MetricsSource } from './dashboard-source.js';
+import { HeldScope } from './held-scope.js';
+import { parseServiceMetrics } from './prometheus-metrics.js';
+
+export interface ClusterSourceOptions {
+  conn: Connection;
+  signal: AbortSignal;
+  metricsSource?: MetricsSource;
+  /** Scrape the services' Prometheus endpoint (standalone dashboard). */
+  metricsUrl?: string;
+}
+
+/** Records a DLQ browse shows (the oldest first, as `dlq browse` does). */
+const BROWSE_LIMIT = 500;
+const BROWSE_MAX_SCAN = 10_000;
+/** Newest records read per DLQ topic for its error classes. */
+const DLQ_SAMPLE = 100;
+/** `dlq redrive` skips records already redriven this many times (its --max-redrives default). */
+const MAX_REDRIVES = 3;
+/** Versions shown per subject, newest first. */
+const MAX_VERSIONS = 20;
+
+/**
+ * The dashboard's data over one long-lived cluster session and admin client (reconnected after
+ * a connection failure), the registry client and the services' metrics.
+ */
+export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSource {
+  const { conn } = opts;
+  const controller = new AbortController();
+  const signal = AbortSignal.any([opts.signal, controller.signal]);
+  const session = new HeldScope<ClusterSession>((use) => withClusterSession(conn, use, 'streamflow-dashboard'));
+  const admin = new HeldScope<TopicAdmin>((use) => withTopicAdmin(conn, use));
+  const decode = registryPayloadDecoder(conn.registry, signal);
+  let registry: RegistryClient | undefined;
+  const registryClient = () => (registry ??= new RegistryClient(requireRegistry(conn), { signal }));
+  // A redrive or reset in flight keeps the session even when a refresh fails meanwhile.
+  let busy = 0;
+
+  const kafka = async <T>(fn: (s: ClusterSession) => Promise<T>): Promise<T> => {
+    try {
+      return await fn(await session.get());
+    } catch (err) {
+      throw connectionFailure(err);
+    }
+  };
+  const connectionFailure = (err: unknown): unknown => {
+    const unreachable = toUnreachable(err, conn.brokers);
+    if (!unreachable) return err;
+    if (busy === 0) {
+      session.drop();
+      admin.drop();
+    }
+    return unreachable;
+  };
+  const action = async <T>(fn: () => Promise<T>): Promise<T> => {
+    busy++;
+    try {
+      return await fn();
+    } finally {
+      busy--;
+    }
+  };
+
+  return {
+    label: `${conn.context ?? 'flags/env'} · ${conn.brokers.join(',')}`,
+
+    overview: () =>
+      kafka(async (s) => {
+        const topicAdmin = await admin.get();
+        const [cluster, names] = await Promise.all([topicAdmin.describeCluster(), topicAdmin.topicNames()]);
+        const meta = await topicAdmin.partitions(names);
+        const led = [...meta].flatMap(([topic, parts]) => parts.filter((p) => p.leader !== null).map((p) => ({ topic, partition: p.partition })));
+        const [ranges, groups] = await Promise.all([s.offsets.ranges(led), fetchLagSnapshot(s, {})]);
+        const rangeOf = new Map(ranges.map((r) => [`${r.topic}\u0000${r.partition}`, r]));
+        const snapshot: OverviewSnapshot = {
+          takenAt: Date.now(),
+          brokers: cluster.brokers,
+          controller: cluster.controller,
+          topics: [...meta].map(([name, parts]) => ({
+            name,
+            internal: name.startsWith('__'),
+            partitions: parts.map((p): PartitionInfo => {
+              const r = rangeOf.get(`${name}\u0000${p.partition}`);
+              return { ...p, start: r ? Number(r.earliest) : null, end: r ? Number(r.latest) : null };
+            }),
+          })),
+          groups,
+        };
+        return snapshot;
+      }),
+
+    dlqTopics: () => kafka((s) => listDlqTopics(s, { sample: DLQ_SAMPLE })),
+
+    browseDlq: (topic) => kafka((s) => browseDlq(s, topic, { filters: [], limit: BROWSE_LIMIT, maxScan: BROWSE_MAX_SCAN, decode })),
+
+    planRedrive: (selection) => action(() => kafka((s) => planRedrive(s, redriveRequest(selection, signal)))),
+
+    executeRedrive: (selection, onProgress) =>
+      action(() => kafka((s) => executeRedrive(conn, s, { ...redriveRequest(selection, signal), onProgress }))),
+
+    planReset: (group, scope, mode) => action(() => kafka(async (s) => (await prepareOffsetReset(s, { groups: [group], scope, mode }))[0]!)),
+
+    executeReset: (plan) => action(() => kafka((s) => executeOffsetReset(s, [plan]))),
+
+    subjects: () => listSubjectSummaries(registryClient()),
+
+    subjectVersions: async (subject) => {
+      const client = registryClient();
+      const versions = (await client.listVersions(subject)).sort((a, b) => b - a).slice(0, MAX_VERSIONS);
+      return Promise.all(
+        versions.map(async (v): Promise<SubjectVersionRow> => {
+          const sv = await client.getVersion(subject, v);
+          return { version: sv.version, id: sv.id, summary: schemaSummary(sv.schema) };
+        }),
+      );
+    },
+
+    services: async (): Promise<ServicesReading> => {
+      if (opts.metricsSource) return { source: 'live', rows: opts.metricsSource.snapshots().map(liveRow) };
+      if (opts.metricsUrl === undefined) return { source: 'none' };
+      const res = await fetch(opts.metricsUrl, { signal: AbortSignal.any([signal, AbortSignal.timeout(3_000)]) });
+      if (!res.ok) throw new Error(`${opts.metricsUrl} answered HTTP ${res.status}`);
+      return { source: 'scrape', url: opts.metricsUrl, rows: parseServiceMetrics(await res.text()) };
+    },
+
+    close: async () => {
+      controller.abort();
+      await Promise.all([session.close(), admin.close()]);
+    },
+  };
+}
+
+/**
+ * The same job `dlq redrive TOPIC --execute` runs: the whole DLQ under the command's default
+ * job id (so either resumes the other's checkpoint), or hand-picked records under a job id of
+ * their own.
+ */
+function redriveRequest(selection: RedriveSelection, signal: AbortSignal): RedriveRequest {
+  if (selection.all) return { topic: selection.topic, jobId: redriveJobId(selection.topic, undefined, []), filters: [], maxRedrives: MAX_REDRIVES, signal };
+  const picked = new Set(selection.keys);
+  return {
+    topic: selection.topic,
+    jobId: redriveJobId(selection.topic, undefined, [`picked=${[...picked].sort().join(',')}`]),
+    filters: [],
+    select: (r) => picked.has(`${r.partition}/${r.offset}`),
+    maxRedrives: MAX_REDRIVES,
+    signal,
+  };
+}
+
+function liveRow(s: ServiceMetricsSnapshot): ServiceRow {
+  return {
+    service: s.service,
+    ratePerSec: s.ratePerSec,
+    processed: s.processed,
+    duplicates: s.duplicates,
+    retried: s.retried,
+    forwarded: s.forwarded,
+    deadLettered: s.deadLettered,
+    parked: s.parked,
+    batchLatencyMsAvg: s.batchLatencyMsAvg,
+    lag: Object.values(s.partitions).reduce((sum, p) => sum + p.lag, 0),
+  };
+}
+
+/** "record OrderCreated, 9 fields" from an Avro schema's JSON. */
+function schemaSummary(schema: string): string {
+  try {
+    const s = JSON.parse(schema) as { type?: string; name?: string; fields?: unknown[]; symbols?: unknown[] } | string;
+    if (typeof s === 'string') return s;
+    const parts = [`${s.type ?? '?'}${s.name ? ` ${s.name}` : ''}`];
+    if (Array.isArray(s.fields)) parts.push(`${s.fields.length} fields`);
+    if (Array.isArray(s.symbols)) parts.push(`${s.symbols.length} symbols`);
+    return parts.join(', ');
+  } catch {
+    return `${schema.length} characters`;
+  }
+}

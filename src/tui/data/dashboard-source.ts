@@ -1,0 +1,35 @@
+import type { BrowseResult } from '../../dlq/dlq-browse.js';
+import type { DlqSummary } from '../../dlq/dlq-summary.js';
+import type { RedriveSummary } from '../../dlq/redrive-job.js';
+import type { GroupResetPlan } from '../../offsets/plan-offset-reset.js';
+import type { ResetMode, ResetScope } from '../../offsets/reset-mode.js';
+import type { ServiceMetricsSnapshot } from '../../runtime/service-metrics.js';
+import type { SubjectSummary } from '../../schema/subject-admin.js';
+import type { SubjectVersionRow } from '../state/dashboard-state.js';
+import type { RedriveProgress, RedriveSelection } from '../state/dlq-state.js';
+import type { OverviewSnapshot, ServicesReading } from '../state/snapshots.js';
+
+/** Live metrics of services running in the same process (the `demo` command passes one). */
+export interface MetricsSource {
+  snapshots(): ServiceMetricsSnapshot[];
+}
+
+/**
+ * Everything the dashboard reads or does, as calls to the same domain functions the commands
+ * use. The hooks call it; components never do. Tests of the app pass a fake.
+ */
+export interface DashboardSource {
+  /** For the header: the context name and bootstrap servers. */
+  readonly label: string;
+  overview(): Promise<OverviewSnapshot>;
+  dlqTopics(): Promise<DlqSummary[]>;
+  browseDlq(topic: string): Promise<BrowseResult>;
+  planRedrive(selection: RedriveSelection): Promise<RedriveSummary>;
+  executeRedrive(selection: RedriveSelection, onProgress: (p: RedriveProgress) => void): Promise<RedriveSummary>;
+  planReset(group: string, scope: ResetScope, mode: ResetMode): Promise<GroupResetPlan>;
+  executeReset(plan: GroupResetPlan): Promise<void>;
+  subjects(): Promise<SubjectSummary[]>;
+  subjectVersions(subject: string): Promise<SubjectVersionRow[]>;
+  services(): Promise<ServicesReading>;
+  close(): Promise<void>;
+}

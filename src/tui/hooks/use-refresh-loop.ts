@@ -1,0 +1,81 @@
+import { type Dispatch, useEffect, useRef } from 'react';
+import type { DashboardSource } from '../data/dashboard-source.js';
+import { errorMessage } from '../data/error-message.js';
+import type { DashboardAction } from '../state/dashboard-actions.js';
+import type { ViewId } from '../state/views.js';
+
+/** DLQ samples and registry listings cost more than offsets: refresh them at most this often. */
+const SLOW_DATA_MS = 5_000;
+
+/**
+ * Every `refreshMs`: the cluster overview (offsets, groups, lag: rates and histories need it
+ * whatever the view), the services' metrics, and the current view's slower data. A refresh
+ * still running skips the tick instead of piling up; a failure is reported and the next tick
+ * tries again.
+ */
+export function useRefreshLoop(source: DashboardSource, dispatch: Dispatch<DashboardAction>, refreshMs: number, view: ViewId): void {
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const slowAt = useRef<Partial<Record<ViewId, number>>>({});
+  const fetchSlowRef = useRef<(force: boolean) => void>(() => undefined);
+
+  useEffect(() => {
+    let live = true;
+    const send = (a: DashboardAction) => {
+      if (live) dispatch(a);
+    };
+    const inFlight = new Set<string>();
+    const once = (name: string, run: () => Promise<void>) => {
+      if (inFlight.has(name)) return;
+      inFlight.add(name);
+      void run().finally(() => inFlight.delete(name));
+    };
+    const fetchSlow = (force: boolean) => {
+      const v = viewRef.current;
+      if (v !== 'dlq' && v !== 'schemas') return;
+      const due = (slowAt.current[v] ?? 0) + Math.max(SLOW_DATA_MS, refreshMs);
+      if (!force && Date.now() < due) return;
+      slowAt.current[v] = Date.now();
+      if (v === 'dlq') {
+        once('dlq', () =>
+          source.dlqTopics().then(
+            (topics) => send({ type: 'dlq-topics', at: Date.now(), topics }),
+            (err: unknown) => send({ type: 'dlq-topics-failed', message: errorMessage(err) }),
+          ),
+        );
+      } else {
+        once('schemas', () =>
+          source.subjects().then(
+            (subjects) => send({ type: 'subjects', at: Date.now(), subjects }),
+            (err: unknown) => send({ type: 'subjects-failed', message: errorMessage(err) }),
+          ),
+        );
+      }
+    };
+    fetchSlowRef.current = fetchSlow;
+    const tick = () => {
+      once('overview', () =>
+        source.overview().then(
+          (snapshot) => send({ type: 'overview', snapshot }),
+          (err: unknown) => send({ type: 'overview-failed', at: Date.now(), message: errorMessage(err) }),
+        ),
+      );
+      once('services', () =>
+        source.services().then(
+          (reading) => send({ type: 'services', at: Date.now(), reading }),
+          (err: unknown) => send({ type: 'services-failed', message: errorMessage(err) }),
+        ),
+      );
+      fetchSlow(false);
+    };
+    tick();
+    const timer = setInterval(tick, refreshMs);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [source, dispatch, refreshMs]);
+
+  // Opening a view shows its data now, not at the next slow refresh.
+  useEffect(() => fetchSlowRef.current(true), [view]);
+}

@@ -1,0 +1,231 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeDeadLetterHeaders, STREAMFLOW } from '../../src/dlq/dlq-headers.js';
+import { withClusterSession } from '../../src/kafka/cluster-session.js';
+import { connectProducer } from '../../src/kafka/producer.js';
+import { displayWidth } from '../../src/tui/layout/text-width.js';
+import { runCli, testConnection, testEnv, testStack, uniqueName } from './helpers.js';
+
+/*
+ * The real dashboard (node bin/streamflow dashboard) in a real terminal (tmux) against the
+ * real stack: what an operator sees, and that a redrive started from it moves the records.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin/streamflow');
+// A tmux server of our own, so the test never touches the operator's sessions.
+const SOCKET = `streamflow-test-${process.pid}`;
+const topic = uniqueName('dash');
+const dlq = `${topic}.dlq`;
+const group = uniqueName('dash-g');
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'streamflow-dash-'));
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+}
+
+/** dist/ is what bin/streamflow runs: build it when a dashboard source is newer (CI builds it in `npm ci`). */
+function ensureBuilt(): void {
+  const built = path.join(ROOT, 'dist/src/tui/run-dashboard.js');
+  const sources = [path.join(ROOT, 'commands/dashboard.ts'), ...fs.readdirSync(path.join(ROOT, 'src/tui'), { recursive: true, encoding: 'utf8' }).map((f) => path.join(ROOT, 'src/tui', f))];
+  const newest = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
+  if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newest) execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+function startDashboard(name: string, columns: number, rows: number): void {
+  const s = testStack();
+  const env = {
+    STREAMFLOW_BROKERS: s.brokers.join(','),
+    STREAMFLOW_REGISTRY: s.registryUrl,
+    STREAMFLOW_REDIS: s.redisUrl,
+    STREAMFLOW_CONFIG: path.join(home, 'config.yaml'),
+    STREAMFLOW_STATE_DIR: path.join(home, 'state'),
+    TERM: 'xterm-256color',
+  };
+  const assignments = Object.entries(env).map(([k, v]) => `${k}='${v}'`);
+  // CI=true would (rightly) make the dashboard refuse: this terminal is interactive.
+  const command = `env -u CI ${assignments.join(' ')} '${process.execPath}' '${BIN}' dashboard --refresh 1s; echo "EXITED $?"; sleep 600`;
+  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
+}
+
+/** The screen as text, wrapped lines joined (-J) so a line wider than the terminal shows as one. */
+function screen(name: string): string {
+  return tmux('capture-pane', '-p', '-J', '-t', name);
+}
+
+/**
+ * Press a key (a tmux key name, or text with `literal`) and wait until the screen shows its
+ * effect: on a busy machine keys sent back to back can reach the app faster than it reads them.
+ */
+async function press(name: string, key: string, shows: RegExp | string, opts: { literal?: boolean } = {}): Promise<string> {
+  tmux('send-keys', '-t', name, ...(opts.literal ? ['-l'] : []), key);
+  return waitForScreen(name, shows);
+}
+
+async function waitForScreen(name: string, check: RegExp | string, ms = 30_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const text = screen(name);
+    if (typeof check === 'string' ? text.includes(check) : check.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`the screen never showed ${check}; it shows:\n${text}`);
+    await sleep(200);
+  }
+}
+
+/** Records on the target topic that a redrive job wrote (they carry streamflow.redrive-job). */
+async function redrivenRecords(): Promise<Array<{ key: string; job: string }>> {
+  return withClusterSession(testConnection(), async (s) => {
+    const ranges = await s.offsets.ranges([0, 1, 2].map((partition) => ({ topic, partition })));
+    const out: Array<{ key: string; job: string }> = [];
+    for (const r of ranges) {
+      const { records } = await s.records.read(topic, r.partition, r.earliest, { maxRecords: 1_000, untilOffset: r.latest });
+      for (const rec of records) {
+        const job = rec.headers.find((h) => h.key === STREAMFLOW.redriveJob)?.value;
+        if (job) out.push({ key: rec.key?.toString() ?? '', job: job.toString() });
+      }
+    }
+    return out;
+  });
+}
+
+function expectFits(text: string, columns: number, rows: number): void {
+  const lines = text.replace(/\n+$/, '').split('\n');
+  expect(lines.length).toBeLessThanOrEqual(rows);
+  for (const l of lines) expect(displayWidth(l), `wider than ${columns}: "${l}"`).toBeLessThanOrEqual(columns);
+  expect(lines[0]).toMatch(/^streamflow · /);
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  const env = testEnv();
+  for (const [name, partitions] of [
+    [topic, '3'],
+    [dlq, '1'],
+  ] as const) {
+    const r = await runCli(['topic', 'create', name, '--partitions', partitions], env);
+    expect(r.code, r.stderr).toBe(0);
+  }
+  const producer = await connectProducer(testConnection(), { idempotent: true, acks: -1, compression: 'none' });
+  try {
+    for (const partition of [0, 1, 2]) {
+      await producer.send(topic, Array.from({ length: 10 }, (_, i) => ({ key: `order-${partition}-${i}`, value: Buffer.from(`payload ${i}`), partition })));
+    }
+    const now = new Date().toISOString();
+    await producer.send(
+      dlq,
+      [1, 2].map((i) => ({
+        key: `order-dead-${i}`,
+        value: Buffer.from(`not avro ${i}`),
+        partition: 0,
+        headers: encodeDeadLetterHeaders({
+          originalTopic: topic,
+          originalPartition: 0,
+          originalOffset: String(i),
+          originalTimestamp: String(Date.now()),
+          consumerGroup: group,
+          errorClass: 'com.acme.DashTestError',
+          errorMessage: `gateway refused order-dead-${i}`,
+          stack: 'at test',
+          service: 'payment',
+          attempts: 3,
+          firstFailure: now,
+          lastFailure: now,
+        }),
+      })),
+    );
+  } finally {
+    await producer.disconnect();
+  }
+  // The group has consumed 4 of each partition's 10 records: lag 6 per partition, 18 in all.
+  const reset = await runCli(['offsets', 'reset', '--group', group, '--topic', topic, '--to-offset', '4', '--execute'], env);
+  expect(reset.code, reset.stderr).toBe(0);
+});
+
+afterAll(() => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // No server: nothing was started.
+  }
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Filter the current list down to `text` ('/', type, Enter) and wait for `row`. */
+async function filterTo(name: string, text: string, row: RegExp): Promise<string> {
+  await press(name, '/', /^\/▏/m);
+  await press(name, text, `/${text}▏`, { literal: true });
+  return press(name, 'Enter', row);
+}
+
+describe('streamflow dashboard in a terminal', () => {
+  const groupRow = new RegExp(`${escaped(group)}\\s+Empty\\s+0\\s+18\\s`);
+  const partitionRow = new RegExp(`${escaped(topic)}\\s+0\\s+4\\s+10\\s+6\\s`);
+  const dlqRow = new RegExp(`${escaped(dlq)}\\s+2\\s`);
+
+  it('shows a lagging group and dead letters, and redrives them from the DLQ view', async () => {
+    const name = 'wide';
+    startDashboard(name, 120, 40);
+    await waitForScreen(name, /refreshed \d\d:\d\d:\d\d · every 1s/);
+
+    await press(name, '3', '[3 Groups]');
+    await filterTo(name, group, groupRow);
+    const partitions = await press(name, 'Enter', new RegExp(`${partitionRow.source}.*[▁▂▃▄▅▆▇█]+`));
+    expect(partitions).toContain(`Group ${group}: Empty, 0 members, lag 18`);
+    expectFits(partitions, 120, 40);
+
+    await press(name, 'Escape', groupRow);
+    await press(name, '4', '[4 DLQ]');
+    expect(await filterTo(name, dlq, dlqRow)).toMatch(new RegExp(`${dlqRow.source}.*DashTestError 2`));
+    const records = await press(name, 'Enter', `${dlq}: the oldest 2 records · 0 picked`);
+    expect(records).toMatch(/\[ \]\s+0\/0\s/);
+    expect(records).toContain('error com.acme.DashTestError: gateway refused order-dead-1');
+    expect(records).toContain(`original ${topic}/0/1 · service payment · group ${group} · attempts 3`);
+
+    await press(name, 'a', 'all records of');
+    const plan = await press(name, 'r', 'Send them? y: redrive · n: cancel');
+    expect(plan).toMatch(new RegExp(`${escaped(topic)}\\s+2\\s`));
+    expect(await redrivenRecords()).toEqual([]);
+    const done = await press(name, 'y', /redrove 2 records/);
+    expect(done).toContain(`(${topic} 2), skipped 0.`);
+    expectFits(done, 120, 40);
+
+    const sent = await redrivenRecords();
+    expect(sent.map((r) => r.key).sort()).toEqual(['order-dead-1', 'order-dead-2']);
+
+    await press(name, 'Escape', '0 picked');
+    await press(name, 'q', 'EXITED 0');
+  });
+
+  it('fits 80x24 in every view', async () => {
+    const name = 'narrow';
+    startDashboard(name, 80, 24);
+    await waitForScreen(name, /refreshed \d\d:\d\d:\d\d/);
+    const views: Array<[string, RegExp | string]> = [
+      ['2', /TOPIC\s+PARTS/],
+      ['3', /GROUP\s+STATE/],
+      ['4', /DLQ TOPIC\s+DEPTH/],
+      ['5', 'Reset offsets: group ?'],
+      ['6', /SUBJECT\s|No subjects/],
+      ['7', 'No services attached.'],
+      ['?', 'filter the list by a substring'],
+      ['Escape', 'No services attached.'],
+      ['1', /brokers? · controller/],
+    ];
+    for (const [key, shows] of views) expectFits(await press(name, key, shows), 80, 24);
+    await press(name, '3', '[3 Groups]');
+    // The redrive above added records (and transaction markers) to the topic: the lag is no longer 18.
+    await filterTo(name, group, new RegExp(`${escaped(group)}\\s+Empty\\s+0\\s+\\d+\\s`));
+    // 80 columns leave out COMMITTED and END; the lag and its history stay.
+    expectFits(await press(name, 'Enter', new RegExp(`${escaped(topic)}\\s+0\\s+\\d+\\s+[▁▂▃▄▅▆▇█]+`)), 80, 24);
+    await press(name, '4', '[4 DLQ]');
+    await filterTo(name, dlq, dlqRow);
+    expectFits(await press(name, 'Enter', 'the oldest 2 records'), 80, 24);
+    await press(name, 'q', 'EXITED 0');
+  });
+});

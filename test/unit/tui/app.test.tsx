@@ -1,0 +1,106 @@
+import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DashboardApp } from '../../../src/tui/app.js';
+import type { DashboardSource } from '../../../src/tui/data/dashboard-source.js';
+import type { RedriveSelection } from '../../../src/tui/state/dlq-state.js';
+import { T0, browseResult, dlqTopics, overview, redriveSummary, resetPlan, serviceRows, subjects } from './fixtures.js';
+import { eventually, expectCleanFrame, renderAt } from './render-at.js';
+
+afterEach(() => cleanup());
+
+const DOWN = '\u001b[B';
+const ENTER = '\r';
+const ESC = '\u001b';
+
+/** A stand-in for the cluster: fixture answers, and a record of what the app asked it to do. */
+function fakeSource(over: Partial<DashboardSource> = {}) {
+  const calls: string[] = [];
+  let tick = 0;
+  const source: DashboardSource = {
+    label: 'test · kafka-1.internal:9092',
+    overview: async () => overview(T0 + 2_000 * tick++),
+    dlqTopics: async () => dlqTopics(),
+    browseDlq: async (topic) => browseResult(topic),
+    planRedrive: async (sel: RedriveSelection) => {
+      calls.push(`plan ${sel.topic} ${sel.all ? 'all' : sel.keys.join(',')}`);
+      return redriveSummary();
+    },
+    executeRedrive: async (sel, onProgress) => {
+      calls.push(`execute ${sel.topic} ${sel.all ? 'all' : sel.keys.join(',')}`);
+      onProgress({ scanned: 3, total: 3, redriven: 2, skipped: 0 });
+      return redriveSummary({ executed: true, redriven: 2 });
+    },
+    planReset: async (group, scope, mode) => {
+      calls.push(`plan-reset ${group} ${scope.kind} ${mode.kind}`);
+      return resetPlan(group);
+    },
+    executeReset: async (plan) => {
+      calls.push(`reset ${plan.group}`);
+    },
+    subjects: async () => subjects(),
+    subjectVersions: async () => [{ version: 3, id: 16, summary: 'record OrderCreated, 9 fields' }],
+    services: async () => ({ source: 'live', rows: serviceRows() }),
+    close: async () => undefined,
+    ...over,
+  };
+  return { source, calls };
+}
+
+async function press(stdin: { write(s: string): void }, ...input: string[]) {
+  for (const k of input) {
+    stdin.write(k);
+    // Let Ink's input parser flush a lone Escape before the next key.
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('DashboardApp', () => {
+  it('refreshes, switches views from the keyboard and drills into a group', async () => {
+    const { source } = fakeSource();
+    const { lastFrame, stdin } = renderAt(<DashboardApp source={source} refreshMs={60_000} color={false} />, 80, 24);
+    await eventually(() => expect(lastFrame()).toContain('2 brokers · controller 2'));
+    await press(stdin, '3');
+    await eventually(() => expect(lastFrame()).toMatch(/payment-service\s+Stable/));
+    await press(stdin, DOWN, DOWN, ENTER);
+    await eventually(() => expect(lastFrame()).toContain('Group payment-service: Stable, 2 members'));
+    expectCleanFrame(lastFrame(), 80, 24);
+    await press(stdin, ESC, '?');
+    await eventually(() => expect(lastFrame()).toContain('filter the list by a substring'));
+  });
+
+  it('keeps running and says so in the status line when a refresh fails', async () => {
+    const { source } = fakeSource({ overview: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9092')) });
+    const { lastFrame } = renderAt(<DashboardApp source={source} refreshMs={60_000} color={false} />, 120, 40);
+    await eventually(() => expect(lastFrame()).toMatch(/✗ refresh failed at \d\d:\d\d:\d\d: connect ECONNREFUSED 127\.0\.0\.1:9092/));
+    expect(lastFrame()).toContain('not connected');
+  });
+
+  it('redrives picked DLQ records through the source after y, and shows the result', async () => {
+    const { source, calls } = fakeSource();
+    const { lastFrame, stdin } = renderAt(<DashboardApp source={source} refreshMs={60_000} color={false} initialView="dlq" />, 120, 40);
+    await eventually(() => expect(lastFrame()).toContain('checkout.payment.dlq'));
+    await press(stdin, ENTER);
+    await eventually(() => expect(lastFrame()).toContain('the oldest 3 records'));
+    await press(stdin, ' ', DOWN, ' ', 'r');
+    await eventually(() => expect(lastFrame()).toContain('Send them? y: redrive · n: cancel'));
+    expect(calls).toEqual(['plan checkout.payment.dlq 0/0,0/1']);
+    await press(stdin, 'y');
+    await eventually(() => expect(lastFrame()).toContain('redrove 2 records (checkout.orders 2)'));
+    expect(calls).toEqual(['plan checkout.payment.dlq 0/0,0/1', 'execute checkout.payment.dlq 0/0,0/1']);
+  });
+
+  it('resets offsets only after the group name is typed', async () => {
+    const { source, calls } = fakeSource();
+    const { lastFrame, stdin } = renderAt(<DashboardApp source={source} refreshMs={60_000} color={false} initialView="offsets" />, 120, 40);
+    await eventually(() => expect(lastFrame()).toMatch(/audit\s+Empty/));
+    await press(stdin, ENTER, ENTER, ENTER);
+    await eventually(() => expect(lastFrame()).toContain('Plan for audit (Empty): Enter to confirm'));
+    await press(stdin, ENTER, ...'audi');
+    await press(stdin, ENTER);
+    await eventually(() => expect(lastFrame()).toContain('type the group name exactly (audit)'));
+    expect(calls).toEqual(['plan-reset audit all-topics to-earliest']);
+    await press(stdin, 't', ENTER);
+    await eventually(() => expect(lastFrame()).toContain('Committed the new offsets of audit'));
+    expect(calls).toEqual(['plan-reset audit all-topics to-earliest', 'reset audit']);
+  });
+});

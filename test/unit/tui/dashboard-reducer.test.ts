@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import { pushBounded } from '../../../src/tui/state/history-ring.js';
+import { cursorOf, selectedItem, visibleItems } from '../../../src/tui/state/lists.js';
+import { LAG_HISTORY, lagKey } from '../../../src/tui/state/overview-state.js';
+import { LONG_TOPIC, T0, browseResult, key, keys, loaded, overview, redriveSummary, resetPlan, run, state, typed } from './fixtures.js';
+
+describe('views', () => {
+  it('switch with the number keys and cycle with Tab / Shift-Tab', () => {
+    let s = run(state(), key('3'));
+    expect(s.view).toBe('groups');
+    s = run(s, key('7'), keys.tab);
+    expect(s.view).toBe('cluster');
+    s = run(s, keys.shiftTab, keys.shiftTab);
+    expect(s.view).toBe('schemas');
+    expect(run(s, key('9')).view).toBe('schemas');
+  });
+
+  it('q quits, ? opens the help and any key closes it', () => {
+    expect(run(state(), key('q')).quit).toBe(true);
+    const help = run(state(), key('?'));
+    expect(help.help).toBe(true);
+    const closed = run(help, key('3'));
+    expect(closed).toMatchObject({ help: false, view: 'cluster' });
+    expect(run(help, keys.ctrlC).quit).toBe(true);
+  });
+
+  it('takes Esc glued to the next key (read as Alt+key) as Esc, then the key', () => {
+    const s = run(state(), key('?'), key('3', { meta: true }));
+    expect(s).toMatchObject({ help: false, view: 'groups' });
+  });
+
+  it('takes keys read together as one string one at a time', () => {
+    const s = run(loaded(), key('3/pay\r\r'));
+    expect(s).toMatchObject({ view: 'groups', filterEditing: false, openGroup: 'payment-service' });
+  });
+
+  it('returns the same state for keys that change nothing, so nothing re-renders', () => {
+    const s = loaded();
+    expect(run(s, key('x'))).toBe(s);
+    expect(run(s, key('1'))).toBe(s);
+    expect(run(s, { type: 'resize', size: { columns: 120, rows: 40 } })).toBe(s);
+  });
+});
+
+describe('selection and drill-in', () => {
+  it('moves with arrows and j/k, clamped to the list', () => {
+    let s = run(loaded(), key('2'), keys.down, key('j'), key('j'), key('j'), key('j'));
+    expect(cursorOf(s, 'topics')).toBe(3);
+    s = run(s, keys.up, key('k'), key('k'), key('k'));
+    expect(cursorOf(s, 'topics')).toBe(0);
+    expect(cursorOf(run(s, key('G')), 'topics')).toBe(3);
+  });
+
+  it('clamps the cursor when a refresh shortens the list', () => {
+    let s = run(loaded(), key('3'), key('G'));
+    expect(selectedItem(s, 'groups')?.group).toBe('payment-service');
+    const fewer = overview(T0 + 4_000);
+    fewer.groups = fewer.groups.slice(0, 1);
+    s = run(s, { type: 'overview', snapshot: fewer });
+    expect(cursorOf(s, 'groups')).toBe(0);
+  });
+
+  it('Enter opens a group, Esc goes back', () => {
+    let s = run(loaded(), key('3'));
+    expect(visibleItems(s, 'groups').map((g) => g.group)).toEqual(['audit', 'inventory-service', 'payment-service']);
+    s = run(s, keys.down, keys.down, keys.enter);
+    expect(s.openGroup).toBe('payment-service');
+    expect(visibleItems(s, 'group-partitions')).toHaveLength(3);
+    s = run(s, keys.escape);
+    expect(s.openGroup).toBeNull();
+  });
+});
+
+describe('filter', () => {
+  it('"/" edits the filter of the current list, Enter keeps it, Esc clears it', () => {
+    let s = run(loaded(), key('3'), key('/'), ...typed('pay'));
+    expect(s.filterEditing).toBe(true);
+    expect(visibleItems(s, 'groups').map((g) => g.group)).toEqual(['payment-service']);
+    s = run(s, keys.backspace, keys.backspace, ...typed('udi'));
+    expect(s.filters.groups).toBe('pudi');
+    s = run(s, keys.backspace, keys.backspace, keys.backspace, key('a'), keys.enter);
+    expect(s).toMatchObject({ filterEditing: false, filters: { groups: 'pa' } });
+    // Typing while the filter is not edited switches views again; Esc clears the kept filter.
+    expect(visibleItems(s, 'groups').map((g) => g.group)).toEqual(['payment-service']);
+    s = run(s, keys.escape);
+    expect(visibleItems(s, 'groups')).toHaveLength(3);
+  });
+
+  it('keeps one filter per list and resets the cursor when it changes', () => {
+    let s = run(loaded(), key('2'), key('G'), key('/'), ...typed('checkout'), keys.enter);
+    expect(cursorOf(s, 'topics')).toBe(0);
+    expect(visibleItems(s, 'topics').map((t) => t.name)).toEqual(['checkout.orders', 'checkout.payments']);
+    s = run(s, key('3'));
+    expect(visibleItems(s, 'groups')).toHaveLength(3);
+  });
+});
+
+describe('refresh results', () => {
+  it('computes topic rates, consumption and lag once per refresh', () => {
+    const s = loaded();
+    const orders = s.overview.topics.find((t) => t.name === 'checkout.orders')!;
+    // 3 partitions grew by 100 in 2 s: 150/s in; two groups each consumed 3 x 100 in 2 s: 300/s out.
+    expect(orders).toMatchObject({ partitions: 3, replicationFactor: 2, messages: 3_300, inRate: 150, outRate: 300, underReplicated: 1, consumerGroups: 2 });
+    expect(s.overview.cluster).toMatchObject({ topics: 3, internalTopics: 1, partitions: 10, offline: 0 });
+    expect(s.overview.cluster!.underReplicated).toEqual([{ topic: 'checkout.orders', partition: 1, leader: 1, replicas: [1, 2], isr: [1] }]);
+    const payment = s.overview.groups.find((g) => g.group === 'payment-service')!;
+    expect(payment).toMatchObject({ totalLag: 1_800, maxLagMs: 42_000, rate: 150 });
+  });
+
+  it('keeps a bounded lag history per partition (a ring buffer for the sparkline)', () => {
+    let s = state();
+    for (let i = 0; i < LAG_HISTORY + 5; i++) s = run(s, { type: 'overview', snapshot: overview(T0 + i * 1_000, { committed: BigInt(i), end: 1_000n }) });
+    const history = s.overview.lagHistory[lagKey('payment-service', 'checkout.orders', 0)]!;
+    expect(history).toHaveLength(LAG_HISTORY);
+    expect(history.at(-1)).toBe(1_000 - (LAG_HISTORY + 4));
+    expect(history[0]).toBe(1_000 - 5);
+    // Group samples for rates are bounded too.
+    expect(s.overview.samples['payment-service']!.length).toBeLessThanOrEqual(30);
+  });
+
+  it('pushBounded keeps the newest values and never mutates its input', () => {
+    const a = [1, 2, 3];
+    expect(pushBounded(a, 4, 3)).toEqual([2, 3, 4]);
+    expect(pushBounded(a, 4, 10)).toEqual([1, 2, 3, 4]);
+    expect(a).toEqual([1, 2, 3]);
+  });
+
+  it('a failed refresh keeps the last data and records the error; the next success clears it', () => {
+    let s = run(loaded(), { type: 'overview-failed', at: T0 + 5_000, message: 'cannot reach Kafka broker at 127.0.0.1:9092: ECONNREFUSED' });
+    expect(s.overview.error).toEqual({ at: T0 + 5_000, message: 'cannot reach Kafka broker at 127.0.0.1:9092: ECONNREFUSED' });
+    expect(s.overview.topics).toHaveLength(4);
+    s = run(s, { type: 'overview', snapshot: overview(T0 + 6_000) });
+    expect(s.overview.error).toBeNull();
+  });
+
+  it('derives service rates between two scrapes', () => {
+    const row = { service: 'payment', ratePerSec: null, processed: 100, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, batchLatencyMsAvg: 5, lag: 0 };
+    let s = run(state(), { type: 'services', at: T0, reading: { source: 'scrape', url: 'http://x/metrics', rows: [row] } });
+    expect(s.services.rows[0]!.ratePerSec).toBeNull();
+    s = run(s, { type: 'services', at: T0 + 2_000, reading: { source: 'scrape', url: 'http://x/metrics', rows: [{ ...row, processed: 500 }] } });
+    expect(s.services.rows[0]!.ratePerSec).toBe(200);
+  });
+});
+
+describe('DLQ browse and redrive', () => {
+  const browsing = () => {
+    const s = run(loaded(), key('4'), keys.enter);
+    expect(s.dlq.browse).toMatchObject({ topic: 'checkout.payment.dlq', status: 'loading' });
+    return run(s, { type: 'browsed', requestId: s.dlq.browse!.requestId, result: browseResult() });
+  };
+
+  it('space picks records, a picks the whole DLQ, r asks for a plan of the pick', () => {
+    let s = run(browsing(), key(' '), keys.down, keys.down, key(' '));
+    expect(s.dlq.browse!.selected).toEqual(['0/0', '0/2']);
+    s = run(s, key(' '));
+    expect(s.dlq.browse!.selected).toEqual(['0/0']);
+    s = run(s, key('r'));
+    expect(s.dlq.redrive).toMatchObject({ phase: 'planning', selection: { topic: 'checkout.payment.dlq', all: false, keys: ['0/0'] } });
+    const all = run(browsing(), key('a'), key('r'));
+    expect(all.dlq.redrive!.selection).toEqual({ topic: 'checkout.payment.dlq', all: true, keys: [] });
+  });
+
+  it('r with nothing picked explains what to do', () => {
+    const s = run(browsing(), key('r'));
+    expect(s.dlq.redrive).toBeNull();
+    expect(s.notice).toMatch(/space/);
+  });
+
+  it('confirms with y after the plan, shows progress and the result', () => {
+    let s = run(browsing(), key('a'), key('r'));
+    const planId = s.dlq.redrive!.requestId;
+    // Keys while planning do not start anything; views do not switch under the dialog.
+    s = run(s, key('y'), key('3'));
+    expect(s.dlq.redrive!.phase).toBe('planning');
+    expect(s.view).toBe('dlq');
+    s = run(s, { type: 'redrive-planned', requestId: planId, plan: redriveSummary() });
+    expect(s.dlq.redrive!.phase).toBe('confirm');
+    s = run(s, key('y'));
+    const execId = s.dlq.redrive!.requestId;
+    expect(s.dlq.redrive!.phase).toBe('executing');
+    expect(execId).not.toBe(planId);
+    s = run(s, { type: 'redrive-progress', requestId: execId, progress: { scanned: 1, total: 3, redriven: 1, skipped: 0 } });
+    expect(s.dlq.redrive!.progress).toEqual({ scanned: 1, total: 3, redriven: 1, skipped: 0 });
+    s = run(s, { type: 'redrive-done', requestId: execId, result: redriveSummary({ executed: true, redriven: 2 }) });
+    expect(s.dlq.redrive).toMatchObject({ phase: 'done', result: { redriven: 2 } });
+    expect(s.dlq.browse!.all).toBe(false);
+    s = run(s, keys.enter);
+    expect(s.dlq.redrive).toBeNull();
+  });
+
+  it('n cancels at the confirmation, and a late answer to a cancelled request is ignored', () => {
+    let s = run(browsing(), key('a'), key('r'));
+    const planId = s.dlq.redrive!.requestId;
+    s = run(s, keys.escape);
+    expect(s.dlq.redrive).toBeNull();
+    expect(run(s, { type: 'redrive-planned', requestId: planId, plan: redriveSummary() })).toBe(s);
+    s = run(s, key('r'), { type: 'redrive-planned', requestId: planId + 1, plan: redriveSummary() }, key('n'));
+    expect(s.dlq.redrive).toBeNull();
+  });
+
+  it('Enter shows a record over the whole view; Esc steps back out', () => {
+    let s = run(browsing(), keys.enter);
+    expect(s.dlq.browse!.expanded).toBe(true);
+    s = run(s, keys.escape);
+    expect(s.dlq.browse).toMatchObject({ expanded: false });
+    s = run(s, keys.escape);
+    expect(s.dlq.browse).toBeNull();
+  });
+});
+
+describe('offset reset wizard', () => {
+  const toPlanning = (modeKeys: number, value?: string) => {
+    let s = run(loaded(), key('5'), key('/'), ...typed('inventory'), keys.enter, keys.enter);
+    expect(s.wizard).toMatchObject({ step: 'scope', group: 'inventory-service' });
+    s = run(s, keys.down, keys.enter);
+    expect(s.wizard).toMatchObject({ step: 'mode', topic: 'checkout.orders' });
+    for (let i = 0; i < modeKeys; i++) s = run(s, keys.down);
+    s = run(s, keys.enter);
+    if (value !== undefined) {
+      expect(s.wizard.step).toBe('value');
+      s = run(s, ...typed(value), keys.enter);
+    }
+    return s;
+  };
+
+  it('walks group → scope → mode → plan, with the parsed mode', () => {
+    const s = toPlanning(0);
+    expect(s.wizard).toMatchObject({ step: 'planning', mode: { kind: 'to-earliest' } });
+    expect(toPlanning(3, '-250').wizard.mode).toEqual({ kind: 'shift-by', shift: -250n });
+    expect(toPlanning(5, 'PT30M').wizard.mode).toEqual({ kind: 'by-duration', durationMs: 1_800_000 });
+    expect(toPlanning(4, '2024-05-01T12:00:00Z').wizard.mode).toEqual({ kind: 'to-datetime', timestampMs: Date.UTC(2024, 4, 1, 12) });
+  });
+
+  it('refuses a value that does not parse and keeps asking', () => {
+    const s = toPlanning(2, 'twelve');
+    expect(s.wizard.step).toBe('value');
+    expect(s.wizard.inputError).toMatch(/not an offset/);
+    // Digits typed at the value step are text, not view switches.
+    const typing = run(s, keys.backspace, ...typed('12'));
+    expect(typing.view).toBe('offsets');
+    expect(typing.wizard.typed).toBe('twelv12');
+  });
+
+  it('applies only after the group name is typed exactly', () => {
+    let s = toPlanning(0);
+    s = run(s, { type: 'reset-planned', requestId: s.wizard.requestId, plan: resetPlan('inventory-service') }, keys.enter);
+    expect(s.wizard.step).toBe('confirm');
+    s = run(s, ...typed('inventory'), keys.enter);
+    expect(s.wizard.step).toBe('confirm');
+    expect(s.wizard.inputError).toMatch(/type the group name exactly/);
+    // q is text here, not quit.
+    s = run(s, key('q'), keys.backspace, ...typed('-service'), keys.enter);
+    expect(s.quit).toBe(false);
+    expect(s.wizard.step).toBe('executing');
+    s = run(s, { type: 'reset-done', requestId: s.wizard.requestId });
+    expect(s.wizard.step).toBe('done');
+    expect(run(s, keys.enter).wizard.step).toBe('group');
+  });
+
+  it("stops at the planner's refusal naming the active members: nothing to confirm", () => {
+    let s = toPlanning(0);
+    const refusal = 'group inventory-service has 1 active member: member m-1 (client id inv, host /10.0.0.7); stop them before resetting its offsets';
+    s = run(s, { type: 'reset-planned', requestId: s.wizard.requestId, plan: resetPlan('inventory-service', { state: 'Stable', refusal }) }, keys.enter);
+    expect(s.wizard.step).toBe('preview');
+    expect(s.wizard.plan!.refusal).toBe(refusal);
+  });
+
+  it('shows the executor’s error and Esc walks back through the steps', () => {
+    let s = toPlanning(0);
+    s = run(s, { type: 'reset-failed', requestId: s.wizard.requestId, message: 'no such topic: gone' });
+    expect(s.wizard).toMatchObject({ step: 'preview', error: 'no such topic: gone' });
+    s = run(s, keys.escape);
+    expect(s.wizard.step).toBe('mode');
+    s = run(s, keys.escape, keys.escape);
+    expect(s.wizard.step).toBe('group');
+  });
+});
