@@ -78,6 +78,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   opts.signal.addEventListener('abort', stopAll, { once: true });
   let latest: ServiceMetricsSnapshot[] = SERVICES.map((service) => ({ service, processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0, batches: 0, batchLatencyMsAvg: 0, ratePerSec: 0, partitions: {} }));
   let generatorDone = false;
+  // Nothing may write to the terminal while the dashboard draws it: hold messages until it closes.
+  let held: string[] | null = null;
+  const log = (m: string) => (held ? held.push(m) : opts.log(m));
+  let ready!: () => void;
+  const servicesReady = new Promise<void>((r) => (ready = r));
   const running = runServices(conn, {
     services: [...SERVICES],
     store: 'redis',
@@ -90,9 +95,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     // After the generator stops, run until every consumer (retry stages included) is idle.
     untilIdleMs: 10_000,
     idleArmed: () => generatorDone,
-    log: opts.log,
+    log,
     onMetrics: (all) => (latest = all),
+    onReady: () => ready(),
   });
+  await Promise.race([servicesReady, running]);
 
   const runId = newRunId();
   const codec = await resolveCheckoutCodec(registry, shippedContractsDir(), 'checkout.orders');
@@ -121,14 +128,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
 
   let produced: ProduceSummary;
   if (opts.dashboard) {
+    held = [];
     await opts.dashboard(conn, () => latest, opts.signal);
+    for (const m of held) opts.log(m);
+    held = null;
     generator.abort();
     produced = await producing;
   } else {
     produced = await producing;
   }
   generatorDone = true;
-  opts.log('Generator finished: letting the services drain before verifying...');
+  log('Generator finished: letting the services drain before verifying...');
   const drainLimit = setTimeout(() => services.abort(), DRAIN_LIMIT_MS);
   const { services: finalMetrics } = await running.finally(() => clearTimeout(drainLimit));
   opts.signal.removeEventListener('abort', stopAll);

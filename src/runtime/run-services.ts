@@ -32,6 +32,8 @@ export interface RunServicesOptions {
   signal: AbortSignal;
   log: (m: string) => void;
   onMetrics?: (snapshots: ServiceMetricsSnapshot[]) => void;
+  /** Every consumer has joined its group. */
+  onReady?: () => void;
 }
 
 export interface RunServicesResult {
@@ -100,6 +102,7 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
       }
       opts.log(`${service}: consuming ${handler.topics.join(', ')} as group ${group} (+ retry stages ${t.retries.map((r) => r.topic).join(', ')}; DLQ ${t.dlq})`);
     }
+    opts.onReady?.();
     const stoppedBy = await waitForStop(consumers, opts.signal, opts.untilIdleMs, started, opts.idleArmed ?? (() => true));
     return { stoppedBy, store: store.kind, services: metrics.map((m) => m.snapshot()) };
   } finally {
