@@ -86,7 +86,8 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
     const blocked = new Map(pre.blockedBy);
     for (const p of pending) {
       const blockedBy = blocked.get(p.key);
-      const eventId = p.event?.eventId ?? `offset:${p.record.topic}:${p.record.partition}:${p.record.offset}`;
+      // An undecodable record is known by its event_id header, so a redriven copy is the same event.
+      const eventId = p.event?.eventId ?? headerText(p.record, 'event_id') ?? `offset:${p.record.topic}:${p.record.partition}:${p.record.offset}`;
       if (p.event && pre.done.has(eventId)) {
         ctx.metrics.duplicates++;
         outputs.push(...decodeOutbox(pre.done.get(eventId) ?? null));
