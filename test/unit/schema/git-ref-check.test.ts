@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { runMain as cli } from '../run-main.js';
 import { UsageError } from '../../../src/cli/errors.js';
 import { checkAgainstGitRef } from '../../../src/schema/git-ref-check.js';
 
@@ -20,16 +19,6 @@ async function editJson(file: string, edit: (schema: { fields: unknown[] }) => v
   await fs.writeFile(file, JSON.stringify(schema, null, 2));
 }
 
-async function cli(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr, env: { CI: 'true', STREAMFLOW_CONFIG: '/nonexistent/config.yaml', STREAMFLOW_STATE_DIR: '/nonexistent/state' }, signal: new AbortController().signal });
-  return { code, out, err };
-}
 
 // A repository whose schemas/checkout changed since tag `base`: one incompatible change, one
 // compatible change, one new file, one deleted file (and its manifest entry).
