@@ -84,6 +84,7 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
   const t0 = Date.now();
   const elapsed = () => Date.now() - t0;
   let lastProgress = 0;
+  let lastAckAt: number | undefined;
 
   const toRecord = (r: PlannedRecord): OutRecord => {
     const source = r.kind === 'duplicate' ? r.original : r;
@@ -147,12 +148,14 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
       }
     }
     await inFlight;
+    lastAckAt = elapsed();
   } finally {
     await inFlight.catch(() => undefined);
     await producer.disconnect();
     await manifest.finish();
   }
-  const durationMs = elapsed();
+  // The run's length ends with its last acknowledgement, not with the producer's disconnect.
+  const durationMs = lastAckAt ?? elapsed();
   const c = manifest.counts;
   const summary: ProduceSummary = {
     runId: opts.runId,
