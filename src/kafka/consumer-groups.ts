@@ -1,5 +1,6 @@
 import kafkajs, { type Admin } from 'kafkajs';
 import { UsageError } from '../cli/errors.js';
+import { withKafkaRetry } from './kafka-retry.js';
 import type { RawCluster } from './kafkajs-cluster.js';
 
 const { AssignerProtocol } = kafkajs;
@@ -47,16 +48,20 @@ export interface ConsumerGroupAdmin {
 }
 
 export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerGroupAdmin {
+  // Between attempts: metadata may be stale (a topic just created, a coordinator that moved).
+  // kafkajs asks FindCoordinator afresh on every call, so the next attempt re-finds it.
+  const refresh = { beforeRetry: () => cluster.refreshMetadata() };
+  const describeGroups = (groups: string[]) => withKafkaRetry(() => admin.describeGroups(groups), refresh);
   return {
     list: async () =>
-      (await admin.listGroups()).groups
+      (await withKafkaRetry(() => admin.listGroups(), refresh)).groups
         .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
         .map((g) => g.groupId)
         .sort(),
     describe: async (groups) => {
       if (groups.length === 0) return [];
       try {
-        return (await admin.describeGroups(groups)).groups.map(toDescription);
+        return (await describeGroups(groups)).groups.map(toDescription);
       } catch (err) {
         if (!refusedByKafka(err)) throw err;
         // One group Kafka will not describe (e.g. a KIP-848 consumer-protocol group) fails the
@@ -64,7 +69,7 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
         return Promise.all(
           groups.map(async (group) => {
             try {
-              return (await admin.describeGroups([group])).groups.map(toDescription)[0]!;
+              return (await describeGroups([group])).groups.map(toDescription)[0]!;
             } catch (one) {
               if (!refusedByKafka(one)) throw one;
               return { group, state: 'Unknown', members: [] };
@@ -74,7 +79,12 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
       }
     },
     committed: async (group, topics) => {
-      const answer = await admin.fetchOffsets(topics ? { groupId: group, topics } : { groupId: group });
+      // The named topics exist (the caller listed them): UNKNOWN_TOPIC_OR_PARTITION right after
+      // their creation only means metadata has not propagated yet.
+      const answer = await withKafkaRetry(() => admin.fetchOffsets(topics ? { groupId: group, topics } : { groupId: group }), {
+        ...refresh,
+        unknownTopicIsTransient: topics !== undefined,
+      });
       return answer
         .flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) < 0 ? null : BigInt(p.offset) })))
         .filter((o) => topics !== undefined || o.offset !== null)
@@ -84,14 +94,20 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
       if (offsets.length === 0) return;
       const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
       for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset.toString() }]);
-      const coordinator = await cluster.findGroupCoordinator({ groupId: group });
       try {
-        await coordinator.offsetCommit({
-          groupId: group,
-          groupGenerationId: -1,
-          memberId: '',
-          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
-        });
+        // A coordinator error means the commit was not applied: find the coordinator again and resend.
+        await withKafkaRetry(
+          async () => {
+            const coordinator = await cluster.findGroupCoordinator({ groupId: group });
+            await coordinator.offsetCommit({
+              groupId: group,
+              groupGenerationId: -1,
+              memberId: '',
+              topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+            });
+          },
+          { ...refresh, unknownTopicIsTransient: true },
+        );
       } catch (err) {
         const type = (err as { type?: string }).type;
         if (type === 'UNKNOWN_MEMBER_ID' || type === 'ILLEGAL_GENERATION' || type === 'REBALANCE_IN_PROGRESS') {

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { UsageError } from '../cli/errors.js';
+import { withKafkaRetry } from './kafka-retry.js';
 import type { RawCluster } from './kafkajs-cluster.js';
 
 export interface TopicPartitionRef {
@@ -32,8 +33,15 @@ export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAd
   const listOffsets = async (refs: TopicPartitionRef[], spec: { fromBeginning: boolean } | { fromTimestamp: number }) => {
     const byTopic = groupByTopic(refs);
     if (byTopic.size === 0) return new Map<string, string>();
-    await cluster.addMultipleTargetTopics([...byTopic.keys()]);
-    const answer = await cluster.fetchTopicsOffset([...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.map((partition) => ({ partition })), ...spec })));
+    // The topics exist (listed by partitions()); right after their creation a broker may not
+    // know them or their leader yet: refresh metadata and ask the (new) leader again.
+    const answer = await withKafkaRetry(
+      async () => {
+        await cluster.addMultipleTargetTopics([...byTopic.keys()]);
+        return cluster.fetchTopicsOffset([...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.map((partition) => ({ partition })), ...spec })));
+      },
+      { unknownTopicIsTransient: true, beforeRetry: () => cluster.refreshMetadata() },
+    );
     return new Map(answer.flatMap((t) => t.partitions.map((p) => [key(t.topic, p.partition), p.offset] as const)));
   };
   return {
@@ -44,7 +52,7 @@ export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAd
       const known = new Set(await admin.listTopics());
       const missing = unique.filter((t) => !known.has(t));
       if (missing.length > 0) throw new UsageError(`no such topic: ${missing.join(', ')}`, 'see `streamflow topic list`');
-      const meta = await admin.fetchTopicMetadata({ topics: unique });
+      const meta = await withKafkaRetry(() => admin.fetchTopicMetadata({ topics: unique }), { unknownTopicIsTransient: true });
       return new Map(meta.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionId).sort((a, b) => a - b)]));
     },
     ranges: async (refs) => {

@@ -1,3 +1,4 @@
+import { withKafkaRetry } from './kafka-retry.js';
 import { READ_COMMITTED, type RawCluster, type RawRecord, filterAbortedMessages } from './kafkajs-cluster.js';
 
 export interface RecordHeader {
@@ -43,15 +44,18 @@ export interface RecordReader {
   read(topic: string, partition: number, fromOffset: bigint, opts: ReadOptions): Promise<ReadResult>;
 }
 
-const FETCH_ATTEMPTS = 3;
+/** Empty fetches below a known end offset, retried 100 ms apart (2 s in all). */
+const EMPTY_FETCH_RETRIES = 20;
 
 export function recordReader(cluster: RawCluster): RecordReader {
-  const fetchOnce = async (topic: string, partition: number, offset: bigint, maxBytes: number) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
+  // The partition exists (its offsets were just listed): a broker that does not know it or is
+  // not its leader yet, or a leadership change, means stale metadata: refresh and ask again.
+  const fetchOnce = (topic: string, partition: number, offset: bigint, maxBytes: number) =>
+    withKafkaRetry(
+      async () => {
         await cluster.addMultipleTargetTopics([topic]);
         const leaders = Object.keys(cluster.findLeaderForPartitions(topic, [partition]));
-        if (leaders.length === 0) throw new Error(`no leader known for ${topic}-${partition}`);
+        if (leaders.length === 0) throw Object.assign(new Error(`no leader known for ${topic}-${partition}`), { type: 'LEADER_NOT_AVAILABLE' });
         const broker = await cluster.findBroker({ nodeId: leaders[0]! });
         const answer = await broker.fetch({
           replicaId: -1,
@@ -64,14 +68,14 @@ export function recordReader(cluster: RawCluster): RecordReader {
         const data = answer.responses.find((r) => r.topicName === topic)?.partitions.find((p) => p.partition === partition);
         if (!data) throw new Error(`the broker did not answer for ${topic}-${partition}`);
         return data;
-      } catch (err) {
-        const type = (err as { type?: string }).type;
-        if (type === 'OFFSET_OUT_OF_RANGE' || attempt >= FETCH_ATTEMPTS) throw err;
-        // Leadership moved or metadata is stale: refresh and ask again.
-        await cluster.refreshMetadata().catch(() => undefined);
-      }
-    }
-  };
+      },
+      {
+        unknownTopicIsTransient: true,
+        // As before: a leader that went away (connection refused) is found again once, twice.
+        alsoTransient: (err, attempt) => attempt < 3 && (err as { type?: string }).type !== 'OFFSET_OUT_OF_RANGE' && /Connection/.test((err as { name?: string }).name ?? ''),
+        beforeRetry: () => cluster.refreshMetadata(),
+      },
+    );
 
   return {
     async read(topic, partition, fromOffset, opts) {
@@ -79,7 +83,13 @@ export function recordReader(cluster: RawCluster): RecordReader {
       let offset = fromOffset;
       const until = opts.untilOffset;
       while (records.length < opts.maxRecords && (until === undefined || offset < until)) {
-        const data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
+        let data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
+        // Records are known to exist below `until`: an empty answer (seen on a just-created topic
+        // whose leader is still settling) is retried briefly before it counts as the end.
+        for (let tries = 0; data.messages.length === 0 && until !== undefined && offset < until && tries < EMPTY_FETCH_RETRIES; tries++) {
+          await new Promise((r) => setTimeout(r, 100));
+          data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
+        }
         const raw = data.messages;
         if (raw.length === 0) return { records, nextOffset: offset, atEnd: true };
         const aborted = [...data.abortedTransactions].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1));

@@ -3,6 +3,7 @@ import { StreamflowError, ExitCode } from '../cli/errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
 import type { TopicPartitionOffset } from './consumer-groups.js';
+import { withKafkaRetry } from './kafka-retry.js';
 
 export interface TransactionalMessage {
   topic: string;
@@ -48,7 +49,9 @@ export async function connectTransactionalProducer(conn: Connection, transaction
     retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
   });
   try {
-    await connectWithin(() => producer.connect(), conn.brokers);
+    // InitProducerId goes to the transaction coordinator, which on a fresh cluster is still
+    // creating or loading __transaction_state: kafkajs' own retries give up too soon.
+    await withKafkaRetry(() => connectWithin(() => producer.connect(), conn.brokers), { concurrentTransactionsIsTransient: true });
   } catch (err) {
     throw toUnreachable(err, conn.brokers) ?? err;
   }
@@ -76,7 +79,14 @@ export async function connectTransactionalProducer(conn: Connection, transaction
         }
         const offsetsByTopic = new Map<string, Array<{ partition: number; offset: string }>>();
         for (const o of offsets) offsetsByTopic.set(o.topic, [...(offsetsByTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset.toString() }]);
-        await txn.sendOffsets({ consumerGroupId: group, topics: [...offsetsByTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+        // AddOffsetsToTxn and TxnOffsetCommit: kafkajs retries neither a group coordinator that is
+        // loading or moved nor a transaction coordinator still finishing the last transaction's
+        // markers. Each is a no-op when it failed, and repeating them within the open
+        // transaction is allowed, so ask again (with the coordinator found afresh).
+        await withKafkaRetry(() => txn.sendOffsets({ consumerGroupId: group, topics: [...offsetsByTopic].map(([topic, partitions]) => ({ topic, partitions })) }), {
+          unknownTopicIsTransient: true,
+          concurrentTransactionsIsTransient: true,
+        });
         await txn.commit();
       } catch (err) {
         await txn.abort().catch(() => undefined);

@@ -39,7 +39,11 @@ async function seedDlq(counts: Partial<Record<Kind, number>>): Promise<Seeded> {
   const dlq = `${origin}.dlq`;
   const kafka = createKafka(testConnection());
   const admin = kafka.admin();
-  const producer = kafka.producer();
+  // Idempotent: right after the topic is created, one partition of the (single, two-partition)
+  // Produce request can still fail with NOT_LEADER_OR_FOLLOWER while the other is written; kafkajs
+  // then resends the whole request, and a plain producer would write that partition's records
+  // twice. With sequence numbers the broker drops the duplicate batch.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await Promise.all([admin.connect(), producer.connect()]);
   await admin.createTopics({
     topics: [
