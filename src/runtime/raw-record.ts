@@ -1,15 +1,8 @@
+import type { ConsumedRecord as RawRecord } from '../kafka/transactional-consumer.js';
 import type { ParkedRecord } from './effect-store.js';
 
-/** A consumed record as the runtime sees it, independent of the Kafka client. */
-export interface RawRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, Buffer>;
-}
+/** A consumed record as the runtime sees it: the Kafka layer's plain type, no client types. */
+export type { ConsumedRecord as RawRecord } from '../kafka/transactional-consumer.js';
 
 export function headerText(r: RawRecord, name: string): string | undefined {
   return r.headers[name]?.toString();

@@ -2,10 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { inject } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import type { Connection } from '../../src/config/resolve-connection.js';
+import { runMain } from '../run-main.js';
 
 export function testStack() {
   return inject('stack');
@@ -47,13 +46,7 @@ export interface CliRun {
 
 /** Run the CLI in-process, as a script would, capturing both streams. */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = testEnv()): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
   const t0 = Date.now();
-  const code = await main(args, { stdout, stderr, env, signal: new AbortController().signal });
+  const { code, out, err } = await runMain(args, env);
   return { code, stdout: out, stderr: err, ms: Date.now() - t0 };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runMain as run } from '../run-main.js';
+import { runMain as run } from '../../run-main.js';
 import { closest } from '../../../src/cli/suggest.js';
 
 

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runMain as cli } from '../run-main.js';
+import { runMain as cli } from '../../run-main.js';
 import { UsageError } from '../../../src/cli/errors.js';
 import { checkAgainstGitRef } from '../../../src/schema/git-ref-check.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMain as run } from '../run-main.js';
+import { runMain as run } from '../../run-main.js';
 import { partitionForKey } from '../../../src/topics/partitioner.js';
 
 

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main.js';
+import { main } from '../src/cli/main.js';
 
 /** No config file, no dev stack, no brokers: whatever a test asks must be decided offline. */
 export const OFFLINE_ENV: NodeJS.ProcessEnv = { CI: 'true', STREAMFLOW_CONFIG: '/nonexistent/config.yaml', STREAMFLOW_STATE_DIR: '/nonexistent/state' };
