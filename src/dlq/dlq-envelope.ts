@@ -109,8 +109,10 @@ function displayHeaders(headers: HeaderEntry[]): DeadLetterEnvelope['headers'] {
   const reportedElsewhere: string[] = [];
   for (const h of headers) {
     const shown = displayValue(h.key, h.value, reportedElsewhere);
-    const prev = out[h.key];
-    out[h.key] = prev === undefined ? shown : Array.isArray(prev) ? [...prev, shown] : [prev, shown];
+    const prev = Object.hasOwn(out, h.key) ? out[h.key] : undefined;
+    // defineProperty: a header may be named "__proto__", which plain assignment would swallow.
+    const value = prev === undefined ? shown : Array.isArray(prev) ? [...prev, shown] : [prev, shown];
+    Object.defineProperty(out, h.key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
