@@ -3,7 +3,7 @@ import type { GlobalArgs } from '../src/cli/command-context.js';
 import { formatTable } from '../src/cli/table.js';
 import { type StackStatus, devDown, devLogs, devStatus, devUp } from '../src/dev/stack.js';
 
-type UpArgs = GlobalArgs & { brokers?: string; 'kafka-version'?: string; 'registry-version'?: string; 'kafka-only': boolean };
+type UpArgs = GlobalArgs & { brokers?: string; 'kafka-version'?: string; 'registry-version'?: string; 'kafka-only': boolean; secure: boolean };
 
 const up: CommandModule<GlobalArgs, UpArgs> = {
   command: 'up',
@@ -12,7 +12,8 @@ const up: CommandModule<GlobalArgs, UpArgs> = {
     y
       .option('kafka-version', { type: 'string', describe: 'Apache Kafka version from Maven Central' })
       .option('registry-version', { type: 'string', describe: 'Apicurio Registry version from Maven Central' })
-      .option('kafka-only', { type: 'boolean', default: false, describe: 'Start only Kafka' }) as Argv<UpArgs>,
+      .option('kafka-only', { type: 'boolean', default: false, describe: 'Start only Kafka' })
+      .option('secure', { type: 'boolean', default: false, describe: 'SASL/SCRAM-SHA-512 over TLS (local CA) and registry basic auth; credentials go to the local context' }) as Argv<UpArgs>,
   handler: async (argv) => {
     const { out, env } = argv.sf;
     // --brokers is global (host:port) elsewhere; for `dev up` it is the broker count.
@@ -22,6 +23,7 @@ const up: CommandModule<GlobalArgs, UpArgs> = {
       ...(argv['kafka-version'] ? { kafkaVersion: argv['kafka-version'] } : {}),
       ...(argv['registry-version'] ? { registryVersion: argv['registry-version'] } : {}),
       kafkaOnly: argv['kafka-only'],
+      secure: argv.secure,
       env,
       log: (m) => out.info(m),
     });
@@ -31,7 +33,7 @@ const up: CommandModule<GlobalArgs, UpArgs> = {
           ? 'The local stack is already running:'
           : `Local stack up in ${(result.timings.totalMs / 1000).toFixed(1)} s (fetch ${(result.timings.fetchMs / 1000).toFixed(1)} s, start ${(result.timings.startMs / 1000).toFixed(1)} s):`,
         statusTable(result),
-        `Commands now use these endpoints (context "local"); stop with \`streamflow dev down\`.`,
+        `Commands now use these endpoints (context "local"${result.secure ? ', with its SCRAM, TLS and registry credentials' : ''}); stop with \`streamflow dev down\`.`,
       ].join('\n'),
     );
   },
@@ -87,7 +89,8 @@ function statusTable(s: StackStatus): string {
   const rows: Array<Array<string | number>> = s.kafka.brokers.map((b) => [`kafka-${b.id}`, `127.0.0.1:${b.port}`, state(b.up), b.pid ?? '-']);
   if (s.registry) rows.push(['registry', s.registry.url, state(s.registry.up), s.registry.pid ?? '-']);
   if (s.redis) rows.push(['redis', s.redis.url, state(s.redis.up), s.redis.pid ?? '-']);
-  return `${formatTable(['PART', 'ENDPOINT', 'STATE', 'PID'], rows)}\nKafka ${s.kafka.version}, bootstrap ${s.kafka.bootstrap}; data in ${s.stateDir}`;
+  const security = s.secure ? ' (SASL_SSL, SCRAM-SHA-512; registry basic auth)' : '';
+  return `${formatTable(['PART', 'ENDPOINT', 'STATE', 'PID'], rows)}\nKafka ${s.kafka.version}, bootstrap ${s.kafka.bootstrap}${security}; data in ${s.stateDir}`;
 }
 
 export const devCommand: CommandModule<GlobalArgs, GlobalArgs> = {

@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type KafkaDist, kafkaLogConfig, runKafkaClass } from './kafka-dist.js';
 import { spawnDetached } from './processes.js';
+import { runTool } from './tools.js';
+import { type SecureMaterial, writePrivate } from './secure-material.js';
 
 export interface KafkaNodeState {
   id: number;
@@ -14,8 +16,10 @@ export interface KafkaNodeState {
 /**
  * server.properties for one combined broker+controller of a static KRaft quorum on loopback.
  * With 3 nodes the internal topics get RF 3 / min ISR 2, so acks=all survives one broker down.
+ * With `secure`, clients and brokers talk SASL_SSL (SCRAM-SHA-512 over TLS); the controller
+ * listener stays PLAINTEXT on loopback.
  */
-export function nodeProperties(node: KafkaNodeState, all: KafkaNodeState[]): string {
+export function nodeProperties(node: KafkaNodeState, all: KafkaNodeState[], secure?: SecureMaterial): string {
   const n = all.length;
   const rf = Math.min(3, n);
   const minIsr = n >= 3 ? 2 : 1;
@@ -42,23 +46,61 @@ export function nodeProperties(node: KafkaNodeState, all: KafkaNodeState[]): str
     // The default adds 3 s to every consumer group join.
     'group.initial.rebalance.delay.ms': 0,
   };
+  if (secure) Object.assign(props, secureProperties(node, secure));
   return Object.entries(props)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')
     .concat('\n');
 }
 
-export async function writeNodeFiles(node: KafkaNodeState, all: KafkaNodeState[], dist: KafkaDist): Promise<void> {
+function secureProperties(node: KafkaNodeState, m: SecureMaterial): Record<string, string> {
+  return {
+    listeners: `SASL_SSL://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    'advertised.listeners': `SASL_SSL://127.0.0.1:${node.port}`,
+    'inter.broker.listener.name': 'SASL_SSL',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
+    'sasl.enabled.mechanisms': m.kafka.mechanism,
+    'sasl.mechanism.inter.broker.protocol': m.kafka.mechanism,
+    // Brokers replicate as the same SCRAM user the clients use (no ACLs on the dev stack).
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="${m.kafka.username}" password="${m.kafka.password}";`,
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': m.keystore,
+    'ssl.keystore.password': m.storePassword,
+    'ssl.key.password': m.storePassword,
+    'ssl.truststore.type': 'PKCS12',
+    'ssl.truststore.location': m.truststore,
+    'ssl.truststore.password': m.storePassword,
+    'ssl.client.auth': 'none',
+  };
+}
+
+export async function writeNodeFiles(node: KafkaNodeState, all: KafkaNodeState[], dist: KafkaDist, secure?: SecureMaterial): Promise<void> {
   await fs.mkdir(path.join(node.dir, 'data'), { recursive: true });
-  await fs.writeFile(path.join(node.dir, 'server.properties'), nodeProperties(node, all));
+  const file = path.join(node.dir, 'server.properties');
+  // The secure variant holds the store and SCRAM passwords: readable by its owner only.
+  await (secure ? writePrivate(file, nodeProperties(node, all, secure)) : fs.writeFile(file, nodeProperties(node, all)));
   const logConfig = kafkaLogConfig(dist.logging, path.join(node.dir, 'server.log'));
   await fs.writeFile(path.join(node.dir, logConfig.name), logConfig.text);
 }
 
-/** Format a node's log dir with the cluster id (skipped when it already holds one). */
-export async function formatNode(node: KafkaNodeState, clusterId: string, dist: KafkaDist, java: string, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Format a node's log dir with the cluster id (skipped when it already holds one). When secure,
+ * the SCRAM user is created in the bootstrap metadata; its password goes through a 0600 Java
+ * @argfile so it never shows on a command line.
+ */
+export async function formatNode(node: KafkaNodeState, clusterId: string, dist: KafkaDist, java: string, env: NodeJS.ProcessEnv, secure?: SecureMaterial): Promise<void> {
   if (await hasMetaProperties(node)) return;
-  await runKafkaClass(dist, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', path.join(node.dir, 'server.properties'), '--ignore-formatted'], env, java);
+  const args = ['format', '-t', clusterId, '-c', path.join(node.dir, 'server.properties'), '--ignore-formatted'];
+  if (!secure) return void (await runKafkaClass(dist, 'kafka.tools.StorageTool', args, env, java));
+  // The launcher expands an @argfile only before the main class, so the whole command goes in it.
+  const argfile = path.join(node.dir, 'format.args');
+  const scram = `${secure.kafka.mechanism}=[name=${secure.kafka.username},password=${secure.kafka.password}]`;
+  await writePrivate(argfile, ['-Xmx512m', '-cp', dist.classpath, 'kafka.tools.StorageTool', ...args, '--add-scram', scram].map((a) => `"${a}"`).join('\n'));
+  try {
+    await runTool(java, [`@${argfile}`], { env });
+  } finally {
+    await fs.rm(argfile, { force: true });
+  }
 }
 
 async function hasMetaProperties(node: KafkaNodeState): Promise<boolean> {

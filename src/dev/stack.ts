@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StreamflowError, UsageError, UnreachableError } from '../cli/errors.js';
 import { localContextPath, cacheDir, stateDir } from '../config/paths.js';
+import type { Connection } from '../config/resolve-connection.js';
 import type { ContextConfig } from '../config/schema.js';
 import { probeCluster } from '../kafka/probe.js';
 import { registryAnswers, redisAnswers } from './health.js';
@@ -11,6 +12,7 @@ import { pathExists } from './path-exists.js';
 import { freePorts, isAlive, spawnDetached, stopProcess, tailFile, waitFor } from './processes.js';
 import { ensureRedisBinary } from './redis-binary.js';
 import { DEFAULT_REGISTRY_VERSION, ensureRegistryDist } from './registry-dist.js';
+import { type SecureMaterial, ensureSecureMaterial, readSecureMaterial, writePrivate } from './secure-material.js';
 import { javaCommand, javaMajorVersion } from './tools.js';
 
 /** What `dev up` records so status/down act on exactly what it started. */
@@ -19,6 +21,8 @@ export interface StackState {
   kafka: { version: string; clusterId: string; nodes: KafkaNodeState[] };
   registry: { version: string; port: number; pid: number | null; dir: string } | null;
   redis: { port: number; pid: number | null; dir: string; command: string; env: NodeJS.ProcessEnv } | null;
+  /** Started with --secure: SASL_SSL brokers and a registry with basic auth. */
+  secure?: boolean;
 }
 
 /** The status/up JSON of CLI.md. */
@@ -26,6 +30,8 @@ export interface StackStatus {
   kafka: { bootstrap: string; version: string; clusterId: string; brokers: Array<{ id: number; pid: number | null; port: number; up: boolean }> };
   registry: { url: string; up: boolean; pid: number | null; version: string } | null;
   redis: { url: string; up: boolean; pid: number | null } | null;
+  /** Kafka SCRAM-SHA-512 over TLS and registry basic auth (the credentials are in the `local` context). */
+  secure: boolean;
   stateDir: string;
 }
 
@@ -35,6 +41,8 @@ export interface UpOptions {
   registryVersion?: string;
   /** Leave out the registry and Redis (a Kafka-only cluster, e.g. for failover tests). */
   kafkaOnly?: boolean;
+  /** SASL/SCRAM + TLS brokers and a registry with basic auth; fixed when the stack is created. */
+  secure?: boolean;
   env: NodeJS.ProcessEnv;
   log: (message: string) => void;
 }
@@ -73,6 +81,28 @@ export function bootstrapOf(state: StackState): string {
   return state.kafka.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
 }
 
+function secureDir(env: NodeJS.ProcessEnv): string {
+  return path.join(stackDir(env), 'secure');
+}
+
+async function secureMaterialOf(env: NodeJS.ProcessEnv, state: StackState): Promise<SecureMaterial | undefined> {
+  return state.secure ? ((await readSecureMaterial(secureDir(env))) ?? undefined) : undefined;
+}
+
+/** How the stack's own health checks reach the brokers (as a client of the secure listener when secure). */
+function clusterConnection(state: StackState, secure: SecureMaterial | undefined): Connection {
+  const conn: Connection = { context: null, brokers: bootstrapOf(state).split(','), sources: {} };
+  if (secure) {
+    conn.sasl = { mechanism: 'scram-sha-512', username: secure.kafka.username, password: secure.kafka.password };
+    conn.tls = { ca: secure.caPem, rejectUnauthorized: true };
+  }
+  return conn;
+}
+
+function registryHeaders(secure: SecureMaterial | undefined): Record<string, string> {
+  return secure ? { Authorization: `Basic ${Buffer.from(`${secure.registry.username}:${secure.registry.password}`).toString('base64')}` } : {};
+}
+
 /** Start the local stack, or report the one already running. Idempotent. */
 export async function devUp(opts: UpOptions): Promise<UpResult> {
   const t0 = Date.now();
@@ -80,6 +110,9 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
   const wantBrokers = opts.brokers ?? 1;
   if (wantBrokers !== 1 && wantBrokers !== 3) throw new UsageError(`--brokers must be 1 or 3, got ${wantBrokers}`);
   const previous = await readStackState(env);
+  if (previous && opts.secure && !previous.secure) {
+    throw new UsageError('the local stack was created without --secure', 'run `streamflow dev down --purge` first to recreate it secured');
+  }
   if (previous) {
     const status = await devStatus(env);
     const running = status && allProcesses(previous).some((pid) => isAlive(pid));
@@ -93,7 +126,7 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
       throw new UsageError(`the local stack's data is Kafka ${previous.kafka.version}, not ${opts.kafkaVersion}`, 'run `streamflow dev down --purge` first');
     }
     if (running && status && isHealthy(status)) {
-      await writeLocalContext(env, status);
+      await writeLocalContext(env, status, await secureMaterialOf(env, previous));
       return { ...status, alreadyRunning: true, timings: { fetchMs: 0, startMs: 0, totalMs: Date.now() - t0 } };
     }
     if (running) {
@@ -108,11 +141,13 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
 
   const kafkaVersion = previous?.kafka.version ?? opts.kafkaVersion ?? DEFAULT_KAFKA_VERSION;
   const withExtras = !opts.kafkaOnly;
+  const secure = previous?.secure ?? opts.secure ?? false;
   const cache = cacheDir(env);
-  const [dist, registryJar, redisBinary] = await Promise.all([
+  const [dist, registryJar, redisBinary, material] = await Promise.all([
     ensureKafkaDist(kafkaVersion, cache, log),
     withExtras ? ensureRegistryDist(previous?.registry?.version ?? opts.registryVersion ?? DEFAULT_REGISTRY_VERSION, cache, log) : null,
     withExtras ? ensureRedisBinary(env, cache, log) : null,
+    secure ? ensureSecureMaterial(secureDir(env), env) : undefined,
   ]);
   const fetchMs = Date.now() - t0;
   const tStart = Date.now();
@@ -136,37 +171,38 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
       ? { version: previous?.registry?.version ?? opts.registryVersion ?? DEFAULT_REGISTRY_VERSION, port: previous?.registry?.port ?? ports.at(-2)!, pid: null, dir: path.join(dir, 'registry') }
       : null,
     redis: redisBinary ? { port: previous?.redis?.port ?? ports.at(-1)!, pid: null, dir: path.join(dir, 'redis'), command: redisBinary.command, env: redisBinary.env } : null,
+    ...(secure ? { secure } : {}),
   };
 
   await Promise.all(nodes.map(async (n) => {
-    await writeNodeFiles(n, nodes, dist);
-    await formatNode(n, clusterId, dist, java, env);
+    await writeNodeFiles(n, nodes, dist, material);
+    await formatNode(n, clusterId, dist, java, env, material);
   }));
   for (const n of nodes) n.pid = startNode(n, dist, java, env);
-  if (state.registry && registryJar) state.registry.pid = await startRegistry(state.registry, registryJar, java, env);
+  if (state.registry && registryJar) state.registry.pid = await startRegistry(state.registry, registryJar, java, env, material);
   if (state.redis) state.redis.pid = await startRedis(state.redis, env);
   await writeStackState(env, state);
   log(`Starting Kafka ${kafkaVersion} (${nodes.length} broker${nodes.length > 1 ? 's' : ''})${state.registry ? ', Apicurio Registry' : ''}${state.redis ? ', Redis' : ''}...`);
 
   try {
     await Promise.all([
-      waitUntil('Kafka', () => kafkaReady(state), nodes.map((n) => path.join(n.dir, 'server.log')), state),
-      state.registry ? waitUntil('the schema registry', () => registryAnswers(registryUrl(state.registry!.port)), [path.join(state.registry.dir, 'registry.log')], state) : null,
+      waitUntil('Kafka', () => kafkaReady(state, material), nodes.map((n) => path.join(n.dir, 'server.log')), state),
+      state.registry ? waitUntil('the schema registry', () => registryAnswers(registryUrl(state.registry!.port), registryHeaders(material)), [path.join(state.registry.dir, 'registry.log')], state) : null,
       state.redis ? waitUntil('Redis', () => redisAnswers(state.redis!.port), [path.join(state.redis.dir, 'redis.log')], state) : null,
     ]);
-    if (state.registry) await setRegistryCompatibility(registryUrl(state.registry.port), 'BACKWARD');
+    if (state.registry) await setRegistryCompatibility(registryUrl(state.registry.port), 'BACKWARD', registryHeaders(material));
   } catch (err) {
     await stopAll(state);
     throw err;
   }
   const status = (await devStatus(env))!;
-  await writeLocalContext(env, status);
+  await writeLocalContext(env, status, material);
   return { ...status, alreadyRunning: false, timings: { fetchMs, startMs: Date.now() - tStart, totalMs: Date.now() - t0 } };
 }
 
-async function kafkaReady(state: StackState): Promise<boolean> {
+async function kafkaReady(state: StackState, secure: SecureMaterial | undefined): Promise<boolean> {
   try {
-    const probe = await probeCluster({ context: null, brokers: bootstrapOf(state).split(','), sources: {} });
+    const probe = await probeCluster(clusterConnection(state, secure));
     return probe.brokers.length === state.kafka.nodes.length && probe.controller !== null;
   } catch {
     return false;
@@ -189,8 +225,9 @@ async function waitUntil(what: string, check: () => Promise<boolean>, logs: stri
   );
 }
 
-async function startRegistry(reg: NonNullable<StackState['registry']>, jar: string, java: string, env: NodeJS.ProcessEnv): Promise<number> {
+async function startRegistry(reg: NonNullable<StackState['registry']>, jar: string, java: string, env: NodeJS.ProcessEnv, secure?: SecureMaterial): Promise<number> {
   await fs.mkdir(path.join(reg.dir, 'data'), { recursive: true });
+  if (secure) await writeRegistryAuth(reg.dir, secure);
   return spawnDetached(
     java,
     [
@@ -208,11 +245,31 @@ async function startRegistry(reg: NonNullable<StackState['registry']>, jar: stri
   );
 }
 
+/**
+ * Basic auth on every path of the registry, without an OIDC server: Quarkus' HTTP basic auth
+ * with the embedded users realm, which Apicurio 3.0 ships. Quarkus reads config/application.properties
+ * from the working directory, so the password stays in a 0600 file, off the command line.
+ */
+async function writeRegistryAuth(dir: string, secure: SecureMaterial): Promise<void> {
+  await fs.mkdir(path.join(dir, 'config'), { recursive: true, mode: 0o700 });
+  const { username, password } = secure.registry;
+  const props = [
+    'quarkus.http.auth.basic=true',
+    'quarkus.security.users.embedded.enabled=true',
+    'quarkus.security.users.embedded.plain-text=true',
+    `quarkus.security.users.embedded.users.${username}=${password}`,
+    `quarkus.security.users.embedded.roles.${username}=sr-admin`,
+    'quarkus.http.auth.permission.everything.paths=/*',
+    'quarkus.http.auth.permission.everything.policy=authenticated',
+  ];
+  await writePrivate(path.join(dir, 'config', 'application.properties'), props.join('\n') + '\n');
+}
+
 /** Confluent's default is BACKWARD, Apicurio's is NONE: make the local registry behave like Confluent. */
-async function setRegistryCompatibility(url: string, level: string): Promise<void> {
+async function setRegistryCompatibility(url: string, level: string, auth: Record<string, string>): Promise<void> {
   const res = await fetch(`${url}/config`, {
     method: 'PUT',
-    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', ...auth },
     body: JSON.stringify({ compatibility: level }),
   });
   if (!res.ok) throw new Error(`could not set the registry's compatibility to ${level}: HTTP ${res.status}`);
@@ -249,7 +306,8 @@ function isHealthy(status: StackStatus): boolean {
 export async function devStatus(env: NodeJS.ProcessEnv): Promise<StackStatus | null> {
   const state = await readStackState(env);
   if (!state) return null;
-  const kafkaAnswers = state.kafka.nodes.some((n) => n.pid && isAlive(n.pid)) ? await kafkaBrokersUp(state) : new Set<number>();
+  const secure = await secureMaterialOf(env, state);
+  const kafkaAnswers = state.kafka.nodes.some((n) => n.pid && isAlive(n.pid)) ? await kafkaBrokersUp(state, secure) : new Set<number>();
   return {
     kafka: {
       bootstrap: bootstrapOf(state),
@@ -262,19 +320,20 @@ export async function devStatus(env: NodeJS.ProcessEnv): Promise<StackStatus | n
           url: registryUrl(state.registry.port),
           version: state.registry.version,
           pid: state.registry.pid,
-          up: state.registry.pid !== null && isAlive(state.registry.pid) && (await registryAnswers(registryUrl(state.registry.port))),
+          up: state.registry.pid !== null && isAlive(state.registry.pid) && (await registryAnswers(registryUrl(state.registry.port), registryHeaders(secure))),
         }
       : null,
     redis: state.redis
       ? { url: `redis://127.0.0.1:${state.redis.port}`, pid: state.redis.pid, up: state.redis.pid !== null && isAlive(state.redis.pid) && (await redisAnswers(state.redis.port)) }
       : null,
+    secure: Boolean(state.secure),
     stateDir: stackDir(env),
   };
 }
 
-async function kafkaBrokersUp(state: StackState): Promise<Set<number>> {
+async function kafkaBrokersUp(state: StackState, secure: SecureMaterial | undefined): Promise<Set<number>> {
   try {
-    const probe = await probeCluster({ context: null, brokers: bootstrapOf(state).split(','), sources: {} });
+    const probe = await probeCluster(clusterConnection(state, secure));
     return new Set(probe.brokers.map((b) => b.nodeId));
   } catch (err) {
     if (err instanceof UnreachableError) return new Set();
@@ -282,12 +341,17 @@ async function kafkaBrokersUp(state: StackState): Promise<Set<number>> {
   }
 }
 
-async function writeLocalContext(env: NodeJS.ProcessEnv, status: StackStatus): Promise<void> {
+async function writeLocalContext(env: NodeJS.ProcessEnv, status: StackStatus, secure?: SecureMaterial): Promise<void> {
   const ctx: ContextConfig = { brokers: status.kafka.bootstrap.split(',') };
   if (status.registry) ctx.registry = { url: status.registry.url };
   if (status.redis) ctx.redis = { url: status.redis.url };
   await fs.mkdir(path.dirname(localContextPath(env)), { recursive: true });
-  await fs.writeFile(localContextPath(env), JSON.stringify(ctx, null, 2));
+  if (!secure) return fs.writeFile(localContextPath(env), JSON.stringify(ctx, null, 2));
+  ctx.sasl = { mechanism: 'scram-sha-512', username: secure.kafka.username, password: secure.kafka.password };
+  ctx.tls = { ca: secure.caPem, rejectUnauthorized: true };
+  if (ctx.registry) ctx.registry = { ...ctx.registry, username: secure.registry.username, password: secure.registry.password };
+  // The context carries the passwords: readable by its owner only.
+  await writePrivate(localContextPath(env), JSON.stringify(ctx, null, 2));
 }
 
 async function stopAll(state: StackState): Promise<Array<{ what: string; pid: number; result: string }>> {
@@ -344,4 +408,14 @@ export async function restartBroker(env: NodeJS.ProcessEnv, id: number): Promise
   node.pid = startNode(node, dist, javaCommand(env), env);
   await writeStackState(env, state);
   return node.pid;
+}
+
+/** Restart the stopped or killed Redis of the recorded stack on its port, on its data (chaos runs). */
+export async function restartRedis(env: NodeJS.ProcessEnv): Promise<number> {
+  const state = await readStackState(env);
+  if (!state?.redis) throw new UsageError('no Redis in the local stack');
+  if (state.redis.pid && isAlive(state.redis.pid)) return state.redis.pid;
+  state.redis.pid = await startRedis(state.redis, env);
+  await writeStackState(env, state);
+  return state.redis.pid;
 }
