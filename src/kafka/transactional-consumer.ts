@@ -31,6 +31,8 @@ export interface TransactionalConsumerOptions {
   concurrency?: number;
   onBatch(records: ConsumedRecord[]): Promise<ProducedRecord[]>;
   onCommitted?(info: { topic: string; partition: number; records: number; ms: number; lagBehind: number }): void;
+  /** The member crashed (or failed to come back) and is being replaced. */
+  onRestart?(error: Error): void;
 }
 
 export interface RunningConsumer {
@@ -45,12 +47,72 @@ export interface RunningConsumer {
  * produced (events, retries, dead letters) and the batch's consumed offsets commit together
  * or not at all (exactly-once from Kafka to Kafka). Offsets only ever cover records whose
  * effects were already made durable by onBatch.
+ *
+ * kafkajs gives a consumer up for good after a non-retriable error, and a transactional
+ * producer whose commit or abort failed (its coordinator died mid-call) fails every later
+ * transaction. Either would leave a live process that consumes nothing, so a crashed member
+ * is replaced, consumer and producers alike, and resumes from the committed offsets.
  */
 export async function startTransactionalConsumer(conn: Connection, opts: TransactionalConsumerOptions): Promise<RunningConsumer> {
+  let last = Date.now();
+  const touch = () => void (last = Date.now());
+  let stopping = false;
+  let requestStop = () => undefined as void;
+  const stopRequested = new Promise<null>((resolve) => (requestStop = () => resolve(null)));
+  const open = async () => {
+    let crash = (_: Error) => undefined as void;
+    const crashed = new Promise<Error>((resolve) => (crash = resolve));
+    return { member: await openMember(conn, opts, touch, (err) => crash(err)), crashed };
+  };
+
+  let current: Awaited<ReturnType<typeof open>>;
+  try {
+    current = await open();
+  } catch (err) {
+    throw toUnreachable(err, conn.brokers) ?? err;
+  }
+  const supervisor = (async () => {
+    for (;;) {
+      // A crash may come while the member is still joining: `crashed` then resolves at once.
+      const error = await Promise.race([current.crashed, stopRequested]);
+      await current.member.close();
+      if (error === null) return;
+      opts.onRestart?.(error);
+      for (let attempt = 1; ; attempt++) {
+        await new Promise((r) => setTimeout(r, Math.min(1_000 * attempt, 10_000)));
+        touch(); // healing is work in hand, not idleness
+        if (stopping) return;
+        try {
+          current = await open();
+          break;
+        } catch (err) {
+          opts.onRestart?.(err as Error);
+        }
+      }
+    }
+  })();
+  return {
+    lastActivity: () => last,
+    stop: async () => {
+      stopping = true;
+      requestStop();
+      await supervisor;
+    },
+  };
+}
+
+interface Member {
+  /** Finish and commit the batches in hand, leave the group, close the producers. */
+  close(): Promise<void>;
+}
+
+/** One group member: a consumer and its transactional producers (fresh transactional ids each time). */
+async function openMember(conn: Connection, opts: TransactionalConsumerOptions, touch: () => void, onCrash: (error: Error) => void): Promise<Member> {
   const kafka = createKafka(conn, { clientId: opts.groupId });
   // Consumers ride out broker restarts instead of failing fast like one-shot commands.
   const retry = { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 };
-  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250, readUncommitted: false });
+  // A crash replaces the whole member (see startTransactionalConsumer), never the consumer alone.
+  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry: { ...retry, restartOnFailure: async () => false }, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250, readUncommitted: false });
   // A transactional producer runs one transaction at a time: one per concurrent partition.
   const concurrency = opts.concurrency ?? 4;
   const producers: Producer[] = Array.from({ length: concurrency }, (_, i) =>
@@ -66,15 +128,19 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
     }),
   );
   const idle = [...producers];
+  const close = async () => {
+    await consumer.disconnect().catch(() => undefined);
+    await Promise.all(producers.map((p) => disconnectQuietly(() => p.disconnect(), 5_000)));
+  };
   try {
     await connectWithin(() => Promise.all(producers.map((p) => p.connect())).then(() => undefined), conn.brokers);
     await connectWithin(() => consumer.connect(), conn.brokers);
+    await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
   } catch (err) {
-    await Promise.all(producers.map((p) => disconnectQuietly(() => p.disconnect())));
-    throw toUnreachable(err, conn.brokers) ?? err;
+    await close();
+    throw err;
   }
-  await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
-  let last = Date.now();
+  consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error));
   const maxBatch = opts.maxBatch ?? 500;
 
   const commitChunk = async (payload: EachBatchPayload, chunk: ConsumedRecord[], producer: Producer, final: boolean) => {
@@ -97,7 +163,7 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
       throw err;
     }
     payload.resolveOffset(chunk.at(-1)!.offset);
-    last = Date.now();
+    touch();
     opts.onCommitted?.({
       topic: payload.batch.topic,
       partition: payload.batch.partition,
@@ -138,7 +204,7 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
         while (Date.now() < due && payload.isRunning() && !payload.isStale()) {
           await new Promise((r) => setTimeout(r, Math.min(1_000, due - Date.now())));
           await payload.heartbeat();
-          last = Date.now(); // waiting on a due retry is work in hand, not idleness
+          touch(); // waiting on a due retry is work in hand, not idleness
         }
         if (!payload.isRunning() || payload.isStale()) break;
       }
@@ -149,13 +215,7 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
     }
   }
 
-  return {
-    lastActivity: () => last,
-    stop: async () => {
-      await consumer.disconnect();
-      await Promise.all(producers.map((p) => disconnectQuietly(() => p.disconnect(), 5_000)));
-    },
-  };
+  return { close };
 }
 
 function groupByTopic(records: ProducedRecord[]): Map<string, ProducedRecord[]> {

@@ -67,8 +67,9 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
   let pending = await Promise.all(records.map((r) => prepare(r, ctx)));
   // Order ids a handler touched beyond the event's own order_id: read them too on a re-run.
   const extraOrderIds = new Set<string>();
-  for (let round = 1; pending.length > 0; round++) {
-    if (round > MAX_ROUNDS) throw new Error(`batch did not settle after ${MAX_ROUNDS} rounds of conflicts; it will be redelivered`);
+  // Records the store sent back (state changed under us), with how often and its last answer.
+  const sentBack = new Map<Prepared, { times: number; answer: string }>();
+  while (pending.length > 0) {
     const released: RawRecord[] = [];
     const retryNow: Prepared[] = [];
     const events = pending.filter((p) => p.event).map((p) => p.event!);
@@ -93,12 +94,17 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
         outputs.push(...decodeOutbox(pre.done.get(eventId) ?? null));
         continue;
       }
-      if (blockedBy && blockedBy !== eventId) {
+      // Never fail the batch (it would come back the same and stop the partition): dead-letter
+      // a record that does not settle, which also blocks its key so later events wait behind it.
+      const back = sentBack.get(p);
+      const giveUp = back !== undefined && back.times >= MAX_TRIES;
+      if (blockedBy && blockedBy !== eventId && !giveUp) {
         items.push({ mode: 'park', eventId, key: p.key, record: JSON.stringify(toParked(p.record, eventId)) });
         plans.push({ prepared: p });
         continue;
       }
-      const failure = p.error ?? (await runWithRetries(p.event!, orders, ctx));
+      const unsettled = giveUp ? new NonRetryableErrorNamed('UnsettledError', `no consistent commit after ${MAX_TRIES} tries (the store answered "${back.answer}")`) : undefined;
+      const failure = p.error ?? unsettled ?? (await runWithRetries(p.event!, orders, ctx));
       if (failure instanceof Error) {
         const toDlq = failure instanceof NonRetryableError || !!p.error || ctx.failureTopic === ctx.dlqTopic;
         outputs.push(forward(p.record, failure, toDlq ? ctx.dlqTopic : ctx.failureTopic, ctx));
@@ -128,6 +134,7 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
       // The key's state changed under us (another consumer of this service): read it again.
       else if (r.status === 'unblocked' || r.status === 'blocked' || r.status === 'conflict') {
         retryNow.push(plan.prepared);
+        sentBack.set(plan.prepared, { times: (sentBack.get(plan.prepared)?.times ?? 0) + 1, answer: r.status });
         for (const id of plan.stateIds ?? []) extraOrderIds.add(id);
       }
     });
@@ -151,8 +158,8 @@ async function prepare(record: RawRecord, ctx: BatchContext): Promise<Prepared> 
   }
 }
 
-/** A batch whose events keep conflicting with another consumer is given back to Kafka after this. */
-const MAX_ROUNDS = 50;
+/** An event that keeps conflicting with another consumer is dead-lettered after this many tries. */
+const MAX_TRIES = 50;
 
 /** Registry or network trouble while decoding is not the record's fault: let the batch fail and retry. */
 const TRANSIENT_ERRORS = { UnreachableError: 1, RegistryServerError: 1, RegistryAuthError: 1 } as const;

@@ -93,16 +93,17 @@ export class RedisEffectStore implements EffectStore {
 
   async preRead(service: string, eventIds: string[], orderIds: string[], keys: string[]): Promise<PreRead> {
     const p = prefix(service);
+    // Redis refuses MGET/HMGET without keys, and a batch may hold no decodable event (only poison).
     const pipe = this.redis.pipeline();
-    pipe.mget(...eventIds.map((id) => `${p}done:${id}`));
-    pipe.mget(...eventIds.map((id) => `${p}outbox:${id}`));
+    if (eventIds.length) pipe.mget(...eventIds.map((id) => `${p}done:${id}`)).mget(...eventIds.map((id) => `${p}outbox:${id}`));
     if (orderIds.length) pipe.hmget(`${p}orders`, ...orderIds);
     if (keys.length) pipe.hmget(`${p}blocked`, ...keys);
     const res = (await pipe.exec())!.map(([err, v]) => {
       if (err) throw err;
       return v as Array<string | null>;
     });
-    const [done, outbox, orders = [], blocked = []] = res as [Array<string | null>, Array<string | null>, Array<string | null>?, Array<string | null>?];
+    const next = (asked: unknown[]) => (asked.length ? res.shift()! : []);
+    const [done, outbox, orders, blocked] = [next(eventIds), next(eventIds), next(orderIds), next(keys)];
     const pre: PreRead = { done: new Map(), orders: new Map(), blockedBy: new Map() };
     eventIds.forEach((id, i) => done[i] && pre.done.set(id, outbox[i] ?? null));
     orderIds.forEach((id, i) => orders[i] && pre.orders.set(id, JSON.parse(orders[i]!) as Record<string, unknown>));

@@ -97,6 +97,7 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
               metrics[i]!.recordBatch(c.topic, c.partition, c.records, c.ms, c.lagBehind);
               opts.onMetrics?.(metrics.map((m) => m.snapshot()));
             },
+            onRestart: (err) => opts.log(`${stage.name}: consumer replaced after ${err.name}: ${err.message}; it resumes from the committed offsets`),
           }),
         );
       }

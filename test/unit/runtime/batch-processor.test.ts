@@ -128,4 +128,17 @@ describe('processBatch with two consumers of one service on the same order', () 
     expect((await store.orderStates('shipping')).get(orderIdFor('K'))).toEqual({ status: 'CANCELLED' });
     expect(statesSeen).toEqual(['pay:none', 'cancel:none', 'pay:CANCELLED']);
   });
+  it('dead-letters an event that never gets a consistent commit instead of failing the batch forever', async () => {
+    // A store whose state always changed meanwhile (another consumer, or worse): the batch must
+    // still finish, or Kafka would redeliver it unchanged and its partition would stop.
+    const store = new MemoryEffectStore();
+    const commit = store.commit.bind(store);
+    store.commit = async (service, items, ttl) => Promise.all(items.map(async (i) => (i.mode === 'apply' ? { status: 'conflict' as const } : (await commit(service, [i], ttl))[0]!)));
+    const ctx = context(store);
+    const out = await processBatch([record('c1', 'C'), record('c2', 'D')], ctx);
+    expect(out.map((o) => o.topic)).toEqual(['dlq', 'dlq']);
+    expect(out[0]!.headers[SPRING.exceptionClass]!.toString()).toBe('UnsettledError');
+    expect(out[0]!.headers[SPRING.exceptionMessage]!.toString()).toMatch(/no consistent commit after 50 tries \(the store answered "conflict"\)/);
+    expect(ctx.metrics.deadLettered).toBe(2);
+  });
 });

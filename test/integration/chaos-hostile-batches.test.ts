@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processBatch } from '../../src/runtime/batch-processor.js';
+import { RedisEffectStore } from '../../src/runtime/redis-effect-store.js';
+import { SERVICES } from '../../src/runtime/types.js';
+import { type HostileKit, asRecords, expectEveryRecordHandled, hostileContext, hostileKit, withinMs } from '../unit/fuzz/hostile-records.js';
+import { testStack } from './helpers.js';
+
+/**
+ * The hostile batches of test/unit/fuzz/consumer-decode.test.ts against the real Redis store
+ * (its Lua script and pipelines), which the memory store cannot stand in for: a batch of
+ * nothing but poison once made Redis refuse an empty MGET, so the batch failed forever and its
+ * partition stopped (found by the chaos run: one poison record never reached one DLQ).
+ */
+describe('hostile batches on the Redis dedup store (fast-check)', () => {
+  let kit: HostileKit;
+  let store: RedisEffectStore;
+
+  beforeAll(async () => {
+    kit = await hostileKit();
+    store = await RedisEffectStore.connect(testStack().redisUrl);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('never throws, gives every record an outcome, and dead-letters with a reason', async () => {
+    await fc.assert(
+      fc.asyncProperty(kit.hostileBatch, fc.constantFrom(...SERVICES), fc.integer({ min: 0, max: 4 }), async (batch, service, failEvery) => {
+        const records = asRecords(batch);
+        const ctx = hostileContext(service, store, kit.codec, failEvery);
+        expectEveryRecordHandled(records, ctx, await withinMs(10_000, processBatch(records, ctx)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('dead-letters a batch that holds nothing but poison', async () => {
+    const records = asRecords([{ key: Buffer.from(`poison-${Date.now()}`), value: Buffer.from([0, 0, 0, 0, 1, 2]), headers: {}, topic: 'checkout.orders' }]);
+    const ctx = hostileContext('inventory', store, kit.codec, 0);
+    const [dead] = await processBatch(records, ctx);
+    expect(dead?.topic).toBe(ctx.dlqTopic);
+  });
+});
