@@ -44,8 +44,11 @@ export interface RecordReader {
   read(topic: string, partition: number, fromOffset: bigint, opts: ReadOptions): Promise<ReadResult>;
 }
 
-/** Empty fetches below a known end offset, retried 100 ms apart (2 s in all). */
-const EMPTY_FETCH_RETRIES = 20;
+/**
+ * Empty fetches below a known end offset, retried 200 ms apart (10 s in all): 2 s was not
+ * always enough for a just-created topic on a loaded 2-core CI machine.
+ */
+const EMPTY_FETCH_RETRIES = 50;
 
 export function recordReader(cluster: RawCluster): RecordReader {
   // The partition exists (its offsets were just listed): a broker that does not know it or is
@@ -87,7 +90,7 @@ export function recordReader(cluster: RawCluster): RecordReader {
         // Records are known to exist below `until`: an empty answer (seen on a just-created topic
         // whose leader is still settling) is retried briefly before it counts as the end.
         for (let tries = 0; data.messages.length === 0 && until !== undefined && offset < until && tries < EMPTY_FETCH_RETRIES; tries++) {
-          await new Promise((r) => setTimeout(r, 100));
+          await new Promise((r) => setTimeout(r, 200));
           data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
         }
         const raw = data.messages;

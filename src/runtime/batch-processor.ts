@@ -161,8 +161,11 @@ async function prepare(record: RawRecord, ctx: BatchContext): Promise<Prepared> 
 /** An event that keeps conflicting with another consumer is dead-lettered after this many tries. */
 const MAX_TRIES = 50;
 
-/** Registry or network trouble while decoding is not the record's fault: let the batch fail and retry. */
-const TRANSIENT_ERRORS = { UnreachableError: 1, RegistryServerError: 1, RegistryAuthError: 1 } as const;
+/**
+ * Registry or network trouble while decoding is not the record's fault, nor is a shutdown
+ * that cut a schema fetch short: let the batch fail, to be redelivered.
+ */
+const TRANSIENT_ERRORS = { UnreachableError: 1, RegistryServerError: 1, RegistryAuthError: 1, InterruptedError: 1 } as const;
 
 class NonRetryableErrorNamed extends NonRetryableError {
   constructor(name: string, message: string) {

@@ -4,6 +4,7 @@ import { MemoryEffectStore } from '../../../src/runtime/memory-effect-store.js';
 import type { RawRecord } from '../../../src/runtime/raw-record.js';
 import { TransientError, type ServiceHandler } from '../../../src/runtime/types.js';
 import { SPRING } from '../../../src/dlq/dlq-headers.js';
+import { InterruptedError } from '../../../src/cli/errors.js';
 
 // A JSON codec stands in for Avro here: this tests the processor's logic, not the wire format.
 const codec: EventCodec = {
@@ -140,5 +141,11 @@ describe('processBatch with two consumers of one service on the same order', () 
     expect(out[0]!.headers[SPRING.exceptionClass]!.toString()).toBe('UnsettledError');
     expect(out[0]!.headers[SPRING.exceptionMessage]!.toString()).toMatch(/no consistent commit after 50 tries \(the store answered "conflict"\)/);
     expect(ctx.metrics.deadLettered).toBe(2);
+  });
+  it('fails the batch, dead-letters nothing, when a shutdown cuts a schema fetch short', async () => {
+    // Found by the SIGTERM test: the aborted registry call looked like the record's own fault.
+    const ctx = { ...context(new MemoryEffectStore()), codec: { ...codec, decode: async () => Promise.reject(new InterruptedError()) } };
+    await expect(processBatch([record('i1', 'I')], ctx)).rejects.toThrow(InterruptedError);
+    expect(ctx.metrics.deadLettered).toBe(0);
   });
 });
