@@ -45,10 +45,13 @@ async function seedDlq(counts: Partial<Record<Kind, number>>): Promise<Seeded> {
   // twice. With sequence numbers the broker drops the duplicate batch.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await Promise.all([admin.connect(), producer.connect()]);
+  // The records are dated T0 (2024): with the default 7-day retention the broker deletes them at
+  // its first retention check, 5 min after it started, i.e. in the middle of some test.
+  const keepForever = [{ name: 'retention.ms', value: '-1' }];
   await admin.createTopics({
     topics: [
-      { topic: origin, numPartitions: 3, replicationFactor: 1 },
-      { topic: dlq, numPartitions: 2, replicationFactor: 1 },
+      { topic: origin, numPartitions: 3, replicationFactor: 1, configEntries: keepForever },
+      { topic: dlq, numPartitions: 2, replicationFactor: 1, configEntries: keepForever },
     ],
     waitForLeaders: true,
   });
