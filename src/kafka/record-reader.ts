@@ -44,11 +44,8 @@ export interface RecordReader {
   read(topic: string, partition: number, fromOffset: bigint, opts: ReadOptions): Promise<ReadResult>;
 }
 
-/**
- * Empty fetches below a known end offset, retried 200 ms apart (10 s in all): 2 s was not
- * always enough for a just-created topic on a loaded 2-core CI machine.
- */
-const EMPTY_FETCH_RETRIES = 50;
+/** Empty fetches below a known end offset, retried 100 ms apart (2 s in all). */
+const EMPTY_FETCH_RETRIES = 20;
 
 export function recordReader(cluster: RawCluster): RecordReader {
   // The partition exists (its offsets were just listed): a broker that does not know it or is
@@ -80,36 +77,18 @@ export function recordReader(cluster: RawCluster): RecordReader {
       },
     );
 
-  /**
-   * A fetch inside the range the partition's offsets were just listed with: OFFSET_OUT_OF_RANGE
-   * there is the broker's view still settling (seen on just-created topics on a loaded machine),
-   * retried like an empty answer; only a lasting one (retention removed the records) is an error.
-   */
-  const fetchInRange = async (topic: string, partition: number, offset: bigint, maxBytes: number, until: bigint | undefined) => {
-    for (let tries = 0; ; tries++) {
-      try {
-        return await fetchOnce(topic, partition, offset, maxBytes);
-      } catch (err) {
-        const outOfRange = (err as { type?: string }).type === 'OFFSET_OUT_OF_RANGE';
-        if (!outOfRange || until === undefined || offset >= until || tries >= EMPTY_FETCH_RETRIES) throw err;
-        await new Promise((r) => setTimeout(r, 200));
-        await cluster.refreshMetadata();
-      }
-    }
-  };
-
   return {
     async read(topic, partition, fromOffset, opts) {
       const records: ConsumedRecord[] = [];
       let offset = fromOffset;
       const until = opts.untilOffset;
       while (records.length < opts.maxRecords && (until === undefined || offset < until)) {
-        let data = await fetchInRange(topic, partition, offset, opts.maxBytes ?? 1 << 20, until);
+        let data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
         // Records are known to exist below `until`: an empty answer (seen on a just-created topic
         // whose leader is still settling) is retried briefly before it counts as the end.
         for (let tries = 0; data.messages.length === 0 && until !== undefined && offset < until && tries < EMPTY_FETCH_RETRIES; tries++) {
-          await new Promise((r) => setTimeout(r, 200));
-          data = await fetchInRange(topic, partition, offset, opts.maxBytes ?? 1 << 20, until);
+          await new Promise((r) => setTimeout(r, 100));
+          data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
         }
         const raw = data.messages;
         if (raw.length === 0) return { records, nextOffset: offset, atEnd: true };
