@@ -10,6 +10,8 @@ export interface TestStack {
   redisUrl: string;
   /** State dir of the stack the harness started (null when the env gave one). */
   stateDir: string | null;
+  /** Where testEnv() makes each CLI run's config and state home; removed after the run. */
+  homesDir: string;
 }
 
 declare module 'vitest' {
@@ -29,6 +31,8 @@ export function kafkaVersionUnderTest(): { kafkaVersion?: string } {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const homesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'streamflow-test-homes-'));
+  const removeHomes = () => fs.rm(homesDir, { recursive: true, force: true });
   const given = process.env.STREAMFLOW_TEST_BROKERS;
   if (given) {
     project.provide('stack', {
@@ -36,17 +40,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
       registryUrl: process.env.STREAMFLOW_TEST_REGISTRY ?? '',
       redisUrl: process.env.STREAMFLOW_TEST_REDIS ?? '',
       stateDir: null,
+      homesDir,
     });
-    return async () => undefined;
+    return removeHomes;
   }
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'streamflow-test-stack-'));
   const env = { ...process.env, STREAMFLOW_STATE_DIR: stateDir };
   const t0 = Date.now();
   const up = await devUp({ ...kafkaVersionUnderTest(), env, log: (m) => process.stderr.write(`[stack] ${m}\n`) });
   process.stderr.write(`[stack] up in ${((Date.now() - t0) / 1000).toFixed(1)} s: kafka ${up.kafka.bootstrap}, registry ${up.registry?.url}, redis ${up.redis?.url}\n`);
-  project.provide('stack', { brokers: up.kafka.bootstrap.split(','), registryUrl: up.registry!.url, redisUrl: up.redis!.url, stateDir });
+  project.provide('stack', { brokers: up.kafka.bootstrap.split(','), registryUrl: up.registry!.url, redisUrl: up.redis!.url, stateDir, homesDir });
   return async () => {
     await devDown(env, { purge: true });
     await fs.rm(stateDir, { recursive: true, force: true });
+    await removeHomes();
   };
 }

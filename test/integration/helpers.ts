@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import type { Connection } from '../../src/config/resolve-connection.js';
@@ -24,7 +23,7 @@ export function uniqueName(prefix: string): string {
 /** An env that points the CLI at the test stack and at an empty config dir. */
 export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const s = testStack();
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'streamflow-cli-'));
+  const home = fs.mkdtempSync(path.join(s.homesDir, 'streamflow-cli-'));
   return {
     ...process.env,
     STREAMFLOW_CONFIG: path.join(home, 'config.yaml'),
