@@ -86,6 +86,8 @@ export interface ChaosReport {
 
 const BUSY_TOPICS = ['checkout.orders', 'checkout.payments'];
 const RECOVERY_TIMEOUT_MS = 180_000;
+/** A fault is repeated only if the generator still runs this long: its recovery needs traffic. */
+const LONGEST_RECOVERY_MS = 90_000;
 
 /**
  * A 3-broker stack with registry and Redis in a temp state dir; the checkout topology and
@@ -119,9 +121,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
     const events: FaultEvent[] = [];
     const faults = new FaultInjector(env, conn, fleet, registryUrlOf(up.registry?.url), opts.registryStopMs, log, clock);
-    // A loaded machine writes below the nominal rate: repeat while the generator really runs
-    // (should it finish mid-recovery, Traffic's tail run keeps records flowing).
-    const again = () => opts.repeatWhileProducing && traffic!.producing;
+    // A fault is repeated only while the generator is due to run on for longer than a recovery
+    // takes: a generator run started during a fault (e.g. the registry frozen) cannot start.
+    const endsAt = t0 + (opts.records / opts.ratePerSec) * 1000;
+    const again = () => opts.repeatWhileProducing && traffic!.producing && Date.now() + LONGEST_RECOVERY_MS < endsAt;
     for (let i = 0; i < opts.plan.length || again(); i++) {
       const kind = opts.plan[i % opts.plan.length]!;
       log(`chaos: injecting ${kind}`);
