@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../run-main.js';
 
 /*
  * Invalid input across commands: a clear message naming the flag, file or key, and exit 2,
@@ -29,16 +28,7 @@ const env = {
   STREAMFLOW_REDIS: `redis://${DEAD}`,
 };
 
-async function run(args: string[], extraEnv: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdout, stderr, env: { ...env, ...extraEnv }, signal: new AbortController().signal });
-  return { code, out, err };
-}
+const run = (args: string[], extraEnv: Record<string, string> = {}) => runMain(args, { ...env, ...extraEnv });
 
 const badCsv = file('bad.csv', 'checkout.orders,0,12\ncheckout.orders,one,13\n');
 const shortCsv = file('short.csv', 'checkout.orders,0\n');
