@@ -5,6 +5,7 @@ import { localContextPath, cacheDir, stateDir } from '../config/paths.js';
 import type { Connection } from '../config/resolve-connection.js';
 import type { ContextConfig } from '../config/schema.js';
 import { probeCluster } from '../kafka/probe.js';
+import { RegistryClient, basicAuthorization } from '../schema/registry-client.js';
 import { registryAnswers, redisAnswers } from './health.js';
 import { DEFAULT_KAFKA_VERSION, ensureKafkaDist } from './kafka-dist.js';
 import { type KafkaNodeState, formatNode, randomClusterId, startNode, writeNodeFiles } from './kafka-node.js';
@@ -100,7 +101,8 @@ function clusterConnection(state: StackState, secure: SecureMaterial | undefined
 }
 
 function registryHeaders(secure: SecureMaterial | undefined): Record<string, string> {
-  return secure ? { Authorization: `Basic ${Buffer.from(`${secure.registry.username}:${secure.registry.password}`).toString('base64')}` } : {};
+  const authorization = secure && basicAuthorization(secure.registry.username, secure.registry.password);
+  return authorization ? { Authorization: authorization } : {};
 }
 
 /** Start the local stack, or report the one already running. Idempotent. */
@@ -190,7 +192,8 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
       state.registry ? waitUntil('the schema registry', () => registryAnswers(registryUrl(state.registry!.port), registryHeaders(material)), [path.join(state.registry.dir, 'registry.log')], state) : null,
       state.redis ? waitUntil('Redis', () => redisAnswers(state.redis!.port), [path.join(state.redis.dir, 'redis.log')], state) : null,
     ]);
-    if (state.registry) await setRegistryCompatibility(registryUrl(state.registry.port), 'BACKWARD', registryHeaders(material));
+    // Confluent's default is BACKWARD, Apicurio's is NONE: make the local registry behave like Confluent.
+    if (state.registry) await new RegistryClient({ url: registryUrl(state.registry.port), ...(material ? material.registry : {}) }).setCompatibility('BACKWARD');
   } catch (err) {
     await stopAll(state);
     throw err;
@@ -263,16 +266,6 @@ async function writeRegistryAuth(dir: string, secure: SecureMaterial): Promise<v
     'quarkus.http.auth.permission.everything.policy=authenticated',
   ];
   await writePrivate(path.join(dir, 'config', 'application.properties'), props.join('\n') + '\n');
-}
-
-/** Confluent's default is BACKWARD, Apicurio's is NONE: make the local registry behave like Confluent. */
-async function setRegistryCompatibility(url: string, level: string, auth: Record<string, string>): Promise<void> {
-  const res = await fetch(`${url}/config`, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json', ...auth },
-    body: JSON.stringify({ compatibility: level }),
-  });
-  if (!res.ok) throw new Error(`could not set the registry's compatibility to ${level}: HTTP ${res.status}`);
 }
 
 async function startRedis(redis: NonNullable<StackState['redis']>, env: NodeJS.ProcessEnv): Promise<number> {

@@ -35,6 +35,11 @@ const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
  * on Confluent's registry and on Apicurio's compatibility API (`.../apis/ccompat/v7`).
  * Every schema is sent with `schemaType: AVRO`. Errors are typed (registry-errors.ts).
  */
+/** The HTTP basic auth header value for registry credentials; none without credentials. */
+export function basicAuthorization(username: string | undefined, password: string | undefined): string | undefined {
+  return username !== undefined || password !== undefined ? `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}` : undefined;
+}
+
 export class RegistryClient {
   /** The registry URL without credentials: safe to print. */
   readonly url: string;
@@ -54,7 +59,7 @@ export class RegistryClient {
     u.username = '';
     u.password = '';
     this.url = u.toString().replace(/\/+$/, '');
-    this.authorization = username !== undefined || password !== undefined ? `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}` : undefined;
+    this.authorization = basicAuthorization(username, password);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.signal = opts.signal;
   }
