@@ -56,9 +56,8 @@ export interface RunningConsumer {
 export async function startTransactionalConsumer(conn: Connection, opts: TransactionalConsumerOptions): Promise<RunningConsumer> {
   let last = Date.now();
   const touch = () => void (last = Date.now());
-  let stopping = false;
-  let requestStop = () => undefined as void;
-  const stopRequested = new Promise<null>((resolve) => (requestStop = () => resolve(null)));
+  const stop = new AbortController();
+  const stopRequested = new Promise<null>((resolve) => stop.signal.addEventListener('abort', () => resolve(null)));
   const open = async () => {
     let crash = (_: Error) => undefined as void;
     const crashed = new Promise<Error>((resolve) => (crash = resolve));
@@ -81,7 +80,7 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
       for (let attempt = 1; ; attempt++) {
         await new Promise((r) => setTimeout(r, Math.min(1_000 * attempt, 10_000)));
         touch(); // healing is work in hand, not idleness
-        if (stopping) return;
+        if (stop.signal.aborted) return;
         try {
           current = await open();
           break;
@@ -94,8 +93,7 @@ export async function startTransactionalConsumer(conn: Connection, opts: Transac
   return {
     lastActivity: () => last,
     stop: async () => {
-      stopping = true;
-      requestStop();
+      stop.abort();
       await supervisor;
     },
   };

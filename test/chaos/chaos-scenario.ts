@@ -263,7 +263,6 @@ class FaultInjector {
     return { kind: 'consumer-sigkill', target: `${service} consumer (pid ${pid})`, atMs: at - t0, recoveryMs: ok ? Date.now() - at : null };
   }
 
-  /** SIGKILL a broker, restart it on its port once its partitions have new leaders, and wait for full ISR. */
   /**
    * SIGKILL a broker and restart it on its port once its partitions have new leaders. The next
    * fault may start once every service works again; the recovery (back to full ISR) is
