@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { InterruptedError, UsageError } from '../src/cli/errors.js';
+import { InterruptedError, UsageError } from '../src/errors.js';
 import { ProgressLine } from '../src/cli/progress-line.js';
 import { formatTable } from '../src/cli/table.js';
 import { shippedContractsDir } from '../src/config/package-root.js';

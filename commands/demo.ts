@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { CheckFailedError } from '../src/cli/errors.js';
+import { CheckFailedError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { runDemo } from '../src/demo/run-demo.js';
 import { parseDuration } from '../src/generator/parse-duration.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { UsageError } from '../src/cli/errors.js';
+import { UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { withClusterSession } from '../src/kafka/cluster-session.js';
 import { formatOffsetsCsv, parseOffsetsCsv } from '../src/offsets/offsets-csv.js';

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { UsageError } from '../src/cli/errors.js';
+import { UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { partitionCount } from '../src/topics/flag-values.js';
 import { readKeysFile } from '../src/topics/keys-file.js';

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { UsageError } from '../src/cli/errors.js';
+import { UsageError } from '../src/errors.js';
 import { ProgressLine, bar } from '../src/cli/progress-line.js';
 import { requireRegistry } from '../src/config/resolve-connection.js';
 import { shippedContractsDir } from '../src/config/package-root.js';

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { CheckFailedError, UsageError } from '../src/cli/errors.js';
+import { CheckFailedError, UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { requireRegistry } from '../src/config/resolve-connection.js';
 import { CHECK_FORMATS, type CheckFormat, buildReport, formatReport } from '../src/schema/check-report.js';

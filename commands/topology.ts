@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { UsageError } from '../src/cli/errors.js';
+import { UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { executeTopologyPlan, planTopologyOnCluster } from '../src/topics/topology-apply.js';
 import { DEFAULT_TOPOLOGY_FILE, readTopologyFile } from '../src/topics/topology-file.js';

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { CheckFailedError } from '../src/cli/errors.js';
+import { CheckFailedError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { fetchVerifyInput } from '../src/runtime/fetch-verify-input.js';
 import { verifyRun } from '../src/runtime/verify-run.js';

@@ -3,7 +3,7 @@ import { commandModules } from '../../commands/index.js';
 import { resolveConnection, type Connection } from '../config/resolve-connection.js';
 import { redactUrlCredentials } from '../config/redact.js';
 import type { CommandContext } from './command-context.js';
-import { ExitCode, StreamflowError, UsageError } from './errors.js';
+import { ExitCode, StreamflowError, UsageError } from '../errors.js';
 import { Output, type Streams, shouldColor } from './output.js';
 import { closest } from './suggest.js';
 

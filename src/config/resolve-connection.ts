@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import YAML from 'yaml';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { configFilePath, localContextPath } from './paths.js';
 import {
   type ConfigFile,
@@ -14,7 +14,7 @@ import {
   splitBrokers,
 } from './schema.js';
 
-/** The global connection flags of CLI.md. */
+/** The global connection flags (README: Connecting to a real cluster). */
 export interface ConnectionFlags {
   context?: string;
   brokers?: string;

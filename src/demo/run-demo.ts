@@ -1,4 +1,4 @@
-import { InterruptedError, UsageError } from '../cli/errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { shippedContractsDir, shippedTopologyFile } from '../config/package-root.js';
 import { type Connection, type ConnectionFlags, requireRegistry, resolveConnection } from '../config/resolve-connection.js';
 import { devUp } from '../dev/stack.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { StreamflowError, UsageError, UnreachableError } from '../cli/errors.js';
+import { StreamflowError, UsageError, UnreachableError } from '../errors.js';
 import { localContextPath, cacheDir, stateDir } from '../config/paths.js';
 import type { Connection } from '../config/resolve-connection.js';
 import type { ContextConfig } from '../config/schema.js';
@@ -26,7 +26,7 @@ export interface StackState {
   secure?: boolean;
 }
 
-/** The status/up JSON of CLI.md. */
+/** The status/up JSON documented in the README (The local stack). */
 export interface StackStatus {
   kafka: { bootstrap: string; version: string; clusterId: string; brokers: Array<{ id: number; pid: number | null; port: number; up: boolean }> };
   registry: { url: string; up: boolean; pid: number | null; version: string } | null;

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 const run = promisify(execFile);
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { parseIsoDateTime } from '../offsets/reset-mode.js';
 import { type DeadLetterEnvelope, simpleClassName } from './dlq-envelope.js';
 

@@ -1,5 +1,5 @@
 import type { Connection } from '../config/resolve-connection.js';
-import { InterruptedError } from '../cli/errors.js';
+import { InterruptedError } from '../errors.js';
 import { type Compression, type OutRecord, connectProducer } from '../kafka/producer.js';
 import { LatencyStats } from './latency-stats.js';
 import { type RateProfile, targetCount } from './rate-profile.js';

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { Kafka, type KafkaConfig, type Admin, logLevel, type logCreator } from 'kafkajs';
-import { UnreachableError } from '../cli/errors.js';
+import { UnreachableError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 
-/** How long a command may spend before it reports the cluster unreachable (CLI.md: < 15 s). */
+/** How long a command may spend before it reports the cluster unreachable (README: under 15 s). */
 export const CONNECT_DEADLINE_MS = 10_000;
 
 export interface ClientOptions {

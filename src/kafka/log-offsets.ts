@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import type { RawCluster } from './kafkajs-cluster.js';
 

@@ -1,5 +1,5 @@
 import kafkajs, { type Admin } from 'kafkajs';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { requireBrokers } from '../config/resolve-connection.js';
 import { createKafka, withAdmin } from './client.js';

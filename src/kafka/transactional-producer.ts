@@ -1,5 +1,5 @@
 import { Partitioners, type Producer } from 'kafkajs';
-import { StreamflowError, ExitCode } from '../cli/errors.js';
+import { StreamflowError, ExitCode } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
 import type { TopicPartitionOffset } from './consumer-groups.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InterruptedError } from '../cli/errors.js';
+import { InterruptedError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
 import { type GroupLag, computeLag } from './compute-lag.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { ClusterSession } from '../kafka/cluster-session.js';
 import type { OffsetsByGroup } from './offsets-csv.js';
 import { type GroupResetPlan, planOffsetReset, resetPartitions, tpKey } from './plan-offset-reset.js';

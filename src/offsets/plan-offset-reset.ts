@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { GroupMember } from '../kafka/consumer-groups.js';
 import type { TopicPartitionRef } from '../kafka/log-offsets.js';
 import type { ResetMode, ResetScope } from './reset-mode.js';

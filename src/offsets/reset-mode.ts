@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { OffsetsByGroup } from './offsets-csv.js';
 
 /** The reset specifications of Kafka's kafka-consumer-groups.sh --reset-offsets. */

@@ -1,3 +1,4 @@
+import { isRetriable } from '../errors.js';
 import { SPRING, STREAMFLOW, encodeDeadLetterHeaders } from '../dlq/dlq-headers.js';
 import { derivedEventId } from './derived-ids.js';
 import type { CommitItem, EffectStore, PreRead, StateGuard } from './effect-store.js';
@@ -152,8 +153,10 @@ async function prepare(record: RawRecord, ctx: BatchContext): Promise<Prepared> 
     validateEvent(eventType, value);
     return { record, key, event: { eventType, eventId: value.envelope.event_id, value, key } };
   } catch (err) {
-    // Decode and validation failures are the record's own fault: never retried.
-    if (err instanceof Error && !(err.name in TRANSIENT_ERRORS)) return { record, key, error: err };
+    // Decode and validation failures are the record's own fault: never retried. Registry or
+    // network trouble, or a shutdown that cut a schema fetch short, is not: the batch fails
+    // and is redelivered.
+    if (err instanceof Error && !isRetriable(err)) return { record, key, error: err };
     throw err;
   }
 }
@@ -161,11 +164,6 @@ async function prepare(record: RawRecord, ctx: BatchContext): Promise<Prepared> 
 /** An event that keeps conflicting with another consumer is dead-lettered after this many tries. */
 const MAX_TRIES = 50;
 
-/**
- * Registry or network trouble while decoding is not the record's fault, nor is a shutdown
- * that cut a schema fetch short: let the batch fail, to be redelivered.
- */
-const TRANSIENT_ERRORS = { UnreachableError: 1, RegistryServerError: 1, RegistryAuthError: 1, InterruptedError: 1 } as const;
 
 class NonRetryableErrorNamed extends NonRetryableError {
   constructor(name: string, message: string) {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { UnreachableError } from '../cli/errors.js';
+import { UnreachableError } from '../errors.js';
 import { redactUrlCredentials } from '../config/redact.js';
 import { type CommitItem, type CommitResult, type EffectStore, type ParkedRecord, type PreRead, type ServiceStats, prefix } from './effect-store.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { type RunningConsumer, startTransactionalConsumer } from '../kafka/transactional-consumer.js';
 import { RegistryClient } from '../schema/registry-client.js';

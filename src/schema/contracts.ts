@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { describeZodError } from '../config/schema.js';
 import { readSchemaFile, type SchemaFile } from './schema-file.js';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { CompatibilityLevel } from './compatibility/index.js';
 import type { ContractCheck } from './check-report.js';
 import { checkOffline } from './compatibility-check.js';

@@ -1,5 +1,5 @@
 import type avro from 'avsc';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { RegistryClient } from './registry-client.js';
 import { RegistryNotFoundError } from './registry-errors.js';
 import { avroTypeOf } from './schema-file.js';

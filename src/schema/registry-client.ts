@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { InterruptedError, UnreachableError, UsageError, ExitCode } from '../cli/errors.js';
+import { InterruptedError, UnreachableError, UsageError, ExitCode } from '../errors.js';
 import type { ResolvedRegistry } from '../config/resolve-connection.js';
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from './compatibility/index.js';
 import { RegistryNotFoundError, RegistryServerError, URL_HINT, registryError, type RequestContext } from './registry-errors.js';

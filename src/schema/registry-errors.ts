@@ -1,7 +1,7 @@
-import { ExitCode, StreamflowError } from '../cli/errors.js';
+import { ExitCode, StreamflowError } from '../errors.js';
 
 /**
- * What the registry answered when it said no, as typed errors with CLI.md's exit codes.
+ * What the registry answered when it said no, as typed errors with the exit codes of the README's table.
  * Messages are ours for the well-known Confluent error codes (Apicurio's own wording talks
  * about artifacts and groups), and the registry's for 409/422, where its text is the reason.
  */
@@ -21,8 +21,13 @@ export class RegistryResponseError extends StreamflowError {
 /** Subject, version or schema id does not exist (404): exit 2. */
 export class RegistryNotFoundError extends RegistryResponseError {}
 
-/** 401/403. Exit 3 like an unreachable registry: the command could not use it at all. */
-export class RegistryAuthError extends RegistryResponseError {}
+/**
+ * 401/403. Exit 3 like an unreachable registry: the command could not use it at all.
+ * Retriable: the record is not at fault, and the same call works once credentials are fixed.
+ */
+export class RegistryAuthError extends RegistryResponseError {
+  override readonly retriable = true;
+}
 
 /** 409 on register: the schema breaks the subject's compatibility level. Exit 1 (a check failed). */
 export class IncompatibleSchemaError extends RegistryResponseError {
@@ -40,7 +45,9 @@ export class IncompatibleSchemaError extends RegistryResponseError {
 export class RegistryRejectedInputError extends RegistryResponseError {}
 
 /** 5xx or an answer that is not the API's JSON: exit 3, the registry is not usable. */
-export class RegistryServerError extends RegistryResponseError {}
+export class RegistryServerError extends RegistryResponseError {
+  override readonly retriable = true;
+}
 
 export interface RequestContext {
   subject?: string;

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import avro from 'avsc';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { parseSchema, SchemaParseError } from './compatibility/index.js';
 
 /** An Avro schema read from a file (or a registry), validated and ready to send or use. */

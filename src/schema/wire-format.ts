@@ -1,5 +1,5 @@
 import type avro from 'avsc';
-import { ExitCode, StreamflowError } from '../cli/errors.js';
+import { ExitCode, StreamflowError } from '../errors.js';
 
 /*
  * Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian int, then the

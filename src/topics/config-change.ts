@@ -2,7 +2,7 @@
  * `topic alter-config`: set and delete topic-level configs, showing old → new first.
  * Incremental in effect: overrides not named stay as they are.
  */
-import { CheckFailedError, UsageError } from '../cli/errors.js';
+import { CheckFailedError, UsageError } from '../errors.js';
 import { closest } from '../cli/suggest.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { type ConfigEntry, type ConfigSourceName, type TopicAdmin, withTopicAdmin } from '../kafka/topic-admin.js';

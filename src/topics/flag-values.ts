@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 /** A count flag (`--partitions`, `--to`, ...) as a positive integer, else exit 2 naming the flag. */
 export function positiveInt(flag: string, value: unknown): number {

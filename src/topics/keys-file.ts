@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 /**
  * Keys for `partition --keys-file` and remap impact: one UTF-8 key per line, as a producer's

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { withTopicAdmin } from '../kafka/topic-admin.js';
 import { type RemapImpact, computeRemapImpact, safeGrowthProcedure, sampleKeys } from './remap-impact.js';

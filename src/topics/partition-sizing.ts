@@ -3,7 +3,7 @@
  * partition feeds at most one consumer in a group) and can only be added later at the
  * price of re-homing keys, so the count is sized for the grown peak up front.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 /** A rate or growth factor the operator typed could not be read (exit 2, like any bad flag). */
 export class InvalidRateError extends UsageError {

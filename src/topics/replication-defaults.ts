@@ -3,7 +3,7 @@
  * acks=all writes keep succeeding with one broker down (a rolling restart) and every
  * acknowledged write is on at least two brokers.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 export const MIN_ISR = 'min.insync.replicas';
 

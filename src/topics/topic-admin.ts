@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { closest } from '../cli/suggest.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { type TopicAdmin, withTopicAdmin } from '../kafka/topic-admin.js';

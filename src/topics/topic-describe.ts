@@ -15,7 +15,7 @@ export interface PartitionDescription {
   messages: number;
 }
 
-/** The describe JSON of CLI.md. */
+/** The describe JSON documented in the README (Topics and partitioning). */
 export interface TopicDescription {
   name: string;
   replicationFactor: number;

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 /** Kafka's own rule (Topic.validate): 1-249 of [a-zA-Z0-9._-], not "." or "..". */
 export function assertTopicName(name: string): void {

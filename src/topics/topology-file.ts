@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { closest } from '../cli/suggest.js';
 import { MIN_ISR } from './replication-defaults.js';
 

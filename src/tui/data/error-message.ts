@@ -1,4 +1,4 @@
-import { StreamflowError } from '../../cli/errors.js';
+import { StreamflowError } from '../../errors.js';
 import { redactUrlCredentials } from '../../config/redact.js';
 
 /** One line for the status bar: the error's message (and hint), credentials redacted. */

@@ -1,4 +1,4 @@
-import { StreamflowError } from '../../cli/errors.js';
+import { StreamflowError } from '../../errors.js';
 import type { GroupResetPlan } from '../../offsets/plan-offset-reset.js';
 import { type ResetMode, type ResetScope, parseIsoDateTime, parseIsoDuration } from '../../offsets/reset-mode.js';
 

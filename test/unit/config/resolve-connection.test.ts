@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { redactSecrets } from '../../../src/config/redact.js';
 import { resolveConnection } from '../../../src/config/resolve-connection.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { decodeDeadLetter } from '../../../src/dlq/dlq-envelope.js';
 import { type DlqRecordView, matchesDlqFilters, parseDlqFilter } from '../../../src/dlq/dlq-filter.js';
 import { encodeDeadLetterHeaders } from '../../../src/dlq/dlq-headers.js';

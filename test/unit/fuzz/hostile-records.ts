@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type avro from 'avsc';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { ExitCode } from '../../../src/cli/errors.js';
+import { ExitCode } from '../../../src/errors.js';
 import { SPRING, STREAMFLOW } from '../../../src/dlq/dlq-headers.js';
 import type { BatchContext, EventCodec, OutputRecord } from '../../../src/runtime/batch-processor.js';
 import { checkoutEventCodec } from '../../../src/runtime/checkout-event-codec.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { formatOffsetsCsv, parseOffsetsCsv } from '../../../src/offsets/offsets-csv.js';
 
 describe("Kafka's reset-plan CSV", () => {

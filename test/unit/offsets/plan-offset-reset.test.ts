@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { type ResetFacts, offsetDelta, planOffsetReset, resetPartitions, tpKey } from '../../../src/offsets/plan-offset-reset.js';
 import type { ResetMode } from '../../../src/offsets/reset-mode.js';
 

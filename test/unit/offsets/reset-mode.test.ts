@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { parseIsoDateTime, parseIsoDuration, parseTopicScope } from '../../../src/offsets/reset-mode.js';
 
 describe('parseIsoDateTime', () => {

@@ -4,7 +4,7 @@ import { MemoryEffectStore } from '../../../src/runtime/memory-effect-store.js';
 import type { RawRecord } from '../../../src/runtime/raw-record.js';
 import { TransientError, type ServiceHandler } from '../../../src/runtime/types.js';
 import { SPRING } from '../../../src/dlq/dlq-headers.js';
-import { InterruptedError } from '../../../src/cli/errors.js';
+import { InterruptedError } from '../../../src/errors.js';
 
 // A JSON codec stands in for Avro here: this tests the processor's logic, not the wire format.
 const codec: EventCodec = {

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { loadContracts, subjectName } from '../../../src/schema/contracts.js';
 
 const CHECKOUT = path.resolve('schemas/checkout');

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExitCode, InterruptedError, UnreachableError } from '../../../src/cli/errors.js';
+import { ExitCode, InterruptedError, UnreachableError } from '../../../src/errors.js';
 import { RegistryClient } from '../../../src/schema/registry-client.js';
 import {
   IncompatibleSchemaError,

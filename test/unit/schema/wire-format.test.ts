@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode, UnreachableError } from '../../../src/cli/errors.js';
+import { ExitCode, UnreachableError } from '../../../src/errors.js';
 import { loadContracts } from '../../../src/schema/contracts.js';
 import { SchemaCache } from '../../../src/schema/registered-schema.js';
 import type { RegistryClient } from '../../../src/schema/registry-client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { DEFAULT_PER_PARTITION_PER_SEC, InvalidRateError, NICE_PARTITION_COUNTS, parseGrowth, parseRate, planPartitions } from '../../../src/topics/partition-sizing.js';
 
 describe('parseRate', () => {

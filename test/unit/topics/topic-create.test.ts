@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/errors.js';
 import { autoMinInsyncReplicas, autoReplicationFactor, minIsrWarnings, replicationWarnings } from '../../../src/topics/replication-defaults.js';
 import { planTopicCreate } from '../../../src/topics/topic-create.js';
 

@@ -1,6 +1,7 @@
 /**
- * Typed errors carrying the exit code of CLI.md. Anything thrown below commands/ that is
- * not a StreamflowError is a bug and exits 1 with its stack under --verbose.
+ * Typed errors carrying the exit codes of the README's table. They live on the ground floor
+ * (every layer throws them; only src/cli maps them to an exit). Anything thrown below
+ * commands/ that is not a StreamflowError is a bug and exits 1 with its stack under --verbose.
  */
 export const ExitCode = {
   ok: 0,
@@ -12,6 +13,12 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export class StreamflowError extends Error {
+  /**
+   * The same call may succeed later with the same input (a service down, a shutdown that cut
+   * it short), as kafkajs' `retriable`: callers that retry or redeliver ask the error.
+   */
+  readonly retriable: boolean = false;
+
   constructor(
     message: string,
     readonly exitCode: ExitCode,
@@ -21,6 +28,11 @@ export class StreamflowError extends Error {
     super(message);
     this.name = new.target.name;
   }
+}
+
+/** True when `err` says that retrying the same work may succeed. */
+export function isRetriable(err: unknown): boolean {
+  return err instanceof StreamflowError && err.retriable;
 }
 
 /** Bad flags, input files or config: exit 2. */
@@ -39,6 +51,8 @@ export class CheckFailedError extends StreamflowError {
 
 /** Kafka, the registry or Redis could not be reached or timed out: exit 3. */
 export class UnreachableError extends StreamflowError {
+  override readonly retriable = true;
+
   constructor(
     readonly service: 'kafka' | 'registry' | 'redis',
     readonly address: string,
@@ -51,6 +65,8 @@ export class UnreachableError extends StreamflowError {
 
 /** The operator pressed Ctrl-C: exit 130. */
 export class InterruptedError extends StreamflowError {
+  override readonly retriable = true;
+
   constructor(message = 'interrupted') {
     super(message, ExitCode.interrupted);
   }
