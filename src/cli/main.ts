@@ -6,6 +6,7 @@ import type { CommandContext } from './command-context.js';
 import { ExitCode, StreamflowError, UsageError } from '../errors.js';
 import { Output, type Streams, shouldColor } from './output.js';
 import { closest } from './suggest.js';
+import { attachDashValues, unknownFlags } from './unknown-flags.js';
 
 export interface MainOptions extends Partial<Streams> {
   env?: NodeJS.ProcessEnv;
@@ -17,7 +18,8 @@ export interface MainOptions extends Partial<Streams> {
  * Run the CLI in-process and return its exit code. Only bin/streamflow exits the process,
  * so tests call main() directly with their own streams and env.
  */
-export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
+export async function main(typed: string[], opts: MainOptions = {}): Promise<number> {
+  const argv = attachDashValues(typed);
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
   const env = opts.env ?? process.env;
@@ -75,29 +77,33 @@ function buildParser(argv: string[]): Argv {
     .exitProcess(false)
     .fail((msg, err, y) => {
       if (err) throw err;
-      throw new UsageError(improveMessage(msg, argv, y), 'see `streamflow --help` or `streamflow <command> --help`');
+      throw new UsageError(explainFailure(msg, argv, parser, y), 'see `streamflow --help` or `streamflow <command> --help`');
     });
   for (const mod of commandModules) parser = parser.command(mod);
   return parser;
 }
 
-/** yargs says "Unknown argument: brokr"; we also say which flag was meant. */
-function improveMessage(msg: string, argv: string[], usage: unknown): string {
+/**
+ * yargs says "Unknown argument: brokr", or, when a required flag is missing too, only that.
+ * Name every flag the command does not know first, with the one that was meant, then the rest.
+ */
+function explainFailure(msg: string, argv: string[], parser: Argv, usage: unknown): string {
   const cmd = msg.match(/^Did you mean (.+)\?$/);
   if (cmd) return `unknown command: did you mean ${cmd[1]}?`;
-  const m = msg.match(/^Unknown arguments?: (.+)$/);
-  if (!m) return msg;
-  // yargs hands fail() its usage object; its descriptions are the options of the command that ran.
-  const known = Object.keys((usage as { getDescriptions(): Record<string, unknown> }).getDescriptions());
-  const unknown = m[1]!.split(', ');
-  return unknown
-    .map((u) => {
-      const typed = argv.find((a) => a.replace(/^-+/, '').split('=')[0] === u) ?? u;
-      const flag = typed.startsWith('-') ? `--${u}` : u;
-      const guess = typed.startsWith('-') ? closest(u, known) : undefined;
-      return guess ? `unknown option ${flag}: did you mean --${guess}?` : `unknown ${typed.startsWith('-') ? 'option' : 'argument'} ${flag}`;
-    })
-    .join('; ');
+  // While a command runs, the parser holds that command's options (aliases included); the
+  // usage object's descriptions are its documented long names, the ones worth suggesting.
+  const options = (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+  const known = new Set<string>([...Object.keys(options.key), ...Object.values(options.alias).flat()]);
+  const documented = Object.keys((usage as { getDescriptions(): Record<string, unknown> }).getDescriptions());
+  const flags = unknownFlags(argv, known).map((u) => {
+    const flag = u.length === 1 ? `-${u}` : `--${u}`;
+    const guess = closest(u, documented);
+    return guess ? `unknown option ${flag}: did you mean --${guess}?` : `unknown option ${flag}`;
+  });
+  const unknown = msg.match(/^Unknown arguments?: (.+)$/);
+  const positionals = unknown ? unknown[1]!.split(', ').filter((u) => !argv.some((a) => a.startsWith('-') && a.replace(/^-+/, '').split('=')[0] === u)).map((u) => `unknown argument ${u}`) : [];
+  const rest = unknown ? [] : flags.length > 0 ? [`also: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}`] : [msg];
+  return [...flags, ...positionals, ...rest].join('; ');
 }
 
 function flagsOf(argv: string[]): { context?: string; brokers?: string; registry?: string; redis?: string } {
