@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
+import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
 import { consumeCommand } from './consume.js';
 import { dashboardCommand } from './dashboard.js';
@@ -16,4 +17,4 @@ import { topologyCommand } from './topology.js';
 import { verifyCommand } from './verify.js';
 
 // Typed loosely here: yargs' builder types do not compose across modules.
-export const commandModules = [devCommand, configCommand, topicCommand, produceCommand, schemaCommand, topologyCommand, partitionCommand, consumeCommand, lagCommand, offsetsCommand, dlqCommand, verifyCommand, dashboardCommand, demoCommand] as unknown as CommandModule<object, GlobalArgs>[];
+export const commandModules = [devCommand, configCommand, topicCommand, produceCommand, schemaCommand, topologyCommand, partitionCommand, consumeCommand, lagCommand, offsetsCommand, dlqCommand, verifyCommand, dashboardCommand, demoCommand, completionCommand] as unknown as CommandModule<object, GlobalArgs>[];

@@ -40,6 +40,11 @@ export async function main(typed: string[], opts: MainOptions = {}): Promise<num
 
   try {
     const parser = buildParser(argv);
+    // The shell's completion script asks for words; yargs prints them itself (no handler runs).
+    if (argv.includes(COMPLETION_KEY)) {
+      await parser.parseAsync(argv, { sf });
+      return ExitCode.ok;
+    }
     const helpText = await new Promise<string>((resolve, reject) => {
       parser.parseAsync(argv, { sf }, (err, _args, output) => (err ? reject(err) : resolve(output))).then(
         () => undefined,
@@ -55,6 +60,9 @@ export async function main(typed: string[], opts: MainOptions = {}): Promise<num
     opts.signal?.removeEventListener('abort', onSignal);
   }
 }
+
+/** The flag yargs answers with completion words (its default key; the scripts use it). */
+export const COMPLETION_KEY = '--get-yargs-completions';
 
 function buildParser(argv: string[]): Argv {
   let parser = yargs()
@@ -74,6 +82,9 @@ function buildParser(argv: string[]): Argv {
     .version(false)
     .help()
     .alias('h', 'help')
+    // Answers the shell scripts of `streamflow completion` (--get-yargs-completions); the
+    // command yargs would add for its own script is hidden: ours takes the shell by name.
+    .completion('yargs-completion-script', false)
     .exitProcess(false)
     .fail((msg, err, y) => {
       if (err) throw err;
