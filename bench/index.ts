@@ -4,10 +4,12 @@
  */
 import { benchGenerator } from './generator.js';
 import { benchRuntime } from './runtime.js';
+import { benchStartup } from './startup.js';
 
 const benches: Record<string, (args: string[]) => Promise<Record<string, unknown>>> = {
   generator: benchGenerator,
   runtime: benchRuntime,
+  startup: benchStartup,
 };
 
 const [name, ...rest] = process.argv.slice(2).filter((a) => a !== '--json');

@@ -5,8 +5,6 @@ import { COMPLETION_SHELLS, type CompletionShell, completionScript } from '../sr
 type CompletionArgs = GlobalArgs & { shell: CompletionShell };
 
 export const completionCommand: CommandModule<GlobalArgs, CompletionArgs> = {
-  command: 'completion <shell>',
-  describe: 'Print a shell completion script for commands, subcommands and flags',
   builder: (y) =>
     y
       .positional('shell', { choices: COMPLETION_SHELLS, describe: 'The shell to complete in', demandOption: true })

@@ -22,8 +22,6 @@ const show: CommandModule<GlobalArgs, GlobalArgs> = {
 };
 
 export const configCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'config <command>',
-  describe: 'Inspect configuration and contexts',
   builder: (y) => y.command(show).demandCommand(1, 'name a config command: show') as Argv<GlobalArgs>,
   handler: () => undefined,
 };

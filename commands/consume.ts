@@ -24,8 +24,6 @@ type ConsumeArgs = GlobalArgs & {
 };
 
 export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
-  command: 'consume',
-  describe: 'Run the reference checkout services (idempotent, ordered, retries, DLQ, saga compensation)',
   builder: (y) =>
     y
       .option('service', { choices: [...SERVICES, 'all'] as const, demandOption: true, describe: 'Which service to run (each has its own consumer group)' })

@@ -9,8 +9,6 @@ type DashboardArgs = GlobalArgs & { refresh: string; 'metrics-url'?: string; vie
 const MIN_REFRESH_MS = 250;
 
 export const dashboardCommand: CommandModule<GlobalArgs, DashboardArgs> = {
-  command: 'dashboard',
-  describe: 'Keyboard-driven terminal dashboard: cluster, topics, consumer lag, DLQ browse and redrive, offset resets, schemas, services',
   builder: (y) =>
     y
       .option('refresh', { type: 'string', default: '2s', describe: 'Refresh every D (e.g. 1s, 5s)' })

@@ -10,8 +10,6 @@ import { parseRate } from '../src/topics/partition-sizing.js';
 type DemoArgs = GlobalArgs & { duration: string; rate: string; stall: string; 'stall-for': string; 'fail-rate': number; dashboard: boolean };
 
 export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
-  command: 'demo',
-  describe: 'Run the checkout surge end to end (stack, topology, contracts, generator, services, dashboard, verify)',
   builder: (y) =>
     y
       .option('duration', { type: 'string', default: '2m', describe: 'How long the generator runs' })

@@ -94,8 +94,6 @@ function statusTable(s: StackStatus): string {
 }
 
 export const devCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'dev <command>',
-  describe: 'Run a local Kafka (KRaft), schema registry and Redis on 127.0.0.1',
   builder: (y) => y.command(up).command(status).command(down).command(logs).demandCommand(1, 'name a dev command: up, status, down, logs') as Argv<GlobalArgs>,
   handler: () => undefined,
 };

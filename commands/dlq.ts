@@ -171,8 +171,6 @@ function cut(s: string, width: number): string {
 }
 
 export const dlqCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'dlq <command>',
-  describe: 'Dead-letter queues: list, browse with decoded payloads, redrive as a resumable job',
   builder: (y) => y.command(list).command(browse).command(redrive).demandCommand(1, 'name a subcommand: list, browse or redrive') as Argv<GlobalArgs>,
   handler: () => undefined,
 };

@@ -19,8 +19,6 @@ type LagArgs = GlobalArgs & {
 };
 
 export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
-  command: 'lag',
-  describe: 'Consumer lag per group and partition: records, time behind, rate and ETA; a CI/alert gate',
   builder: (y) =>
     y
       .option('group', { alias: 'g', type: 'string', array: true, default: [], describe: 'Consumer group (repeatable) [default: all groups]' })

@@ -168,8 +168,6 @@ const exportOffsets: CommandModule<GlobalArgs, ExportArgs> = {
 };
 
 export const offsetsCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'offsets <command>',
-  describe: 'Reset and export consumer-group offsets',
   builder: (y) => y.command(reset).command(exportOffsets).demandCommand(1, 'name a subcommand: reset or export') as Argv<GlobalArgs>,
   handler: () => undefined,
 };

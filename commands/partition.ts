@@ -10,8 +10,6 @@ import { fetchPartitionCount } from '../src/topics/topic-admin.js';
 type PartitionArgs = GlobalArgs & { key?: string; 'keys-file'?: string; partitions?: string; topic?: string };
 
 export const partitionCommand: CommandModule<GlobalArgs, PartitionArgs> = {
-  command: 'partition',
-  describe: "The partition Kafka's default partitioner (Java client and kafkajs) picks for a key",
   builder: (y) =>
     y
       .option('key', { type: 'string', describe: 'The record key (hashed as UTF-8, like StringSerializer)' })

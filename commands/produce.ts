@@ -104,8 +104,6 @@ const checkout: CommandModule<GlobalArgs, CheckoutArgs> = {
 };
 
 export const produceCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'produce <command>',
-  describe: 'Generate traffic',
   builder: (y) => y.command(checkout).demandCommand(1, 'name what to produce: checkout') as Argv<GlobalArgs>,
   handler: () => undefined,
 };

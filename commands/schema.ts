@@ -216,8 +216,6 @@ const del: CommandModule<GlobalArgs, DeleteArgs> = {
 };
 
 export const schemaCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'schema <command>',
-  describe: 'Event contracts in the schema registry: list, get, register, config, check, delete',
   builder: (y) =>
     y.command(list).command(get).command(register).command(config).command(check).command(del).demandCommand(1, 'name a schema command') as Argv<GlobalArgs>,
   handler: () => undefined,

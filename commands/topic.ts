@@ -265,8 +265,6 @@ function factor(flag: string, text: string): number {
 }
 
 export const topicCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'topic <command>',
-  describe: 'Create, inspect, grow, reconfigure and delete topics; plan partition counts',
   builder: (y) =>
     y
       .command(list)

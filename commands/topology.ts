@@ -73,8 +73,6 @@ const apply: CommandModule<GlobalArgs, TopologyArgs> = {
 };
 
 export const topologyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'topology <command>',
-  describe: 'Plan and apply a topology file (topics, partitions, replication, configs)',
   builder: (y) => y.command(plan).command(apply).demandCommand(1, 'name a topology command: plan, apply') as Argv<GlobalArgs>,
   handler: () => undefined,
 };

@@ -8,8 +8,6 @@ import { verifyRun } from '../src/runtime/verify-run.js';
 type VerifyArgs = GlobalArgs & { run: string };
 
 export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
-  command: 'verify',
-  describe: 'Prove a generator run: nothing lost, nothing applied twice, poison in the DLQ, sagas consistent',
   builder: (y) => y.option('run', { type: 'string', demandOption: true, describe: 'Run id printed by `produce checkout`' }) as Argv<VerifyArgs>,
   handler: async (argv) => {
     const { out, env } = argv.sf;

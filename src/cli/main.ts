@@ -1,8 +1,8 @@
-import yargs, { type Argv } from 'yargs';
-import { commandModules } from '../../commands/index.js';
-import { resolveConnection, type Connection } from '../config/resolve-connection.js';
+import yargs, { type Argv, type CommandModule } from 'yargs';
+import { type CommandEntry, commandEntries } from '../../commands/index.js';
+import type { Connection } from '../config/resolve-connection.js';
 import { redactUrlCredentials } from '../config/redact.js';
-import type { CommandContext } from './command-context.js';
+import type { CommandContext, GlobalArgs } from './command-context.js';
 import { ExitCode, StreamflowError, UsageError } from '../errors.js';
 import { Output, type Streams, shouldColor } from './output.js';
 import { closest } from './suggest.js';
@@ -35,11 +35,11 @@ export async function main(typed: string[], opts: MainOptions = {}): Promise<num
     out,
     env,
     signal: controller.signal,
-    connection: () => (connection ??= resolveConnection(flagsOf(argv), env)),
+    connection: () => (connection ??= import('../config/resolve-connection.js').then((m) => m.resolveConnection(flagsOf(argv), env))),
   };
 
   try {
-    const parser = buildParser(argv);
+    const parser = await buildParser(argv);
     // The shell's completion script asks for words; yargs prints them itself (no handler runs).
     if (argv.includes(COMPLETION_KEY)) {
       await parser.parseAsync(argv, { sf });
@@ -64,7 +64,7 @@ export async function main(typed: string[], opts: MainOptions = {}): Promise<num
 /** The flag yargs answers with completion words (its default key; the scripts use it). */
 export const COMPLETION_KEY = '--get-yargs-completions';
 
-function buildParser(argv: string[]): Argv {
+async function buildParser(argv: string[]): Promise<Argv> {
   let parser = yargs()
     .scriptName('streamflow')
     .usage('$0 <command> [options]\n\nOperate event-driven checkout systems on Apache Kafka.')
@@ -90,8 +90,30 @@ function buildParser(argv: string[]): Argv {
       if (err) throw err;
       throw new UsageError(explainFailure(msg, argv, parser, y), 'see `streamflow --help` or `streamflow <command> --help`');
     });
-  for (const mod of commandModules) parser = parser.command(mod);
+  const wanted = argv.includes(COMPLETION_KEY) ? commandEntries : commandEntries.filter((e) => e.command.split(' ')[0] === commandName(argv));
+  const loaded = new Map(await Promise.all(wanted.map(async (e) => [e, await e.load()] as const)));
+  for (const entry of commandEntries) parser = parser.command(commandOf(entry, loaded.get(entry)));
   return parser;
+}
+
+/** The loaded module under the entry's usage and summary; the others only for --help and "did you mean". */
+function commandOf(entry: CommandEntry, mod: object | undefined): CommandModule<object, GlobalArgs> {
+  const shown = { command: entry.command, describe: entry.describe };
+  return (mod ? { ...mod, ...shown } : { ...shown, handler: () => undefined }) as unknown as CommandModule<object, GlobalArgs>;
+}
+
+/** Global flags that take a value: `--brokers h:p topic list` names the command `topic`. */
+const GLOBAL_VALUE_FLAGS = new Set(['--context', '--brokers', '--registry', '--redis']);
+
+/** The first word of the command line that is not a flag or a global flag's value. */
+function commandName(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') return argv[i + 1];
+    if (GLOBAL_VALUE_FLAGS.has(token)) i++;
+    else if (!token.startsWith('-')) return token;
+  }
+  return undefined;
 }
 
 /**
