@@ -44,7 +44,7 @@ const checkout: CommandModule<GlobalArgs, CheckoutArgs> = {
       .option('duplicates', { type: 'number', default: 0, describe: 'Share of events resent (same event_id and key), 0..1' })
       .option('poison', { type: 'number', default: 0, describe: 'Share of poison records (bad magic byte, unknown schema id, truncated Avro, invalid business data), 0..1' })
       .option('seed', { type: 'number', describe: 'Make the traffic reproducible' })
-      .option('topic', { type: 'string', default: 'checkout.orders' })
+      .option('topic', { type: 'string', default: 'checkout.orders', describe: 'Topic to write; another topic needs the contracts under its subjects first: `schema register --dir D --topic T`' })
       .option('users', { type: 'number', default: 10_000, describe: 'Distinct customers (activity is skewed)' })
       .option('cancel-share', { type: 'number', default: 0.05, describe: 'Share of orders later cancelled' })
       .option('compression', { choices: ['none', 'gzip'] as const, default: 'none' as const })
