@@ -58,16 +58,17 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       log: (m) => out.info(m),
       onMetrics: (all) => progress.update(all.map((s) => `${s.service} ${s.processed} (${s.ratePerSec}/s) dlq ${s.deadLettered} retry ${s.forwarded} parked ${s.parked}`).join(' | ')),
     }).finally(() => progress.done());
-    out.result(result, () =>
+    const interrupted = result.stoppedBy === 'signal';
+    out.result({ ...result, interrupted }, () =>
       [
-        `Stopped (${result.stoppedBy === 'idle' ? 'idle' : 'signal'}); store: ${result.store}`,
+        `Stopped (${interrupted ? 'interrupted' : 'idle'}); store: ${result.store}`,
         formatTable(
           ['SERVICE', 'PROCESSED', 'DUPLICATES', 'RETRIES', 'TO RETRY', 'DLQ', 'PARKED', 'RELEASED'],
           result.services.map((s) => [s.service, s.processed, s.duplicates, s.retried, s.forwarded, s.deadLettered, s.parked, s.released]),
         ),
       ].join('\n'),
     );
-    if (result.stoppedBy === 'signal') throw new InterruptedError('stopped by signal after committing the batch in hand');
+    if (interrupted) throw new InterruptedError('stopped by signal after committing the batch in hand');
   },
 };
 

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { CheckFailedError } from '../src/errors.js';
+import { CheckFailedError, InterruptedError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { runDemo } from '../src/demo/run-demo.js';
 import { parseDuration } from '../src/generator/parse-duration.js';
@@ -49,9 +49,12 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
           ['SERVICE', 'PROCESSED', 'DUPLICATES', 'RETRIES', 'TO RETRY', 'DLQ', 'PARKED'],
           summary.services.map((s) => [s.service, s.processed, s.duplicates, s.retried, s.forwarded, s.deadLettered, s.parked]),
         ),
-        `verify: ${v.ok ? 'OK' : 'DISCREPANCIES'}: ${Object.entries(v.services).map(([s, r]) => `${s} ${r.missing} missing/${r.duplicated} duplicated`).join(', ')}; DLQ ${v.dlq.poisonFound}/${v.dlq.poisonExpected} poison, ${v.dlq.unexpected} unexpected; sagas ${v.saga.completed} completed, ${v.saga.compensated} compensated, ${v.saga.cancelled} cancelled, ${v.saga.inconsistent} inconsistent`,
+        v
+          ? `verify: ${v.ok ? 'OK' : 'DISCREPANCIES'}: ${Object.entries(v.services).map(([s, r]) => `${s} ${r.missing} missing/${r.duplicated} duplicated`).join(', ')}; DLQ ${v.dlq.poisonFound}/${v.dlq.poisonExpected} poison, ${v.dlq.unexpected} unexpected; sagas ${v.saga.completed} completed, ${v.saga.compensated} compensated, ${v.saga.cancelled} cancelled, ${v.saga.inconsistent} inconsistent`
+          : `interrupted: not verified; drain with \`streamflow consume --service all --until-idle 15s\`, then \`streamflow verify --run ${summary.runId}\``,
       ].join('\n'),
     );
+    if (summary.interrupted) throw new InterruptedError(`demo run ${summary.runId} interrupted after ${summary.produced.sent} records`);
     if (!summary.ok) throw new CheckFailedError(`demo run ${summary.runId} does not verify`);
   },
 };

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { CheckFailedError, UsageError } from '../src/errors.js';
+import { CheckFailedError, InterruptedError, UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { parseDuration } from '../src/generator/parse-duration.js';
 import type { GroupLag } from '../src/lag/compute-lag.js';
@@ -43,6 +43,8 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
     const sampleMs = argv.sample !== undefined ? parseDuration(argv.sample, '--sample') : undefined;
     const groups = argv.group.length > 0 ? argv.group : undefined;
     let breaches: string[] = [];
+    let samples = 0;
+    let last: { takenAt: string | null; groups: GroupLag[] } = { takenAt: null, groups: [] };
 
     await monitorLag(await argv.sf.connection(), {
       scope: { ...(groups ? { groups } : {}), ...(argv.topic !== undefined ? { topic: argv.topic } : {}) },
@@ -53,6 +55,8 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
         breaches = lagBreaches(all, thresholds);
         const shown = argv['only-lagging'] ? onlyLagging(all) : all;
         const doc = { takenAt: new Date().toISOString(), groups: shown };
+        samples++;
+        last = doc;
         if (intervalMs === undefined) out.result(doc, () => renderLag(shown));
         else if (out.json) out.jsonLine(doc);
         else out.stdout.write((out.interactive ? '\u001b[2J\u001b[H' : '') + `${doc.takenAt}\n${renderLag(shown)}\n\n`);
@@ -60,6 +64,13 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
       },
     });
     if (breaches.length > 0) throw new CheckFailedError(`lag over threshold: ${breaches.join('; ')}`);
+    if (intervalMs !== undefined && signal.aborted) {
+      // A watch ends with a last line that says so: the latest sample again, marked interrupted.
+      const counted = `${samples} sample${samples === 1 ? '' : 's'}`;
+      if (out.json) out.jsonLine({ ...last, interrupted: true, samples });
+      else out.stdout.write(`Interrupted after ${counted}${last.takenAt ? ` (last at ${last.takenAt})` : ''}.\n`);
+      throw new InterruptedError(`lag watch stopped by signal after ${counted}`);
+    }
   },
 };
 

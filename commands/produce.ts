@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { UsageError } from '../src/errors.js';
+import { InterruptedError, UsageError } from '../src/errors.js';
 import { ProgressLine, bar } from '../src/cli/progress-line.js';
 import { requireRegistry } from '../src/config/resolve-connection.js';
 import { shippedContractsDir } from '../src/config/package-root.js';
@@ -44,7 +44,7 @@ const checkout: CommandModule<GlobalArgs, CheckoutArgs> = {
       .option('duplicates', { type: 'number', default: 0, describe: 'Share of events resent (same event_id and key), 0..1' })
       .option('poison', { type: 'number', default: 0, describe: 'Share of poison records (bad magic byte, unknown schema id, truncated Avro, invalid business data), 0..1' })
       .option('seed', { type: 'number', describe: 'Make the traffic reproducible' })
-      .option('topic', { type: 'string', default: 'checkout.orders' })
+      .option('topic', { type: 'string', default: 'checkout.orders', describe: 'Topic to write; another topic needs the contracts under its subjects first: `schema register --dir D --topic T`' })
       .option('users', { type: 'number', default: 10_000, describe: 'Distinct customers (activity is skewed)' })
       .option('cancel-share', { type: 'number', default: 0.05, describe: 'Share of orders later cancelled' })
       .option('compression', { choices: ['none', 'gzip'] as const, default: 'none' as const })
@@ -98,8 +98,10 @@ const checkout: CommandModule<GlobalArgs, CheckoutArgs> = {
         `  valid ${summary.valid} (OrderCreated ${summary.created}, OrderCancelled ${summary.cancelled}), duplicates ${summary.duplicates}, poison ${summary.poison} ${JSON.stringify(summary.poisonByKind)}`,
         `  ack latency p50 ${summary.ackLatencyMs.p50} ms, p99 ${summary.ackLatencyMs.p99} ms; errors ${summary.errors}`,
         `  manifest: ${summary.manifest} (check with \`streamflow verify --run ${summary.runId}\`)`,
+        ...(summary.interrupted ? ['  interrupted: the manifest covers exactly the acknowledged records'] : []),
       ].join('\n'),
     );
+    if (summary.interrupted) throw new InterruptedError(`interrupted after ${summary.sent} records of run ${summary.runId}`);
   },
 };
 

@@ -3,6 +3,7 @@ import type { GlobalArgs } from '../src/cli/command-context.js';
 import { CheckFailedError, UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { requireRegistry } from '../src/config/resolve-connection.js';
+import { registerOrderContractsFor } from '../src/generator/checkout-codec.js';
 import { CHECK_FORMATS, type CheckFormat, buildReport, formatReport } from '../src/schema/check-report.js';
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '../src/schema/compatibility/index.js';
 import { checkContractsWithRegistry, checkOffline, checkWithRegistry } from '../src/schema/compatibility-check.js';
@@ -12,6 +13,7 @@ import { RegistryClient, type VersionRef } from '../src/schema/registry-client.j
 import { readSchemaFile } from '../src/schema/schema-file.js';
 import { type RegistrationResult, registerContracts, registerSchema } from '../src/schema/schema-registration.js';
 import { changeCompatibility, executeSubjectDelete, listSubjectSummaries, planSubjectDelete } from '../src/schema/subject-admin.js';
+import { assertTopicName } from '../src/topics/topic-name.js';
 
 const DEFAULT_DIR = 'schemas/checkout';
 const levelOption = { choices: COMPATIBILITY_LEVELS, describe: 'Compatibility level' } as const;
@@ -69,7 +71,7 @@ const get: CommandModule<GlobalArgs, GetArgs> = {
   },
 };
 
-type RegisterArgs = GlobalArgs & { subject?: string; schema?: string; dir?: string };
+type RegisterArgs = GlobalArgs & { subject?: string; schema?: string; dir?: string; topic?: string };
 const register: CommandModule<GlobalArgs, RegisterArgs> = {
   command: 'register',
   describe: 'Register a schema (--subject S --schema F) or every contract of a folder (--dir D); idempotent',
@@ -78,10 +80,16 @@ const register: CommandModule<GlobalArgs, RegisterArgs> = {
       .option('subject', { type: 'string', describe: 'Subject to register under' })
       .option('schema', { type: 'string', describe: 'Avro schema file (.avsc)' })
       .option('dir', { type: 'string', describe: 'Contracts folder with contracts.yaml, e.g. schemas/checkout' })
-      .conflicts('dir', ['subject', 'schema']) as Argv<RegisterArgs>,
+      .option('topic', { type: 'string', describe: "With --dir: register the order contracts under topic T's subjects, for `produce checkout --topic T`" })
+      .conflicts('dir', ['subject', 'schema'])
+      .conflicts('topic', ['subject', 'schema']) as Argv<RegisterArgs>,
   handler: async (argv) => {
     let results: RegistrationResult[];
-    if (argv.dir !== undefined) {
+    if (argv.topic !== undefined) {
+      if (argv.dir === undefined) throw new UsageError('--topic needs --dir D, the contracts to register for it', `e.g. --dir ${DEFAULT_DIR} --topic ${argv.topic}`);
+      assertTopicName(argv.topic);
+      results = await registerOrderContractsFor(await registryClient(argv), argv.dir, argv.topic);
+    } else if (argv.dir !== undefined) {
       const contracts = await loadContracts(argv.dir);
       results = await registerContracts(await registryClient(argv), contracts);
     } else {

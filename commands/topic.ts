@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
-import { UsageError } from '../src/errors.js';
+import { CheckFailedError, UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { type ConfigChangePlan, executeConfigChange, parseConfigAssignments, prepareConfigChange, sourceLabel } from '../src/topics/config-change.js';
 import { partitionCount, positiveInt } from '../src/topics/flag-values.js';
@@ -9,7 +9,7 @@ import { type PartitionPlan, parseGrowth, parseRate, planPartitions } from '../s
 import { type PartitionIncreasePlan, executePartitionIncrease, planPartitionIncrease } from '../src/topics/partition-increase.js';
 import { type RemapImpact, remapReport, sampleKeys } from '../src/topics/remap-impact.js';
 import { fetchPartitionCount, listTopics } from '../src/topics/topic-admin.js';
-import { createTopicWithDefaults } from '../src/topics/topic-create.js';
+import { type TopicDifference, createTopicWithDefaults, topicConflictHint } from '../src/topics/topic-create.js';
 import { executeTopicDelete, planTopicDelete } from '../src/topics/topic-delete.js';
 import { type TopicDescription, describeTopic } from '../src/topics/topic-describe.js';
 
@@ -30,7 +30,7 @@ const list: CommandModule<GlobalArgs, ListArgs> = {
 type CreateArgs = GlobalArgs & { name: string; partitions: string; 'replication-factor'?: string; config: string[] };
 const create: CommandModule<GlobalArgs, CreateArgs> = {
   command: 'create <name>',
-  describe: 'Create a partitioned topic (RF 3 and min.insync.replicas 2 on 3+ brokers, else RF 1)',
+  describe: 'Create a partitioned topic (RF 3 and min.insync.replicas 2 on 3+ brokers, else RF 1); exit 1 if it exists with other settings',
   builder: (y) =>
     y
       .positional('name', { type: 'string', demandOption: true })
@@ -45,17 +45,30 @@ const create: CommandModule<GlobalArgs, CreateArgs> = {
       ...(argv['replication-factor'] !== undefined ? { replicationFactor: positiveInt('--replication-factor', argv['replication-factor']) } : {}),
       configs: parseConfigAssignments(argv.config, '--config'),
     };
-    const { plan, created } = await createTopicWithDefaults(await argv.sf.connection(), request);
+    const { plan, created, differences } = await createTopicWithDefaults(await argv.sf.connection(), request);
     const { spec } = plan;
     for (const d of plan.defaulted) out.info(`default: ${d}`);
     for (const w of plan.warnings) out.warn(w);
-    out.result({ ...spec, created, warnings: plan.warnings }, () =>
+    out.result({ ...spec, created, differences, warnings: plan.warnings }, () =>
       created
         ? `Created topic ${spec.name}: ${[`${spec.partitions} partitions`, `replication factor ${spec.replicationFactor}`, ...Object.entries(spec.configs).map(([k, v]) => `${k}=${v}`)].join(', ')}.`
-        : `Topic ${spec.name} already exists; nothing changed (see \`streamflow topic describe ${spec.name}\`).`,
+        : differences.length === 0
+          ? `Topic ${spec.name} already exists as requested; nothing changed (see \`streamflow topic describe ${spec.name}\`).`
+          : renderDifferences(spec.name, differences),
     );
+    // As kafka-topics.sh: an existing topic that is not what was asked for fails the command.
+    if (differences.length > 0) {
+      throw new CheckFailedError(`topic ${spec.name} already exists with other ${differences.map((d) => d.setting).join(', ')}; nothing changed`, topicConflictHint(spec.name, differences));
+    }
   },
 };
+
+function renderDifferences(name: string, diffs: TopicDifference[]): string {
+  return [
+    `Topic ${name} already exists with other settings; nothing changed:`,
+    formatTable(['SETTING', 'EXISTING', 'REQUESTED'], diffs.map((d) => [d.setting, d.existing ?? '(not set)', `${d.requested}${d.defaulted ? ' (default)' : ''}`])),
+  ].join('\n');
+}
 
 type NameArgs = GlobalArgs & { name: string };
 const describe: CommandModule<GlobalArgs, NameArgs> = {

@@ -39,7 +39,10 @@ export interface DemoSummary {
   stack: 'started' | 'existing';
   produced: ProduceSummary;
   services: ServiceMetricsSnapshot[];
-  verify: VerifyReport;
+  /** null when interrupted: a run cut short cannot verify (its services did not drain). */
+  verify: VerifyReport | null;
+  /** The signal stopped the generator and the services before the run could drain. */
+  interrupted: boolean;
   ok: boolean;
 }
 
@@ -68,6 +71,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   const refused = (await registerContracts(registry, await loadContracts(shippedContractsDir()))).filter((r) => r.status === 'incompatible');
   if (refused.length > 0) throw new UsageError(`the registry refused contracts: ${refused.map((r) => r.subject).join(', ')}`, 'see `streamflow schema check --dir schemas/checkout`');
   opts.log('Topology applied and contracts registered.');
+  if (opts.signal.aborted) throw new InterruptedError('interrupted before the run started: nothing was produced');
 
   const services = new AbortController();
   const generator = new AbortController();
@@ -120,10 +124,6 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     batchSize: 1000,
     env: opts.env,
     signal: generator.signal,
-  }).catch((err: unknown) => {
-    const summary = (err as { summary?: ProduceSummary }).summary;
-    if (err instanceof InterruptedError && summary) return summary;
-    throw err;
   });
 
   let produced: ProduceSummary;
@@ -138,10 +138,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     produced = await producing;
   }
   generatorDone = true;
-  log('Generator finished: letting the services drain before verifying...');
+  if (!opts.signal.aborted) log('Generator finished: letting the services drain before verifying...');
   const drainLimit = setTimeout(() => services.abort(), DRAIN_LIMIT_MS);
   const { services: finalMetrics } = await running.finally(() => clearTimeout(drainLimit));
   opts.signal.removeEventListener('abort', stopAll);
-  const verify = verifyRun(await fetchVerifyInput(conn, opts.env, runId));
-  return { runId, stack, produced, services: finalMetrics, verify, ok: verify.ok };
+  const interrupted = opts.signal.aborted;
+  const verify = interrupted ? null : verifyRun(await fetchVerifyInput(conn, opts.env, runId));
+  return { runId, stack, produced, services: finalMetrics, verify, interrupted, ok: verify?.ok ?? false };
 }

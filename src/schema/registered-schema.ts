@@ -17,13 +17,17 @@ export interface RegisteredSchema {
  * auto-register: a subject that does not exist is an error telling the operator to run
  * `schema register`. Pair with encodeWithSchemaId(type, id, value).
  */
-export async function resolveRegisteredSchema(client: RegistryClient, subject: string): Promise<RegisteredSchema> {
+export async function resolveRegisteredSchema(
+  client: RegistryClient,
+  subject: string,
+  hint = 'register the contracts first: `streamflow schema register --dir schemas/checkout`',
+): Promise<RegisteredSchema> {
   let latest;
   try {
     latest = await client.getVersion(subject, 'latest');
   } catch (err) {
     if (err instanceof RegistryNotFoundError) {
-      throw new UsageError(`subject ${subject} has no registered schema; producers do not auto-register`, 'register the contracts first: `streamflow schema register --dir schemas/checkout`');
+      throw new UsageError(`subject ${subject} has no registered schema; producers do not auto-register`, hint);
     }
     throw err;
   }

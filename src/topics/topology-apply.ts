@@ -22,7 +22,8 @@ export async function planTopologyOnCluster(conn: Connection, topology: Topology
   });
 }
 
-async function fetchActualTopics(admin: TopicAdmin, names: string[]): Promise<ActualTopic[]> {
+/** Partitions, replication factor and effective configs of existing topics. */
+export async function fetchActualTopics(admin: TopicAdmin, names: string[]): Promise<ActualTopic[]> {
   const [partitions, configs] = await Promise.all([admin.partitions(names), admin.configs(names)]);
   return names.map((name) => {
     const parts = partitions.get(name) ?? [];

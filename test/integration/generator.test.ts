@@ -37,6 +37,29 @@ async function consumeAll(topic: string, expected: number) {
 }
 
 describe('produce checkout', () => {
+  it('to your own topic: refuses with a hint naming the command for that topic; following it, produce succeeds', async () => {
+    const topic = uniqueName('my.orders');
+    const env = testEnv();
+    expect((await runCli(['topic', 'create', topic, '--partitions', '3'], env)).code).toBe(0);
+    const refused = await runCli(['produce', 'checkout', '--topic', topic, '--count', '50', '--json'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    const hint = refused.stderr.match(/`streamflow (schema register [^`]+)`/)?.[1];
+    expect(hint, refused.stderr).toBe(`schema register --dir schemas/checkout --topic ${topic}`);
+
+    const registered = await runCli([...hint!.split(' '), '--json'], env);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(JSON.parse(registered.stdout).results.map((r: { subject: string; status: string }) => [r.subject, r.status])).toEqual([
+      [`${topic}-com.streamflow.checkout.OrderCreated`, 'registered'],
+      [`${topic}-com.streamflow.checkout.OrderCancelled`, 'registered'],
+    ]);
+
+    const produced = await runCli(['produce', 'checkout', '--topic', topic, '--count', '50', '--json'], env);
+    expect(produced.code, produced.stderr).toBe(0);
+    expect(JSON.parse(produced.stdout)).toMatchObject({ topic, sent: 50, errors: 0 });
+    expect((await consumeAll(topic, 50)).length).toBe(50);
+  });
+
   it('writes exactly `sent` records; valid ones decode through the registry; poison fails as its kind; the manifest matches', async () => {
     const topic = await preparedTopic();
     const env = testEnv();

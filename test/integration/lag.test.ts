@@ -124,7 +124,7 @@ describe('lag', () => {
     expect(all.groups.map((x: { group: string }) => x.group)).toEqual([group]);
   });
 
-  it('--watch prints one JSON document per line until Ctrl-C, and stops at once (exit 1) over a threshold', async () => {
+  it('--watch prints one JSON document per line until Ctrl-C (a last one marked interrupted, exit 130), and stops at once (exit 1) over a threshold', async () => {
     const controller = new AbortController();
     const stdout = new PassThrough();
     const lines: string[] = [];
@@ -137,9 +137,10 @@ describe('lag', () => {
       if (lines.length >= 3) controller.abort();
     });
     const code = await main(['lag', '--group', group, '--watch', '200ms', '--json'], { stdout, stderr: new PassThrough(), env: testEnv(), signal: controller.signal });
-    expect(code).toBe(0);
+    expect(code).toBe(130);
     const docs = lines.map((l) => JSON.parse(l));
-    expect(docs.length).toBeGreaterThanOrEqual(3);
+    expect(docs.length).toBeGreaterThanOrEqual(4);
+    expect(docs.at(-1)).toMatchObject({ interrupted: true, samples: docs.length - 1, groups: [{ group }] });
     expect(docs[0].groups[0].rate).toBeNull();
     expect(docs[2].groups[0]).toMatchObject({ group, totalLag: 4, rate: 0 });
 

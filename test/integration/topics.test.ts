@@ -21,7 +21,7 @@ describe('topic create and describe', () => {
     const topic = uniqueName('orders');
     const created = await cli('topic', 'create', topic, '--partitions', '6', '--config', 'retention.ms=3600000', '--json');
     expect(created.code, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout)).toEqual({ name: topic, partitions: 6, replicationFactor: 1, configs: { 'retention.ms': '3600000' }, created: true, warnings: [] });
+    expect(JSON.parse(created.stdout)).toEqual({ name: topic, partitions: 6, replicationFactor: 1, configs: { 'retention.ms': '3600000' }, created: true, differences: [], warnings: [] });
     expect(created.stderr).toContain('default: replication factor 1 (the cluster has 1 broker)');
 
     const producer = createKafka(testConnection()).producer({ idempotent: true });
@@ -42,6 +42,31 @@ describe('topic create and describe', () => {
     const human = await cli('topic', 'describe', topic);
     expect(human.stdout).toContain(`Topic ${topic}: 6 partitions, replication factor 1, 60 messages`);
     expect(human.stdout).toContain('Set on the topic: retention.ms=3600000');
+  });
+
+  it('over an existing topic: the same request is an idempotent exit 0; other settings show the difference and exit 1', async () => {
+    const topic = uniqueName('exists');
+    await json('topic', 'create', topic, '--partitions', '3', '--config', 'retention.ms=3600000');
+    expect(await json('topic', 'create', topic, '--partitions', '3', '--config', 'retention.ms=3600000', '--config', 'cleanup.policy=delete')).toMatchObject({ created: false, differences: [] });
+
+    const conflict = await cli('topic', 'create', topic, '--partitions', '6', '--config', 'retention.ms=7200000', '--json');
+    expect(conflict.code).toBe(1);
+    expect(JSON.parse(conflict.stdout)).toMatchObject({
+      name: topic,
+      created: false,
+      differences: [
+        { setting: 'partitions', existing: 3, requested: 6, defaulted: false },
+        { setting: 'retention.ms', existing: '3600000', requested: '7200000', defaulted: false },
+      ],
+    });
+    expect(conflict.stderr).toContain(`topic ${topic} already exists with other partitions, retention.ms; nothing changed`);
+    expect(conflict.stderr).toContain(`streamflow topic add-partitions ${topic} --to 6`);
+
+    const text = await cli('topic', 'create', topic, '--partitions', '3', '--replication-factor', '1', '--config', 'segment.ms=1000');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/already exists with other settings; nothing changed:\nSETTING +EXISTING +REQUESTED\nsegment\.ms +604800000 +1000/);
+    expect(await partitionsOf(topic)).toBe(3);
+    expect((await json('topic', 'describe', topic)).configs['retention.ms']).toBe('3600000');
   });
 
   it('refuses a replication factor above the broker count with a clear message, exit 2', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { autoMinInsyncReplicas, autoReplicationFactor, minIsrWarnings, replicationWarnings } from '../../../src/topics/replication-defaults.js';
-import { planTopicCreate } from '../../../src/topics/topic-create.js';
+import { diffExistingTopic, planTopicCreate, topicConflictHint } from '../../../src/topics/topic-create.js';
 
 describe('replication defaults', () => {
   it('picks RF 3 on 3+ brokers, else 1, and min.insync.replicas RF − 1 (at least 1)', () => {
@@ -59,5 +59,33 @@ describe('planTopicCreate', () => {
     [{ name: 'ok', partitions: 3, replicationFactor: 0 }, /--replication-factor must be a positive integer/],
   ])('rejects %j', (req, message) => {
     expect(() => planTopicCreate({ configs: {}, ...req }, 3)).toThrow(message);
+  });
+});
+
+describe('diffExistingTopic', () => {
+  const existing = { name: 'orders', partitions: 6, replicationFactor: 3, configs: { 'retention.ms': '604800000', 'cleanup.policy': 'delete', 'min.insync.replicas': '2' } };
+
+  it('finds nothing when the topic is as create would make it, broker defaults included', () => {
+    const req = { name: 'orders', partitions: 6, configs: { 'cleanup.policy': 'delete' } };
+    expect(diffExistingTopic(req, planTopicCreate(req, 3).spec, existing)).toEqual([]);
+  });
+
+  it('lists partitions, replication factor and each differing config, existing vs requested, marking defaults', () => {
+    const req = { name: 'orders', partitions: 12, configs: { 'retention.ms': '3600000', 'segment.bytes': '1048576', 'min.insync.replicas': '2' } };
+    const diffs = diffExistingTopic(req, planTopicCreate(req, 3).spec, { ...existing, replicationFactor: 1 });
+    expect(diffs).toEqual([
+      { setting: 'partitions', existing: 6, requested: 12, defaulted: false },
+      { setting: 'replication.factor', existing: 1, requested: 3, defaulted: true },
+      { setting: 'retention.ms', existing: '604800000', requested: '3600000', defaulted: false },
+      { setting: 'segment.bytes', existing: null, requested: '1048576', defaulted: false },
+    ]);
+    const hint = topicConflictHint('orders', diffs);
+    expect(hint).toContain('`streamflow topic add-partitions orders --to 12`');
+    expect(hint).toContain('kafka-reassign-partitions.sh');
+    expect(hint).toContain('`streamflow topic alter-config orders --set retention.ms=3600000 --set segment.bytes=1048576`');
+  });
+
+  it('says partitions cannot shrink', () => {
+    expect(topicConflictHint('orders', [{ setting: 'partitions', existing: 6, requested: 3, defaulted: false }])).toMatch(/cannot remove partitions/);
   });
 });
