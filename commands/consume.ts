@@ -4,10 +4,10 @@ import { InterruptedError, UsageError } from '../src/errors.js';
 import { ProgressLine } from '../src/cli/progress-line.js';
 import { formatTable } from '../src/cli/table.js';
 import { shippedContractsDir } from '../src/config/package-root.js';
-import { parseDuration } from '../src/generator/parse-duration.js';
 import { DEFAULT_RETRY } from '../src/runtime/retry-policy.js';
 import { runServices } from '../src/runtime/run-services.js';
 import { SERVICES, type ServiceName } from '../src/runtime/types.js';
+import { parseDuration } from '../src/cli/flag-values.js';
 
 type ConsumeArgs = GlobalArgs & {
   service: ServiceName | 'all';

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
 import { UsageError } from '../src/errors.js';
 import { requireBrokers } from '../src/config/resolve-connection.js';
-import { parseDuration } from '../src/generator/parse-duration.js';
+import { parseDuration } from '../src/cli/flag-values.js';
 
 type DashboardArgs = GlobalArgs & { refresh: string; 'metrics-url'?: string; view?: string };
 

@@ -3,8 +3,7 @@ import type { GlobalArgs } from '../src/cli/command-context.js';
 import { CheckFailedError, InterruptedError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { runDemo } from '../src/demo/run-demo.js';
-import { parseDuration } from '../src/generator/parse-duration.js';
-import { parseRate } from '../src/topics/partition-sizing.js';
+import { parseDuration, parseRate } from '../src/cli/flag-values.js';
 
 
 type DemoArgs = GlobalArgs & { duration: string; rate: string; stall: string; 'stall-for': string; 'fail-rate': number; dashboard: boolean };
@@ -26,7 +25,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       env,
       signal,
       durationMs: parseDuration(argv.duration),
-      peakPerSec: parseRate(argv.rate),
+      peakPerSec: parseRate(argv.rate, '--rate'),
       stallMs: parseDuration(argv.stall, '--stall'),
       stallForMs: parseDuration(argv['stall-for'], '--stall-for'),
       failRate: argv['fail-rate'],

@@ -13,8 +13,7 @@ import { registryPayloadDecoder } from '../src/dlq/payload-decoder.js';
 import { type RedriveRequest, type RedriveSummary, executeRedrive, planRedrive } from '../src/dlq/redrive-job.js';
 import { redriveJobId } from '../src/dlq/redrive-plan.js';
 import { withClusterSession } from '../src/kafka/cluster-session.js';
-import { positiveInt } from '../src/topics/flag-values.js';
-import { parseRate } from '../src/topics/partition-sizing.js';
+import { nonNegativeInt, parseRate, positiveInt } from '../src/cli/flag-values.js';
 
 const FILTER_HELP = 'FIELD OP VALUE, repeatable (all must match): class|message|key|topic|service|group|partition|header.NAME with = != ~ !~, or since=/until= (ISO time or 30m, 2h ago)';
 
@@ -119,7 +118,7 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
       signal,
       ...(argv.to !== undefined ? { to: argv.to } : {}),
       ...(argv.limit !== undefined ? { limit: positiveInt('--limit', argv.limit) } : {}),
-      ...(argv.rate !== undefined ? { ratePerSec: parseRate(argv.rate) } : {}),
+      ...(argv.rate !== undefined ? { ratePerSec: parseRate(argv.rate, '--rate') } : {}),
       ...(argv.validate ? { validator: registryPayloadDecoder(requireRegistry(conn), signal) } : {}),
     };
     const progress = new ProgressLine(out.stderr, out.interactive && Boolean(out.stderr.isTTY));
@@ -157,12 +156,6 @@ function renderDone(r: RedriveSummary): string {
 /** 2024-05-01 12:00 */
 function minute(iso: string | null): string {
   return iso === null ? '-' : iso.slice(0, 16).replace('T', ' ');
-}
-
-function nonNegativeInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (String(text).trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
-  return n;
 }
 
 function cut(s: string, width: number): string {

@@ -2,10 +2,10 @@ import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
 import { CheckFailedError, InterruptedError, UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
-import { parseDuration } from '../src/generator/parse-duration.js';
 import type { GroupLag } from '../src/lag/compute-lag.js';
 import { monitorLag } from '../src/lag/lag-monitor.js';
 import { type LagThresholds, formatMs, lagBreaches, onlyLagging } from '../src/lag/lag-thresholds.js';
+import { nonNegativeInt, parseDuration } from '../src/cli/flag-values.js';
 
 type LagArgs = GlobalArgs & {
   group: string[];
@@ -13,7 +13,7 @@ type LagArgs = GlobalArgs & {
   topic?: string;
   watch?: string;
   sample?: string;
-  'fail-above'?: number;
+  'fail-above'?: string;
   'fail-above-time'?: string;
   'only-lagging': boolean;
 };
@@ -26,15 +26,14 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
       .option('topic', { alias: 't', type: 'string', describe: "Only this topic's partitions" })
       .option('watch', { type: 'string', describe: 'Refresh every D (e.g. 5s) until Ctrl-C; rates and ETAs from recent samples' })
       .option('sample', { type: 'string', describe: 'One-shot: sample twice, D apart (e.g. 2s), to show rates and ETAs' })
-      .option('fail-above', { type: 'number', describe: "Exit 1 when a group's total lag exceeds N records" })
+      .option('fail-above', { type: 'string', describe: "Exit 1 when a group's total lag exceeds N records" })
       .option('fail-above-time', { type: 'string', describe: 'Exit 1 when a partition is more than D behind (e.g. 5m)' })
       .option('only-lagging', { type: 'boolean', default: false, describe: 'Show only partitions with lag' }) as Argv<LagArgs>,
   handler: async (argv) => {
     const { out, signal } = argv.sf;
     if (argv.group.length > 0 && argv['all-groups']) throw new UsageError('give --group G or --all-groups, not both');
     if (argv.watch !== undefined && argv.sample !== undefined) throw new UsageError('--watch already samples repeatedly; drop --sample');
-    const failAbove = argv['fail-above'];
-    if (failAbove !== undefined && !(Number.isSafeInteger(failAbove) && failAbove >= 0)) throw new UsageError(`--fail-above must be a whole number of records, got ${failAbove}`);
+    const failAbove = argv['fail-above'] !== undefined ? nonNegativeInt('--fail-above', argv['fail-above']) : undefined;
     const thresholds: LagThresholds = {
       ...(failAbove !== undefined ? { maxRecords: failAbove } : {}),
       ...(argv['fail-above-time'] !== undefined ? { maxLagMs: parseDuration(argv['fail-above-time'], '--fail-above-time') } : {}),

@@ -8,6 +8,7 @@ import { formatOffsetsCsv, parseOffsetsCsv } from '../src/offsets/offsets-csv.js
 import { executeOffsetReset, fetchCommittedOffsets, planTargets, prepareOffsetReset } from '../src/offsets/offset-reset.js';
 import { type GroupResetPlan, offsetDelta } from '../src/offsets/plan-offset-reset.js';
 import { type ResetMode, type ResetScope, parseIsoDateTime, parseIsoDuration, parseTopicScope } from '../src/offsets/reset-mode.js';
+import { int64 } from '../src/cli/flag-values.js';
 
 type ResetArgs = GlobalArgs & {
   group: string[];
@@ -110,13 +111,6 @@ async function resetModeOf(argv: ResetArgs, groups: string[]): Promise<ResetMode
 
 function missingScope(): never {
   throw new UsageError('name the partitions to reset: --topic T[:p,..] (repeatable) or --all-topics');
-}
-
-function int64(flag: string, text: string): bigint {
-  if (!/^[-+]?\d+$/.test(String(text).trim())) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
-  const n = BigInt(String(text).trim());
-  if (n >= 2n ** 63n || n < -(2n ** 63n)) throw new UsageError(`${flag} ${text} does not fit Kafka's int64 offsets`);
-  return n;
 }
 
 function groupDoc(p: GroupResetPlan, executed: boolean) {

@@ -2,10 +2,10 @@ import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
 import { UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
-import { partitionCount } from '../src/topics/flag-values.js';
 import { readKeysFile } from '../src/topics/keys-file.js';
 import { partitionForKey } from '../src/topics/partitioner.js';
 import { fetchPartitionCount } from '../src/topics/topic-admin.js';
+import { partitionCount } from '../src/cli/flag-values.js';
 
 type PartitionArgs = GlobalArgs & { key?: string; 'keys-file'?: string; partitions?: string; topic?: string };
 

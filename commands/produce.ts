@@ -5,12 +5,11 @@ import { ProgressLine, bar } from '../src/cli/progress-line.js';
 import { requireRegistry } from '../src/config/resolve-connection.js';
 import { shippedContractsDir } from '../src/config/package-root.js';
 import { resolveCheckoutCodec } from '../src/generator/checkout-codec.js';
-import { parseDuration } from '../src/generator/parse-duration.js';
 import { produceCheckout } from '../src/generator/produce-checkout.js';
 import { type ProfileName, rateProfile } from '../src/generator/rate-profile.js';
 import { newRunId } from '../src/generator/run-manifest.js';
 import { RegistryClient } from '../src/schema/registry-client.js';
-import { parseRate } from '../src/topics/partition-sizing.js';
+import { parseDuration, parseRate } from '../src/cli/flag-values.js';
 
 type CheckoutArgs = GlobalArgs & {
   count?: number;
@@ -62,7 +61,7 @@ const checkout: CommandModule<GlobalArgs, CheckoutArgs> = {
     if (!(Number.isInteger(argv['batch-size']) && argv['batch-size'] > 0)) throw new UsageError('--batch-size must be a positive integer');
     const durationMs = argv.duration !== undefined ? parseDuration(argv.duration) : undefined;
     const max = argv.rate.trim().toLowerCase() === 'max';
-    const profile = max ? null : rateProfile(argv.profile, parseRate(argv.rate), durationMs !== undefined ? durationMs / 1000 : undefined);
+    const profile = max ? null : rateProfile(argv.profile, parseRate(argv.rate, '--rate'), durationMs !== undefined ? durationMs / 1000 : undefined);
     const conn = await argv.sf.connection();
     const registry = new RegistryClient(requireRegistry(conn), { signal });
     const codec = await resolveCheckoutCodec(registry, argv.contracts ?? shippedContractsDir(), argv.topic);

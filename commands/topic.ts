@@ -3,15 +3,15 @@ import type { GlobalArgs } from '../src/cli/command-context.js';
 import { CheckFailedError, UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { type ConfigChangePlan, executeConfigChange, parseConfigAssignments, prepareConfigChange, sourceLabel } from '../src/topics/config-change.js';
-import { partitionCount, positiveInt } from '../src/topics/flag-values.js';
 import { readKeysFile } from '../src/topics/keys-file.js';
-import { type PartitionPlan, parseGrowth, parseRate, planPartitions } from '../src/topics/partition-sizing.js';
+import { type PartitionPlan, planPartitions } from '../src/topics/partition-sizing.js';
 import { type PartitionIncreasePlan, executePartitionIncrease, planPartitionIncrease } from '../src/topics/partition-increase.js';
 import { type RemapImpact, remapReport, sampleKeys } from '../src/topics/remap-impact.js';
 import { fetchPartitionCount, listTopics } from '../src/topics/topic-admin.js';
 import { type TopicDifference, createTopicWithDefaults, topicConflictHint } from '../src/topics/topic-create.js';
 import { executeTopicDelete, planTopicDelete } from '../src/topics/topic-delete.js';
 import { type TopicDescription, describeTopic } from '../src/topics/topic-describe.js';
+import { atLeastOne, parseGrowth, parseRate, partitionCount, positiveInt, positiveNumber } from '../src/cli/flag-values.js';
 
 type ListArgs = GlobalArgs & { internal: boolean };
 const list: CommandModule<GlobalArgs, ListArgs> = {
@@ -254,28 +254,16 @@ const plan: CommandModule<GlobalArgs, PlanArgs> = {
   handler: async (argv) => {
     const { out } = argv.sf;
     const result: PartitionPlan = planPartitions({
-      peakPerSec: parseRate(argv.peak),
-      perConsumerPerSec: parseRate(argv['per-consumer']),
-      ...(argv.growth !== undefined ? { growthFactor: parseGrowth(argv.growth) } : {}),
+      peakPerSec: parseRate(argv.peak, '--peak'),
+      perConsumerPerSec: parseRate(argv['per-consumer'], '--per-consumer'),
+      ...(argv.growth !== undefined ? { growthFactor: parseGrowth(argv.growth, '--growth') } : {}),
       ...(argv.years !== undefined ? { years: positiveNumber('--years', argv.years) } : {}),
-      ...(argv['per-partition'] !== undefined ? { perPartitionPerSec: parseRate(argv['per-partition']) } : {}),
-      ...(argv.headroom !== undefined ? { headroom: factor('--headroom', argv.headroom) } : {}),
+      ...(argv['per-partition'] !== undefined ? { perPartitionPerSec: parseRate(argv['per-partition'], '--per-partition') } : {}),
+      ...(argv.headroom !== undefined ? { headroom: atLeastOne('--headroom', argv.headroom) } : {}),
     });
     out.result(result, () => [`Recommended: ${result.partitions} partitions.`, '', ...result.reasoning.map((r) => `- ${r}`)].join('\n'));
   },
 };
-
-function positiveNumber(flag: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
-  return n;
-}
-
-function factor(flag: string, text: string): number {
-  const n = positiveNumber(flag, text);
-  if (n < 1) throw new UsageError(`${flag} must be at least 1, got "${text}"`);
-  return n;
-}
 
 export const topicCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   builder: (y) =>

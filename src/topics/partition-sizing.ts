@@ -3,49 +3,6 @@
  * partition feeds at most one consumer in a group) and can only be added later at the
  * price of re-homing keys, so the count is sized for the grown peak up front.
  */
-import { UsageError } from '../errors.js';
-
-/** A rate or growth factor the operator typed could not be read (exit 2, like any bad flag). */
-export class InvalidRateError extends UsageError {
-  constructor(
-    readonly input: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const SECONDS_PER_UNIT = new Map([
-  ['s', 1],
-  ['sec', 1],
-  ['m', 60],
-  ['min', 60],
-  ['h', 3600],
-]);
-const RATE = /^(\d+(?:_\d+)*(?:\.\d+)?)\s*\/\s*([a-z]+)$/i;
-
-/** "100000/min", "2000/s", "2000/sec", "50/m", "1_000_000/h" → records per second. */
-export function parseRate(text: string): number {
-  const match = RATE.exec(text.trim());
-  const seconds = match && SECONDS_PER_UNIT.get(match[2]!.toLowerCase());
-  const value = match ? Number(match[1]!.replaceAll('_', '')) : Number.NaN;
-  if (!seconds || !(value > 0)) {
-    throw new InvalidRateError(text, `invalid rate "${text}": expected a positive count per unit, e.g. "2000/s" or "100000/min" (units: /s, /sec, /m, /min, /h)`);
-  }
-  return value / seconds;
-}
-
-const GROWTH = /^(\d+(?:\.\d+)?)\s*x?$/i;
-
-/** "3x", "1.5x" or "3" → the multiplier; at least 1 (partition counts only grow). */
-export function parseGrowth(text: string): number {
-  const match = GROWTH.exec(text.trim());
-  const value = match ? Number(match[1]) : Number.NaN;
-  if (!(value >= 1)) {
-    throw new InvalidRateError(text, `invalid growth "${text}": expected a multiplier of at least 1, e.g. "3x" (the peak triples)`);
-  }
-  return value;
-}
 
 /**
  * Records/s one partition is planned to take. Conservative on purpose: one partition is one

@@ -1,11 +1,11 @@
 import type { Connection } from '../config/resolve-connection.js';
 import { withTopicAdmin } from '../kafka/topic-admin.js';
-import { partitionCount, positiveInt } from './flag-values.js';
 import { MIN_ISR, assertReplicationFits, autoMinInsyncReplicas, autoReplicationFactor, minIsrOf, replicationWarnings } from './replication-defaults.js';
 import type { TopicSpec } from './topic-admin.js';
 import { assertTopicName } from './topic-name.js';
 import { fetchActualTopics } from './topology-apply.js';
 import type { ActualTopic } from './topology-plan.js';
+import { partitionCount, positiveInt } from '../cli/flag-values.js';
 
 export interface TopicCreateRequest {
   name: string;

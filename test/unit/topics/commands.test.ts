@@ -68,8 +68,8 @@ describe('topic remap-impact and topic plan (offline)', () => {
   });
 
   it.each([
-    [['topic', 'plan', '--peak', 'lots', '--per-consumer', '2000/s'], 'invalid rate "lots"'],
-    [['topic', 'plan', '--peak', '100/s', '--per-consumer', '2000/s', '--growth', 'double'], 'invalid growth "double"'],
+    [['topic', 'plan', '--peak', 'lots', '--per-consumer', '2000/s'], '--peak must be a positive count per unit, e.g. 2000/s or 100000/min (units: /s, /sec, /m, /min, /h), got "lots"'],
+    [['topic', 'plan', '--peak', '100/s', '--per-consumer', '2000/s', '--growth', 'double'], '--growth must be a multiplier of at least 1, e.g. 3x (the peak triples), got "double"'],
     [['topic', 'plan', '--peak', '100/s', '--per-consumer', '2000/s', '--years', '-1'], '--years must be a positive number'],
     [['topic', 'plan', '--peak', '100/s', '--per-consumer', '2000/s', '--headroom', '0.5'], '--headroom must be at least 1'],
     [['topic', 'remap-impact', '--partitions', '12', '--to', '0'], '--to must be a positive integer'],
