@@ -17,6 +17,8 @@ import { RegistryClient } from '../schema/registry-client.js';
 import { registerContracts } from '../schema/schema-registration.js';
 import { executeTopologyPlan, planTopologyOnCluster } from '../topics/topology-apply.js';
 import { readTopologyFile } from '../topics/topology-file.js';
+import type { RunDashboardOptions } from '../tui/run-dashboard.js';
+import type { ViewId } from '../tui/state/views.js';
 
 export interface DemoOptions {
   flags: ConnectionFlags;
@@ -30,9 +32,14 @@ export interface DemoOptions {
   stallForMs: number;
   failRate: number;
   log: (m: string) => void;
-  /** Interactive mode: show the dashboard; the demo ends when it closes. */
-  dashboard?: (conn: Connection, metrics: () => ServiceMetricsSnapshot[], signal: AbortSignal) => Promise<void>;
+  /** Interactive mode: show the dashboard with these options; the demo ends when it closes. */
+  dashboard?: (view: DemoDashboard) => Promise<void>;
 }
+
+export type DemoDashboard = Required<Pick<RunDashboardOptions, 'conn' | 'signal' | 'metricsSource' | 'initialView'>>;
+
+/** The dashboard opens where the demo's story happens: the payment group's lag building and draining. */
+export const DEMO_VIEW: ViewId = 'groups';
 
 export interface DemoSummary {
   runId: string;
@@ -129,7 +136,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   let produced: ProduceSummary;
   if (opts.dashboard) {
     held = [];
-    await opts.dashboard(conn, () => latest, opts.signal);
+    await opts.dashboard({ conn, signal: opts.signal, metricsSource: { snapshots: () => latest }, initialView: DEMO_VIEW });
     for (const m of held) opts.log(m);
     held = null;
     generator.abort();
