@@ -9,7 +9,7 @@ import { newRunId } from '../generator/run-manifest.js';
 import { fetchVerifyInput } from '../runtime/fetch-verify-input.js';
 import { DEFAULT_RETRY } from '../runtime/retry-policy.js';
 import { runServices } from '../runtime/run-services.js';
-import type { ServiceMetricsSnapshot } from '../runtime/service-metrics.js';
+import { ServiceMetrics, type ServiceMetricsSnapshot } from '../runtime/service-metrics.js';
 import { SERVICES } from '../runtime/types.js';
 import { type VerifyReport, verifyRun } from '../runtime/verify-run.js';
 import { loadContracts } from '../schema/contracts.js';
@@ -83,7 +83,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     services.abort();
   };
   opts.signal.addEventListener('abort', stopAll, { once: true });
-  let latest: ServiceMetricsSnapshot[] = SERVICES.map((service) => ({ service, processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0, batches: 0, batchLatencyMsAvg: 0, ratePerSec: 0, partitions: {} }));
+  let latest: ServiceMetricsSnapshot[] = SERVICES.map((service) => new ServiceMetrics(service).snapshot());
   let generatorDone = false;
   // Nothing may write to the terminal while the dashboard draws it: hold messages until it closes.
   let held: string[] | null = null;

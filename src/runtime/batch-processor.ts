@@ -5,6 +5,7 @@ import type { CommitItem, EffectStore, PreRead, StateGuard } from './effect-stor
 import { prefix } from './effect-store.js';
 import { type RawRecord, fromParked, headerText, toParked } from './raw-record.js';
 import { type RetryPolicy, backoffMs } from './retry-policy.js';
+import type { ServiceCounters } from './service-counters.js';
 import { validateEvent } from './services/validate-event.js';
 import { type Downstream, type InboundEvent, NonRetryableError, type OrderStates, type OutboundEvent, type ServiceHandler, type StoreOp } from './types.js';
 
@@ -33,19 +34,9 @@ export interface BatchContext {
   failureTopic: string;
   dlqTopic: string;
   ttlSec: number;
-  metrics: BatchMetrics;
+  metrics: ServiceCounters;
   /** Where an emitted event is written (the benchmark redirects them off the checkout topics). */
   routeOutput?: (topic: string) => string;
-}
-
-export interface BatchMetrics {
-  processed: number;
-  duplicates: number;
-  retried: number;
-  forwarded: number;
-  deadLettered: number;
-  parked: number;
-  released: number;
 }
 
 interface Prepared {

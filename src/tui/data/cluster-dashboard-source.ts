@@ -9,6 +9,7 @@ import { toUnreachable } from '../../kafka/client.js';
 import { type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
 import { fetchLagSnapshot } from '../../lag/fetch-lag-snapshot.js';
 import { executeOffsetReset, prepareOffsetReset } from '../../offsets/offset-reset.js';
+import { SERVED_COUNTERS, type ServedCounter } from '../../runtime/service-counters.js';
 import type { ServiceMetricsSnapshot } from '../../runtime/service-metrics.js';
 import { RegistryClient } from '../../schema/registry-client.js';
 import { listSubjectSummaries } from '../../schema/subject-admin.js';
@@ -143,15 +144,11 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
 }
 
 function liveRow(s: ServiceMetricsSnapshot): ServiceRow {
+  const counters = Object.fromEntries(SERVED_COUNTERS.map((c) => [c, s[c]])) as Pick<ServiceRow, ServedCounter>;
   return {
     service: s.service,
     ratePerSec: s.ratePerSec,
-    processed: s.processed,
-    duplicates: s.duplicates,
-    retried: s.retried,
-    forwarded: s.forwarded,
-    deadLettered: s.deadLettered,
-    parked: s.parked,
+    ...counters,
     batchLatencyMsAvg: s.batchLatencyMsAvg,
     lag: Object.values(s.partitions).reduce((sum, p) => sum + p.lag, 0),
   };

@@ -8,6 +8,7 @@ import type { BatchContext, EventCodec, OutputRecord } from '../../../src/runtim
 import { checkoutEventCodec } from '../../../src/runtime/checkout-event-codec.js';
 import type { EffectStore } from '../../../src/runtime/effect-store.js';
 import type { RawRecord } from '../../../src/runtime/raw-record.js';
+import { zeroCounters } from '../../../src/runtime/service-counters.js';
 import { serviceHandlers } from '../../../src/runtime/services/index.js';
 import { type ServiceName, TransientError } from '../../../src/runtime/types.js';
 import { loadContracts } from '../../../src/schema/contracts.js';
@@ -129,7 +130,7 @@ export function hostileContext(service: ServiceName, store: EffectStore, codec: 
     failureTopic: `checkout.${service}.retry.5s`,
     dlqTopic: `checkout.${service}.dlq`,
     ttlSec: 60,
-    metrics: { processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0 },
+    metrics: zeroCounters(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BatchContext, type EventCodec, processBatch } from '../../../src/runtime/batch-processor.js';
 import { MemoryEffectStore } from '../../../src/runtime/memory-effect-store.js';
+import { zeroCounters } from '../../../src/runtime/service-counters.js';
 import type { RawRecord } from '../../../src/runtime/raw-record.js';
 import { TransientError, type ServiceHandler } from '../../../src/runtime/types.js';
 import { SPRING } from '../../../src/dlq/dlq-headers.js';
@@ -48,7 +49,7 @@ function context(store: MemoryEffectStore, failureTopic = 'retry'): BatchContext
     failureTopic,
     dlqTopic: 'dlq',
     ttlSec: 60,
-    metrics: { processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0 },
+    metrics: zeroCounters(),
   };
 }
 
