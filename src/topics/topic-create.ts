@@ -1,8 +1,7 @@
 import type { Connection } from '../config/resolve-connection.js';
-import { withTopicAdmin } from '../kafka/topic-admin.js';
+import { type TopicSpec, withTopicAdmin } from '../kafka/topic-admin.js';
 import { partitionCount, positiveInt } from './flag-values.js';
 import { MIN_ISR, assertReplicationFits, autoMinInsyncReplicas, autoReplicationFactor, minIsrOf, replicationWarnings } from './replication-defaults.js';
-import type { TopicSpec } from './topic-admin.js';
 import { assertTopicName } from './topic-name.js';
 
 export interface TopicCreateRequest {
