@@ -35,10 +35,10 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       log: (m) => out.info(m),
       ...(interactive
         ? {
-            dashboard: async (view) => {
+            dashboard: async (options) => {
               // Ink and React load only here, for the interactive path.
               const { runDashboard } = await import('../src/tui/run-dashboard.js');
-              await runDashboard({ ...view, env, refreshMs: 2_000 });
+              await runDashboard({ ...options, env, refreshMs: 2_000 });
             },
           }
         : {}),

@@ -33,7 +33,7 @@ export interface DemoOptions {
   failRate: number;
   log: (m: string) => void;
   /** Interactive mode: show the dashboard with these options; the demo ends when it closes. */
-  dashboard?: (view: DemoDashboard) => Promise<void>;
+  dashboard?: (options: DemoDashboard) => Promise<void>;
 }
 
 export type DemoDashboard = Required<Pick<RunDashboardOptions, 'conn' | 'signal' | 'metricsSource' | 'initialView'>>;
