@@ -13,6 +13,7 @@ import { checkoutEventCodec } from '../src/runtime/checkout-event-codec.js';
 import { FaultyDownstream } from '../src/runtime/fault-injection.js';
 import { RedisEffectStore } from '../src/runtime/redis-effect-store.js';
 import { DEFAULT_RETRY } from '../src/runtime/retry-policy.js';
+import { zeroCounters } from '../src/runtime/service-counters.js';
 import { paymentService } from '../src/runtime/services/payment.js';
 import { RegistryClient } from '../src/schema/registry-client.js';
 import { createTopic } from '../src/topics/topic-admin.js';
@@ -41,7 +42,7 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
   // Ours: the payment service's full path, its events redirected to bench topics.
   const store = await RedisEffectStore.connect(requireRedis(conn).url);
   const codec = await checkoutEventCodec(registry, shippedContractsDir());
-  const metrics = { processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0 };
+  const metrics = zeroCounters();
   const handled = { n: 0, startedAt: 0 };
   const consumer = await startTransactionalConsumer(conn, {
     groupId: `bench-runtime-${stamp}`,

@@ -32,10 +32,10 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       log: (m) => out.info(m),
       ...(interactive
         ? {
-            dashboard: async (conn, metrics, stop) => {
+            dashboard: async (options) => {
               // Ink and React load only here, for the interactive path.
               const { runDashboard } = await import('../src/tui/run-dashboard.js');
-              await runDashboard({ conn, env, refreshMs: 2_000, signal: stop, metricsSource: { snapshots: metrics } });
+              await runDashboard({ ...options, env, refreshMs: 2_000 });
             },
           }
         : {}),

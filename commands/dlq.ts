@@ -9,6 +9,7 @@ import { simpleClassName } from '../src/dlq/dlq-envelope.js';
 import { parseDlqFilter } from '../src/dlq/dlq-filter.js';
 import { listDlqTopics } from '../src/dlq/dlq-list.js';
 import type { DlqSummary } from '../src/dlq/dlq-summary.js';
+import { BROWSE_LIMIT, BROWSE_MAX_SCAN, DLQ_LIST_SAMPLE, MAX_REDRIVES, REDRIVE_RATE_PER_SEC } from '../src/dlq/dlq-defaults.js';
 import { registryPayloadDecoder } from '../src/dlq/payload-decoder.js';
 import { type RedriveRequest, type RedriveSummary, executeRedrive, planRedrive } from '../src/dlq/redrive-job.js';
 import { redriveJobId } from '../src/dlq/redrive-plan.js';
@@ -24,7 +25,7 @@ const list: CommandModule<GlobalArgs, ListArgs> = {
   builder: (y) =>
     y
       .option('topic', { alias: 't', type: 'string', array: true, default: [], describe: 'These topics (repeatable) [default: topics named like a DLQ]' })
-      .option('sample', { type: 'string', default: '200', describe: 'Newest records read per topic for the error counts' }) as Argv<ListArgs>,
+      .option('sample', { type: 'string', default: String(DLQ_LIST_SAMPLE), describe: 'Newest records read per topic for the error counts' }) as Argv<ListArgs>,
   handler: async (argv) => {
     const { out } = argv.sf;
     const sample = positiveInt('--sample', argv.sample);
@@ -51,8 +52,8 @@ const browse: CommandModule<GlobalArgs, BrowseArgs> = {
     y
       .positional('topic', { type: 'string', demandOption: true })
       .option('filter', { alias: 'f', type: 'string', array: true, default: [], describe: FILTER_HELP })
-      .option('limit', { alias: 'n', type: 'string', default: '20', describe: 'Records to show' })
-      .option('max-scan', { type: 'string', default: '10000', describe: 'Stop looking after this many records' }) as Argv<BrowseArgs>,
+      .option('limit', { alias: 'n', type: 'string', default: String(BROWSE_LIMIT), describe: 'Records to show' })
+      .option('max-scan', { type: 'string', default: String(BROWSE_MAX_SCAN), describe: 'Stop looking after this many records' }) as Argv<BrowseArgs>,
   handler: async (argv) => {
     const { out, signal } = argv.sf;
     const filters = argv.filter.map((f) => parseDlqFilter(f));
@@ -82,7 +83,7 @@ function renderBrowse(r: BrowseResult): string {
 type RedriveArgs = GlobalArgs & {
   topic: string;
   to?: string;
-  rate?: string;
+  rate: string;
   filter: string[];
   limit?: string;
   'max-redrives': string;
@@ -97,10 +98,10 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
     y
       .positional('topic', { type: 'string', demandOption: true })
       .option('to', { type: 'string', describe: 'Send everything to this topic instead of each original topic' })
-      .option('rate', { type: 'string', describe: 'At most N/s (or N/min)' })
+      .option('rate', { type: 'string', default: `${REDRIVE_RATE_PER_SEC}/s`, describe: 'At most N/s (or N/min)' })
       .option('filter', { alias: 'f', type: 'string', array: true, default: [], describe: FILTER_HELP })
       .option('limit', { alias: 'n', type: 'string', describe: 'Redrive at most N records in this run' })
-      .option('max-redrives', { type: 'string', default: '3', describe: 'Skip records already redriven this many times (stops loops)' })
+      .option('max-redrives', { type: 'string', default: String(MAX_REDRIVES), describe: 'Skip records already redriven this many times (stops loops)' })
       .option('validate', { type: 'boolean', default: false, describe: 'Skip records whose payload does not decode with the registry' })
       .option('job-id', { type: 'string', describe: 'Name the job [default: derived from topic, --to and filters, so a rerun resumes]' })
       .option('execute', { type: 'boolean', default: false, describe: 'Really send (the DLQ itself is never changed)' }) as Argv<RedriveArgs>,
@@ -115,17 +116,15 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
       jobId,
       filters,
       maxRedrives: nonNegativeInt('--max-redrives', argv['max-redrives']),
+      ratePerSec: parseRate(argv.rate, '--rate'),
       signal,
       ...(argv.to !== undefined ? { to: argv.to } : {}),
       ...(argv.limit !== undefined ? { limit: positiveInt('--limit', argv.limit) } : {}),
-      ...(argv.rate !== undefined ? { ratePerSec: parseRate(argv.rate, '--rate') } : {}),
       ...(argv.validate ? { validator: registryPayloadDecoder(requireRegistry(conn), signal) } : {}),
     };
     const progress = new ProgressLine(out.stderr, out.interactive && Boolean(out.stderr.isTTY));
     const result = await withClusterSession(conn, async (session) => {
       const plan = await planRedrive(session, request);
-      const targets = Object.keys(plan.byTarget);
-      if (targets.length > 0) await session.offsets.partitions(targets);
       if (!argv.execute) return plan;
       out.info(renderPlan(plan));
       return executeRedrive(conn, session, {

@@ -7,8 +7,7 @@ import { withClusterSession } from '../src/kafka/cluster-session.js';
 import { formatOffsetsCsv, parseOffsetsCsv } from '../src/offsets/offsets-csv.js';
 import { executeOffsetReset, fetchCommittedOffsets, planTargets, prepareOffsetReset } from '../src/offsets/offset-reset.js';
 import { type GroupResetPlan, offsetDelta } from '../src/offsets/plan-offset-reset.js';
-import { type ResetMode, type ResetScope, parseIsoDateTime, parseIsoDuration, parseTopicScope } from '../src/offsets/reset-mode.js';
-import { int64 } from '../src/cli/flag-values.js';
+import { type ResetMode, type ResetScope, parseResetMode, parseTopicScope } from '../src/offsets/reset-mode.js';
 
 type ResetArgs = GlobalArgs & {
   group: string[];
@@ -92,13 +91,10 @@ async function resetModeOf(argv: ResetArgs, groups: string[]): Promise<ResetMode
     case 'to-current':
       return { kind: 'to-current' };
     case 'to-offset':
-      return { kind: 'to-offset', offset: int64('--to-offset', argv['to-offset']!) };
     case 'shift-by':
-      return { kind: 'shift-by', shift: int64('--shift-by', argv['shift-by']!) };
     case 'to-datetime':
-      return { kind: 'to-datetime', timestampMs: parseIsoDateTime(argv['to-datetime']!) };
     case 'by-duration':
-      return { kind: 'by-duration', durationMs: parseIsoDuration(argv['by-duration']!) };
+      return parseResetMode(given[0], argv[given[0]]!);
     case 'from-file': {
       const file = argv['from-file']!;
       const text = await fs.readFile(file, 'utf8').catch((err: Error) => {

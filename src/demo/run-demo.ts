@@ -9,7 +9,7 @@ import { newRunId } from '../generator/run-manifest.js';
 import { fetchVerifyInput } from '../runtime/fetch-verify-input.js';
 import { DEFAULT_RETRY } from '../runtime/retry-policy.js';
 import { runServices } from '../runtime/run-services.js';
-import type { ServiceMetricsSnapshot } from '../runtime/service-metrics.js';
+import { ServiceMetrics, type ServiceMetricsSnapshot } from '../runtime/service-metrics.js';
 import { SERVICES } from '../runtime/types.js';
 import { type VerifyReport, verifyRun } from '../runtime/verify-run.js';
 import { loadContracts } from '../schema/contracts.js';
@@ -17,6 +17,8 @@ import { RegistryClient } from '../schema/registry-client.js';
 import { registerContracts } from '../schema/schema-registration.js';
 import { executeTopologyPlan, planTopologyOnCluster } from '../topics/topology-apply.js';
 import { readTopologyFile } from '../topics/topology-file.js';
+import type { RunDashboardOptions } from '../tui/run-dashboard.js';
+import type { ViewId } from '../tui/state/views.js';
 
 export interface DemoOptions {
   flags: ConnectionFlags;
@@ -30,9 +32,14 @@ export interface DemoOptions {
   stallForMs: number;
   failRate: number;
   log: (m: string) => void;
-  /** Interactive mode: show the dashboard; the demo ends when it closes. */
-  dashboard?: (conn: Connection, metrics: () => ServiceMetricsSnapshot[], signal: AbortSignal) => Promise<void>;
+  /** Interactive mode: show the dashboard with these options; the demo ends when it closes. */
+  dashboard?: (options: DemoDashboard) => Promise<void>;
 }
+
+export type DemoDashboard = Required<Pick<RunDashboardOptions, 'conn' | 'signal' | 'metricsSource' | 'initialView'>>;
+
+/** The dashboard opens where the demo's story happens: the payment group's lag building and draining. */
+export const DEMO_VIEW: ViewId = 'groups';
 
 export interface DemoSummary {
   runId: string;
@@ -80,7 +87,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     services.abort();
   };
   opts.signal.addEventListener('abort', stopAll, { once: true });
-  let latest: ServiceMetricsSnapshot[] = SERVICES.map((service) => ({ service, processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0, batches: 0, batchLatencyMsAvg: 0, ratePerSec: 0, partitions: {} }));
+  let latest: ServiceMetricsSnapshot[] = SERVICES.map((service) => new ServiceMetrics(service).snapshot());
   let generatorDone = false;
   // Nothing may write to the terminal while the dashboard draws it: hold messages until it closes.
   let held: string[] | null = null;
@@ -129,7 +136,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   let produced: ProduceSummary;
   if (opts.dashboard) {
     held = [];
-    await opts.dashboard(conn, () => latest, opts.signal);
+    await opts.dashboard({ conn, signal: opts.signal, metricsSource: { snapshots: () => latest }, initialView: DEMO_VIEW });
     for (const m of held) opts.log(m);
     held = null;
     generator.abort();

@@ -17,8 +17,8 @@ export interface RedriveRequest extends RedriveRules {
   limit?: number;
   /** --validate: records whose payload does not decode with the registry are skipped. */
   validator?: PayloadDecoder;
-  /** --rate: records per second. */
-  ratePerSec?: number;
+  /** --rate: records per second (REDRIVE_RATE_PER_SEC unless the operator says otherwise). */
+  ratePerSec: number;
   signal: AbortSignal;
   onProgress?: (p: { scanned: number; total: number; redriven: number; skipped: number }) => void;
 }
@@ -42,12 +42,13 @@ export interface RedriveSummary {
   interrupted: boolean;
 }
 
-/** Records per transaction without --rate; with a rate, about a quarter second's worth. */
+/** Records per transaction at most; at lower rates, about a quarter second's worth. */
 const CHUNK = 200;
 
 /**
  * What a run of the job would do from its checkpoint: counts by target topic and error class,
- * and skips by reason. Reads the DLQ; changes nothing.
+ * and skips by reason. Reads the DLQ; changes nothing. A target topic that does not exist is a
+ * UsageError (exit 2): sending to it would fail mid-job, or have the broker auto-create it.
  */
 export async function planRedrive(session: ClusterSession, req: RedriveRequest): Promise<RedriveSummary> {
   const group = redriveGroup(req.jobId);
@@ -61,6 +62,7 @@ export async function planRedrive(session: ClusterSession, req: RedriveRequest):
       tally.count(r, await decide(r, req));
     }
   }
+  await session.offsets.partitions(Object.keys(tally.byTarget));
   return summary(req, group, spans, tally, false, false);
 }
 
@@ -80,7 +82,7 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
     // Read after fencing: an earlier run's last transaction is settled by now.
     const spans = await spansOf(session, req.topic, await checkpointOf(session, group, req.topic));
     const total = spans.reduce((sum, s) => sum + Number(s.until - s.from), 0);
-    const chunkSize = req.ratePerSec ? Math.max(1, Math.min(CHUNK, Math.floor(req.ratePerSec / 4))) : CHUNK;
+    const chunkSize = Math.max(1, Math.min(CHUNK, Math.floor(req.ratePerSec / 4)));
     const started = Date.now();
     for await (const chunk of scanDlq(session, req.topic, spans, chunkSize)) {
       if (req.limit !== undefined && tally.planned >= req.limit) break;
@@ -99,7 +101,7 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
         done.count(r, decision);
         if (decision.action === 'send') messages.push(decision.message);
       }
-      if (req.ratePerSec && messages.length > 0) {
+      if (messages.length > 0) {
         const due = started + (tally.redriven / req.ratePerSec) * 1000;
         if (due > Date.now() && !(await sleep(due - Date.now(), true, { signal: req.signal }).catch(() => false))) {
           interrupted = true;

@@ -37,7 +37,8 @@ export interface ConfigEntry {
   inherited?: string | null;
 }
 
-export interface NewTopic {
+/** A topic as created, wanted by a topology file, or found on the cluster. */
+export interface TopicSpec {
   name: string;
   partitions: number;
   replicationFactor: number;
@@ -60,7 +61,7 @@ export interface TopicAdmin {
   offsets(topic: string): Promise<PartitionOffsets[]>;
   configs(topics: string[]): Promise<Map<string, ConfigEntry[]>>;
   /** false when every topic already existed. */
-  createTopics(topics: NewTopic[], opts?: { validateOnly?: boolean }): Promise<boolean>;
+  createTopics(topics: TopicSpec[], opts?: { validateOnly?: boolean }): Promise<boolean>;
   deleteTopics(topics: string[]): Promise<void>;
   createPartitions(changes: Array<{ topic: string; count: number }>, opts?: { validateOnly?: boolean }): Promise<void>;
   /**

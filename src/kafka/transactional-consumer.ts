@@ -2,14 +2,16 @@ import os from 'node:os';
 import { type Consumer, type EachBatchPayload, Partitioners, type Producer } from 'kafkajs';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+import type { ConsumedRecord } from './record-reader.js';
 
-export interface ConsumedRecord {
-  topic: string;
-  partition: number;
+/**
+ * A record of a consumer's batch: a ConsumedRecord as kafkajs' eachBatch hands it over, offset
+ * and timestamp as decimal strings (the runtime keeps them so, in parked records and DLQ
+ * headers) and headers by name (the last value of a repeated one).
+ */
+export interface BatchRecord extends Omit<ConsumedRecord, 'offset' | 'timestamp' | 'headers'> {
   offset: string;
   timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
   headers: Record<string, Buffer>;
 }
 
@@ -29,7 +31,7 @@ export interface TransactionalConsumerOptions {
   maxBatch?: number;
   /** Partitions processed at once, each with its own transactional producer. */
   concurrency?: number;
-  onBatch(records: ConsumedRecord[]): Promise<ProducedRecord[]>;
+  onBatch(records: BatchRecord[]): Promise<ProducedRecord[]>;
   onCommitted?(info: { topic: string; partition: number; records: number; ms: number; lagBehind: number }): void;
   /** The member crashed (or failed to come back) and is being replaced. */
   onRestart?(error: Error): void;
@@ -141,7 +143,7 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
   consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error));
   const maxBatch = opts.maxBatch ?? 500;
 
-  const commitChunk = async (payload: EachBatchPayload, chunk: ConsumedRecord[], producer: Producer, final: boolean) => {
+  const commitChunk = async (payload: EachBatchPayload, chunk: BatchRecord[], producer: Producer, final: boolean) => {
     const t0 = Date.now();
     const produced = await opts.onBatch(chunk);
     const txn = await producer.transaction();

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { int64 } from '../cli/flag-values.js';
 
 export interface OffsetRow {
   topic: string;
@@ -52,9 +53,7 @@ export function parseOffsetsCsv(text: string, groups: string[], file = 'the CSV'
     const [group, topic, partition, offset] = single ? [groups[0]!, ...fields] : fields;
     if (!topic) throw new UsageError(`${where}: empty topic`);
     if (!/^\d+$/.test(partition!.trim())) throw new UsageError(`${where}: partition "${partition}" is not a number`);
-    if (!/^-?\d+$/.test(offset!.trim())) throw new UsageError(`${where}: offset "${offset}" is not a whole number`);
-    const value = BigInt(offset!.trim());
-    if (value >= 2n ** 63n || value < -(2n ** 63n)) throw new UsageError(`${where}: offset ${offset} does not fit Kafka's int64`);
+    const value = int64(`${where}: offset`, offset);
     const rows = out.get(group!) ?? [];
     const p = Number(partition!.trim());
     // A partition named twice: the later line wins, as Kafka's map does.

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { OffsetsByGroup } from './offsets-csv.js';
+import { int64 } from '../cli/flag-values.js';
 
 /** The reset specifications of Kafka's kafka-consumer-groups.sh --reset-offsets. */
 export type ResetMode =
@@ -12,6 +13,26 @@ export type ResetMode =
   /** now minus this duration, resolved when the offsets are fetched. */
   | { kind: 'by-duration'; durationMs: number }
   | { kind: 'from-file'; offsets: OffsetsByGroup };
+
+/** The modes that take a value: a flag's argument for `offsets reset`, typed text in the dashboard's wizard. */
+export type ValueResetModeKind = 'to-offset' | 'shift-by' | 'to-datetime' | 'by-duration';
+
+/**
+ * The reset mode of a kind from its value, for `offsets reset` and the dashboard's wizard alike.
+ * `name` is what errors call the value (the flag by default). Offsets and shifts must fit Kafka's int64.
+ */
+export function parseResetMode(kind: ValueResetModeKind, text: string, name = `--${kind}`): ResetMode {
+  switch (kind) {
+    case 'to-offset':
+      return { kind, offset: int64(name, text) };
+    case 'shift-by':
+      return { kind, shift: int64(name, text) };
+    case 'to-datetime':
+      return { kind, timestampMs: parseIsoDateTime(text, name) };
+    case 'by-duration':
+      return { kind, durationMs: parseIsoDuration(text, name) };
+  }
+}
 
 /** Which partitions a reset covers: --topic T / T:p,.. entries, or --all-topics (those the group committed to). */
 export type ResetScope = { kind: 'topics'; topics: Array<{ topic: string; partitions: number[] | null }> } | { kind: 'all-topics' } | { kind: 'file' };

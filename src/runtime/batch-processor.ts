@@ -1,20 +1,14 @@
 import { isRetriable } from '../errors.js';
 import { SPRING, STREAMFLOW, encodeDeadLetterHeaders } from '../dlq/dlq-headers.js';
+import type { BatchRecord, ProducedRecord } from '../kafka/transactional-consumer.js';
 import { derivedEventId } from './derived-ids.js';
 import type { CommitItem, EffectStore, PreRead, StateGuard } from './effect-store.js';
 import { prefix } from './effect-store.js';
-import { type RawRecord, fromParked, headerText, toParked } from './raw-record.js';
+import { fromParked, headerText, toParked } from './batch-record.js';
 import { type RetryPolicy, backoffMs } from './retry-policy.js';
+import type { ServiceCounters } from './service-counters.js';
 import { validateEvent } from './services/validate-event.js';
 import { type Downstream, type InboundEvent, NonRetryableError, type OrderStates, type OutboundEvent, type ServiceHandler, type StoreOp } from './types.js';
-
-/** A record to write: emitted events, retry forwards and dead letters. */
-export interface OutputRecord {
-  topic: string;
-  key: string;
-  value: Buffer;
-  headers: Record<string, Buffer>;
-}
 
 /** Turns wire bytes into events and events into wire bytes (registered schemas only). */
 export interface EventCodec {
@@ -33,23 +27,13 @@ export interface BatchContext {
   failureTopic: string;
   dlqTopic: string;
   ttlSec: number;
-  metrics: BatchMetrics;
+  metrics: ServiceCounters;
   /** Where an emitted event is written (the benchmark redirects them off the checkout topics). */
   routeOutput?: (topic: string) => string;
 }
 
-export interface BatchMetrics {
-  processed: number;
-  duplicates: number;
-  retried: number;
-  forwarded: number;
-  deadLettered: number;
-  parked: number;
-  released: number;
-}
-
 interface Prepared {
-  record: RawRecord;
+  record: BatchRecord;
   key: string;
   event?: InboundEvent;
   /** A non-retryable failure found while decoding or validating. */
@@ -63,15 +47,15 @@ interface Prepared {
  * and commit every effect with its dedup mark in one store round trip. Returns the records
  * to write in the same Kafka transaction as the batch's offsets.
  */
-export async function processBatch(records: RawRecord[], ctx: BatchContext): Promise<OutputRecord[]> {
-  const outputs: OutputRecord[] = [];
+export async function processBatch(records: BatchRecord[], ctx: BatchContext): Promise<ProducedRecord[]> {
+  const outputs: ProducedRecord[] = [];
   let pending = await Promise.all(records.map((r) => prepare(r, ctx)));
   // Order ids a handler touched beyond the event's own order_id: read them too on a re-run.
   const extraOrderIds = new Set<string>();
   // Records the store sent back (state changed under us), with how often and its last answer.
   const sentBack = new Map<Prepared, { times: number; answer: string }>();
   while (pending.length > 0) {
-    const released: RawRecord[] = [];
+    const released: BatchRecord[] = [];
     const retryNow: Prepared[] = [];
     const events = pending.filter((p) => p.event).map((p) => p.event!);
     const pre = await ctx.store.preRead(
@@ -82,7 +66,7 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
     );
     const orders = overlay(pre);
     const items: CommitItem[] = [];
-    const plans: Array<{ prepared: Prepared; outbox?: OutputRecord[]; stateIds?: string[] }> = [];
+    const plans: Array<{ prepared: Prepared; outbox?: ProducedRecord[]; stateIds?: string[] }> = [];
 
     // Keys that fail in this batch block their later events in this batch too.
     const blocked = new Map(pre.blockedBy);
@@ -145,7 +129,7 @@ export async function processBatch(records: RawRecord[], ctx: BatchContext): Pro
   return outputs;
 }
 
-async function prepare(record: RawRecord, ctx: BatchContext): Promise<Prepared> {
+async function prepare(record: BatchRecord, ctx: BatchContext): Promise<Prepared> {
   const key = record.key?.toString() ?? '';
   try {
     if (!record.value) throw new NonRetryableErrorNamed('EmptyValueError', 'record has no value');
@@ -228,7 +212,7 @@ function envelopeFor(service: string, cause: InboundEvent, eventType: string) {
   };
 }
 
-function eventHeaders(o: OutboundEvent, cause: RawRecord): Record<string, Buffer> {
+function eventHeaders(o: OutboundEvent, cause: BatchRecord): Record<string, Buffer> {
   const h: Record<string, Buffer> = { event_type: Buffer.from(o.eventType), event_id: Buffer.from(String((o.value.envelope as { event_id: string }).event_id)) };
   // Trace and run ids follow the saga, so a run's derived events can be told apart in a DLQ.
   for (const name of ['traceparent', 'run_id']) if (cause.headers[name]) h[name] = cause.headers[name]!;
@@ -236,7 +220,7 @@ function eventHeaders(o: OutboundEvent, cause: RawRecord): Record<string, Buffer
 }
 
 /** Send a failed record on: to the next retry stage or the DLQ, with its context headers. */
-function forward(record: RawRecord, err: Error, topic: string, ctx: BatchContext): OutputRecord {
+function forward(record: BatchRecord, err: Error, topic: string, ctx: BatchContext): ProducedRecord {
   const now = new Date().toISOString();
   const attempts = (Number(headerText(record, STREAMFLOW.attempts) ?? 0) || 0) + (err instanceof NonRetryableError ? 1 : ctx.retry.attempts);
   const origin = originOf(record);
@@ -262,7 +246,7 @@ function forward(record: RawRecord, err: Error, topic: string, ctx: BatchContext
  * they are well-formed; else the record itself. Headers are input too: a foreign or damaged
  * header must not throw here, or the batch would fail forever and block its partition.
  */
-function originOf(record: RawRecord): { topic: string; partition: number; offset: string; timestamp: string } {
+function originOf(record: BatchRecord): { topic: string; partition: number; offset: string; timestamp: string } {
   const { [SPRING.topic]: topic, [SPRING.partition]: partition, [SPRING.offset]: offset, [SPRING.timestamp]: timestamp } = record.headers;
   if (topic?.length && partition?.length === 4 && offset?.length === 8 && timestamp?.length === 8) {
     return { topic: topic.toString(), partition: partition.readInt32BE(0), offset: offset.readBigInt64BE(0).toString(), timestamp: timestamp.readBigInt64BE(0).toString() };
@@ -270,11 +254,11 @@ function originOf(record: RawRecord): { topic: string; partition: number; offset
   return { topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp };
 }
 
-function encodeOutbox(records: OutputRecord[]): string {
+function encodeOutbox(records: ProducedRecord[]): string {
   return JSON.stringify(records.map((r) => ({ t: r.topic, k: r.key, v: r.value.toString('base64'), h: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, v.toString('base64')])) })));
 }
 
-function decodeOutbox(outbox: string | null): OutputRecord[] {
+function decodeOutbox(outbox: string | null): ProducedRecord[] {
   if (!outbox) return [];
   return (JSON.parse(outbox) as Array<{ t: string; k: string; v: string; h: Record<string, string> }>).map((r) => ({
     topic: r.t,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import type { BatchMetrics } from './batch-processor.js';
+import { BATCH_LATENCY_METRIC, COUNTER_METRICS, type MetricName, PARTITION_LAG_METRIC, SERVED_COUNTERS, type ServiceCounters, zeroCounters } from './service-counters.js';
 import type { ServiceName } from './types.js';
 
 export interface PartitionMetrics {
@@ -8,7 +8,7 @@ export interface PartitionMetrics {
   lag: number;
 }
 
-export interface ServiceMetricsSnapshot extends BatchMetrics {
+export interface ServiceMetricsSnapshot extends ServiceCounters {
   service: ServiceName;
   batches: number;
   batchLatencyMsAvg: number;
@@ -21,7 +21,7 @@ export interface ServiceMetricsSnapshot extends BatchMetrics {
  * 'update' events, and Prometheus scrapes them as text.
  */
 export class ServiceMetrics extends EventEmitter {
-  readonly counters: BatchMetrics = { processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0 };
+  readonly counters: ServiceCounters = zeroCounters();
   private batches = 0;
   private batchMs = 0;
   private readonly partitions: Record<string, PartitionMetrics> = {};
@@ -58,22 +58,18 @@ export class ServiceMetrics extends EventEmitter {
 /** Prometheus text exposition of every service's counters. */
 export function prometheusText(all: ServiceMetrics[]): string {
   const lines: string[] = [];
-  const counter = (name: string, help: string, pick: (s: ServiceMetricsSnapshot) => number, type = 'counter') => {
-    lines.push(`# HELP streamflow_${name} ${help}`, `# TYPE streamflow_${name} ${type}`);
-    for (const m of all) lines.push(`streamflow_${name}{service="${m.service}"} ${pick(m.snapshot())}`);
+  const header = (m: MetricName, type: 'counter' | 'gauge') => lines.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${type}`);
+  const perService = (m: MetricName, type: 'counter' | 'gauge', pick: (s: ServiceMetricsSnapshot) => number) => {
+    header(m, type);
+    for (const s of all) lines.push(`${m.name}{service="${s.service}"} ${pick(s.snapshot())}`);
   };
-  counter('processed_total', 'Events whose effects were applied', (s) => s.processed);
-  counter('duplicates_total', 'Events skipped as already applied', (s) => s.duplicates);
-  counter('retries_total', 'In-process retry attempts', (s) => s.retried);
-  counter('retry_forwarded_total', 'Events sent to a retry topic', (s) => s.forwarded);
-  counter('dead_lettered_total', 'Events sent to the DLQ', (s) => s.deadLettered);
-  counter('parked_total', 'Events parked behind an unresolved event of their key', (s) => s.parked);
-  counter('batch_latency_ms_avg', 'Mean batch latency', (s) => s.batchLatencyMsAvg, 'gauge');
-  lines.push('# HELP streamflow_partition_lag Records behind the high watermark after the last batch', '# TYPE streamflow_partition_lag gauge');
+  for (const c of SERVED_COUNTERS) perService(COUNTER_METRICS[c], 'counter', (s) => s[c]);
+  perService(BATCH_LATENCY_METRIC, 'gauge', (s) => s.batchLatencyMsAvg);
+  header(PARTITION_LAG_METRIC, 'gauge');
   for (const m of all) {
     for (const [tp, p] of Object.entries(m.snapshot().partitions)) {
       const [topic, partition] = tp.split('/');
-      lines.push(`streamflow_partition_lag{service="${m.service}",topic="${topic}",partition="${partition}"} ${p.lag}`);
+      lines.push(`${PARTITION_LAG_METRIC.name}{service="${m.service}",topic="${topic}",partition="${partition}"} ${p.lag}`);
     }
   }
   return lines.join('\n') + '\n';

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { closest } from '../cli/suggest.js';
 import type { Connection } from '../config/resolve-connection.js';
-import { type TopicAdmin, withTopicAdmin } from '../kafka/topic-admin.js';
+import { type TopicAdmin, type TopicSpec, withTopicAdmin } from '../kafka/topic-admin.js';
 
 export interface TopicSummary {
   name: string;
@@ -17,13 +17,6 @@ export async function listTopics(conn: Connection, opts: { includeInternal?: boo
       .map(([name, parts]) => ({ name, partitions: parts.length, replicationFactor: parts[0]?.replicas.length ?? 0 }))
       .sort((a, b) => a.name.localeCompare(b.name));
   });
-}
-
-export interface TopicSpec {
-  name: string;
-  partitions: number;
-  replicationFactor: number;
-  configs: Record<string, string>;
 }
 
 /** Create a topic as specified (see planTopicCreate for the defaults); false when it already existed. */

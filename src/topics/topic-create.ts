@@ -1,10 +1,8 @@
 import type { Connection } from '../config/resolve-connection.js';
-import { withTopicAdmin } from '../kafka/topic-admin.js';
+import { type TopicSpec, withTopicAdmin } from '../kafka/topic-admin.js';
 import { MIN_ISR, assertReplicationFits, autoMinInsyncReplicas, autoReplicationFactor, minIsrOf, replicationWarnings } from './replication-defaults.js';
-import type { TopicSpec } from './topic-admin.js';
 import { assertTopicName } from './topic-name.js';
 import { fetchActualTopics } from './topology-apply.js';
-import type { ActualTopic } from './topology-plan.js';
 import { partitionCount, positiveInt } from '../cli/flag-values.js';
 
 export interface TopicCreateRequest {
@@ -63,7 +61,7 @@ export interface TopicDifference {
  * planned config (against its effective value, so a broker default that matches is no
  * difference). Empty: the request is already satisfied. Pure.
  */
-export function diffExistingTopic(req: TopicCreateRequest, spec: TopicSpec, actual: ActualTopic): TopicDifference[] {
+export function diffExistingTopic(req: TopicCreateRequest, spec: TopicSpec, actual: TopicSpec): TopicDifference[] {
   const diffs: TopicDifference[] = [];
   if (actual.partitions !== spec.partitions) diffs.push({ setting: 'partitions', existing: actual.partitions, requested: spec.partitions, defaulted: false });
   if (actual.replicationFactor !== spec.replicationFactor) {

@@ -2,11 +2,7 @@ import type { Connection } from '../config/resolve-connection.js';
 import { type ConfigEntry, type PartitionMetadata, type PartitionOffsets, withTopicAdmin } from '../kafka/topic-admin.js';
 import { requireTopic } from './topic-admin.js';
 
-export interface PartitionDescription {
-  partition: number;
-  leader: number | null;
-  replicas: number[];
-  isr: number[];
+export interface PartitionDescription extends PartitionMetadata {
   /** Fewer in-sync replicas than replicas: a broker is down or lagging. */
   underReplicated: boolean;
   earliestOffset: string;

@@ -1,12 +1,12 @@
 import type { Connection } from '../config/resolve-connection.js';
-import { type TopicAdmin, withTopicAdmin } from '../kafka/topic-admin.js';
+import { type TopicAdmin, type TopicSpec, withTopicAdmin } from '../kafka/topic-admin.js';
 import { topicOverrides } from './config-change.js';
 import type { Topology } from './topology-file.js';
-import { type ActualTopic, type DesiredTopic, type TopologyPlan, planTopology, resolveDesiredTopics } from './topology-plan.js';
+import { type TopologyPlan, planTopology, resolveDesiredTopics } from './topology-plan.js';
 
 export interface ClusterTopologyPlan {
   brokerCount: number;
-  desired: DesiredTopic[];
+  desired: TopicSpec[];
   plan: TopologyPlan;
 }
 
@@ -23,7 +23,7 @@ export async function planTopologyOnCluster(conn: Connection, topology: Topology
 }
 
 /** Partitions, replication factor and effective configs of existing topics. */
-export async function fetchActualTopics(admin: TopicAdmin, names: string[]): Promise<ActualTopic[]> {
+export async function fetchActualTopics(admin: TopicAdmin, names: string[]): Promise<TopicSpec[]> {
   const [partitions, configs] = await Promise.all([admin.partitions(names), admin.configs(names)]);
   return names.map((name) => {
     const parts = partitions.get(name) ?? [];
@@ -38,7 +38,7 @@ export async function fetchActualTopics(admin: TopicAdmin, names: string[]): Pro
 }
 
 /** Every topic has the same config names; read them off any topic, if the cluster has one. */
-async function topicConfigNames(admin: TopicAdmin, actual: ActualTopic[], existing: string[]): Promise<Set<string> | undefined> {
+async function topicConfigNames(admin: TopicAdmin, actual: TopicSpec[], existing: string[]): Promise<Set<string> | undefined> {
   const sample = actual[0];
   if (sample) return new Set(Object.keys(sample.configs));
   const any = existing[0];

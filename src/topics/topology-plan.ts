@@ -6,23 +6,8 @@
 import { closest } from '../cli/suggest.js';
 import { computeRemapImpact, sampleKeys } from './remap-impact.js';
 import { MIN_ISR, autoMinInsyncReplicas, autoReplicationFactor, minIsrOf, minIsrWarnings, replicationWarnings } from './replication-defaults.js';
+import type { TopicSpec } from '../kafka/topic-admin.js';
 import type { Topology } from './topology-file.js';
-
-export interface DesiredTopic {
-  name: string;
-  partitions: number;
-  replicationFactor: number;
-  /** Only the configs the file sets, "auto" resolved. */
-  configs: Record<string, string>;
-}
-
-export interface ActualTopic {
-  name: string;
-  partitions: number;
-  replicationFactor: number;
-  /** Effective values, whatever their source (topic, broker or default). */
-  configs: Record<string, string>;
-}
 
 export interface ConfigDiff {
   name: string;
@@ -62,8 +47,8 @@ export interface PlanOptions {
   knownConfigs?: ReadonlySet<string>;
 }
 
-/** The file's topics with defaults merged and "auto" resolved for a cluster of `brokerCount`. */
-export function resolveDesiredTopics(topology: Topology, brokerCount: number): DesiredTopic[] {
+/** The file's topics with defaults merged and "auto" resolved for a cluster of `brokerCount`; configs are only those the file sets. */
+export function resolveDesiredTopics(topology: Topology, brokerCount: number): TopicSpec[] {
   const defaults = topology.defaults ?? {};
   return topology.topics.map((t) => {
     const rf = t.replicationFactor ?? defaults.replicationFactor ?? 'auto';
@@ -77,8 +62,12 @@ export function resolveDesiredTopics(topology: Topology, brokerCount: number): D
 
 const REMAP_SAMPLE = { size: 10_000, seed: 1 };
 
-/** Compare desired with actual topics. Only configs the file sets are compared, so broker defaults never show as drift. */
-export function planTopology(desired: DesiredTopic[], actual: ActualTopic[], opts: PlanOptions = {}): TopologyPlan {
+/**
+ * Compare desired topics (resolveDesiredTopics) with actual ones, whose configs are the effective
+ * values whatever their source (topic, broker or default). Only configs the file sets are
+ * compared, so broker defaults never show as drift.
+ */
+export function planTopology(desired: TopicSpec[], actual: TopicSpec[], opts: PlanOptions = {}): TopologyPlan {
   const actualByName = new Map(actual.map((t) => [t.name, t]));
   const errors: string[] = [];
   const changes = desired.map((want): TopologyChange => {
@@ -121,7 +110,7 @@ function withWarnings<T extends ChangeBase>(change: T, warnings: string[]): T {
   return warnings.length > 0 ? { ...change, warnings } : change;
 }
 
-function unknownConfigs(topic: DesiredTopic, known: ReadonlySet<string>): string[] {
+function unknownConfigs(topic: TopicSpec, known: ReadonlySet<string>): string[] {
   return Object.keys(topic.configs)
     .filter((name) => !known.has(name))
     .map((name) => {

@@ -1,23 +1,24 @@
 import { requireRegistry, type Connection } from '../../config/resolve-connection.js';
 import { browseDlq } from '../../dlq/dlq-browse.js';
 import { listDlqTopics } from '../../dlq/dlq-list.js';
+import { BROWSE_MAX_SCAN, DLQ_LIST_SAMPLE } from '../../dlq/dlq-defaults.js';
 import { registryPayloadDecoder } from '../../dlq/payload-decoder.js';
-import { type RedriveRequest, executeRedrive, planRedrive } from '../../dlq/redrive-job.js';
-import { redriveJobId } from '../../dlq/redrive-plan.js';
+import { executeRedrive, planRedrive } from '../../dlq/redrive-job.js';
 import { type ClusterSession, withClusterSession } from '../../kafka/cluster-session.js';
 import { toUnreachable } from '../../kafka/client.js';
 import { type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
 import { fetchLagSnapshot } from '../../lag/fetch-lag-snapshot.js';
 import { executeOffsetReset, prepareOffsetReset } from '../../offsets/offset-reset.js';
+import { SERVED_COUNTERS, type ServedCounter } from '../../runtime/service-counters.js';
 import type { ServiceMetricsSnapshot } from '../../runtime/service-metrics.js';
 import { RegistryClient } from '../../schema/registry-client.js';
 import { listSubjectSummaries } from '../../schema/subject-admin.js';
 import type { SubjectVersionRow } from '../state/dashboard-state.js';
-import type { RedriveSelection } from '../state/dlq-state.js';
 import type { OverviewSnapshot, PartitionInfo, ServiceRow, ServicesReading } from '../state/snapshots.js';
 import type { DashboardSource, MetricsSource } from './dashboard-source.js';
 import { HeldScope } from './held-scope.js';
 import { parseServiceMetrics } from './prometheus-metrics.js';
+import { redriveRequestOf } from './redrive-request.js';
 
 export interface ClusterSourceOptions {
   conn: Connection;
@@ -27,13 +28,8 @@ export interface ClusterSourceOptions {
   metricsUrl?: string;
 }
 
-/** Records a DLQ browse shows (the oldest first, as `dlq browse` does). */
+/** Records a DLQ browse shows (the oldest first, as `dlq browse` does): more than its --limit, the view scrolls. */
 const BROWSE_LIMIT = 500;
-const BROWSE_MAX_SCAN = 10_000;
-/** Newest records read per DLQ topic for its error classes. */
-const DLQ_SAMPLE = 100;
-/** `dlq redrive` skips records already redriven this many times (its --max-redrives default). */
-const MAX_REDRIVES = 3;
 /** Versions shown per subject, newest first. */
 const MAX_VERSIONS = 20;
 
@@ -106,14 +102,14 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
         return snapshot;
       }),
 
-    dlqTopics: () => kafka((s) => listDlqTopics(s, { sample: DLQ_SAMPLE })),
+    dlqTopics: () => kafka((s) => listDlqTopics(s, { sample: DLQ_LIST_SAMPLE })),
 
     browseDlq: (topic) => kafka((s) => browseDlq(s, topic, { filters: [], limit: BROWSE_LIMIT, maxScan: BROWSE_MAX_SCAN, decode })),
 
-    planRedrive: (selection) => action(() => kafka((s) => planRedrive(s, redriveRequest(selection, signal)))),
+    planRedrive: (selection) => action(() => kafka((s) => planRedrive(s, redriveRequestOf(selection, signal)))),
 
     executeRedrive: (selection, onProgress) =>
-      action(() => kafka((s) => executeRedrive(conn, s, { ...redriveRequest(selection, signal), onProgress }))),
+      action(() => kafka((s) => executeRedrive(conn, s, { ...redriveRequestOf(selection, signal), onProgress }))),
 
     planReset: (group, scope, mode) => action(() => kafka(async (s) => (await prepareOffsetReset(s, { groups: [group], scope, mode }))[0]!)),
 
@@ -147,34 +143,12 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   };
 }
 
-/**
- * The same job `dlq redrive TOPIC --execute` runs: the whole DLQ under the command's default
- * job id (so either resumes the other's checkpoint), or hand-picked records under a job id of
- * their own.
- */
-function redriveRequest(selection: RedriveSelection, signal: AbortSignal): RedriveRequest {
-  if (selection.all) return { topic: selection.topic, jobId: redriveJobId(selection.topic, undefined, []), filters: [], maxRedrives: MAX_REDRIVES, signal };
-  const picked = new Set(selection.keys);
-  return {
-    topic: selection.topic,
-    jobId: redriveJobId(selection.topic, undefined, [`picked=${[...picked].sort().join(',')}`]),
-    filters: [],
-    select: (r) => picked.has(`${r.partition}/${r.offset}`),
-    maxRedrives: MAX_REDRIVES,
-    signal,
-  };
-}
-
 function liveRow(s: ServiceMetricsSnapshot): ServiceRow {
+  const counters = Object.fromEntries(SERVED_COUNTERS.map((c) => [c, s[c]])) as Pick<ServiceRow, ServedCounter>;
   return {
     service: s.service,
     ratePerSec: s.ratePerSec,
-    processed: s.processed,
-    duplicates: s.duplicates,
-    retried: s.retried,
-    forwarded: s.forwarded,
-    deadLettered: s.deadLettered,
-    parked: s.parked,
+    ...counters,
     batchLatencyMsAvg: s.batchLatencyMsAvg,
     lag: Object.values(s.partitions).reduce((sum, p) => sum + p.lag, 0),
   };

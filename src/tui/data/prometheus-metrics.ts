@@ -1,15 +1,11 @@
+import { BATCH_LATENCY_METRIC, COUNTER_METRICS, PARTITION_LAG_METRIC, SERVED_COUNTERS, type ServedCounter } from '../../runtime/service-counters.js';
 import type { ServiceRow } from '../state/snapshots.js';
 
 /** Metric names of prometheusText (src/runtime/service-metrics.ts) and the row field each fills. */
-const FIELDS: Record<string, keyof Omit<ServiceRow, 'service' | 'ratePerSec' | 'lag'>> = {
-  streamflow_processed_total: 'processed',
-  streamflow_duplicates_total: 'duplicates',
-  streamflow_retries_total: 'retried',
-  streamflow_retry_forwarded_total: 'forwarded',
-  streamflow_dead_lettered_total: 'deadLettered',
-  streamflow_parked_total: 'parked',
-  streamflow_batch_latency_ms_avg: 'batchLatencyMsAvg',
-};
+const FIELDS = new Map<string, keyof Omit<ServiceRow, 'service' | 'ratePerSec' | 'lag'>>([
+  ...SERVED_COUNTERS.map((c) => [COUNTER_METRICS[c].name, c] as const),
+  [BATCH_LATENCY_METRIC.name, 'batchLatencyMsAvg'],
+]);
 
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
@@ -30,13 +26,14 @@ export function parseServiceMetrics(text: string): ServiceRow[] {
     if (service === undefined || !Number.isFinite(value)) continue;
     const row = rows.get(service) ?? emptyRow(service);
     rows.set(service, row);
-    const field = FIELDS[m[1]!];
+    const field = FIELDS.get(m[1]!);
     if (field) row[field] = value;
-    else if (m[1] === 'streamflow_partition_lag') row.lag = (row.lag ?? 0) + value;
+    else if (m[1] === PARTITION_LAG_METRIC.name) row.lag = (row.lag ?? 0) + value;
   }
   return [...rows.values()].sort((a, b) => a.service.localeCompare(b.service));
 }
 
 function emptyRow(service: string): ServiceRow {
-  return { service, ratePerSec: null, processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, batchLatencyMsAvg: null, lag: null };
+  const counters = Object.fromEntries(SERVED_COUNTERS.map((c) => [c, 0])) as Pick<ServiceRow, ServedCounter>;
+  return { service, ratePerSec: null, ...counters, batchLatencyMsAvg: null, lag: null };
 }

@@ -2,7 +2,7 @@ import type { DashboardAction, KeyPress } from './dashboard-actions.js';
 import type { DashboardState, ListKey, ServicesState } from './dashboard-state.js';
 import { recordKey, toggle } from './dlq-state.js';
 import { activeList, cursorOf, selectedItem, visibleItems } from './lists.js';
-import { emptyWizard, parseResetMode, previousStep, promptOf } from './offset-wizard.js';
+import { emptyWizard, parseWizardMode, previousStep, promptOf } from './offset-wizard.js';
 import { applyOverview } from './overview-state.js';
 import type { ServicesReading } from './snapshots.js';
 import { VIEWS, cycleView } from './views.js';
@@ -206,7 +206,7 @@ function onEnter(s: DashboardState, list: ListKey | null): DashboardState {
       if (!m) return s;
       const wizard = { ...s.wizard, modeKind: m.kind, typed: '', inputError: null };
       if (m.prompt !== null) return { ...s, wizard: { ...wizard, step: 'value' } };
-      return startPlanning({ ...s, wizard }, parseResetMode(m.kind, ''));
+      return startPlanning({ ...s, wizard }, parseWizardMode(m.kind, ''));
     }
   }
   if (s.view === 'offsets' && s.wizard.step === 'preview') {
@@ -219,7 +219,7 @@ function onEnter(s: DashboardState, list: ListKey | null): DashboardState {
   return s;
 }
 
-function startPlanning(s: DashboardState, parsed: ReturnType<typeof parseResetMode>): DashboardState {
+function startPlanning(s: DashboardState, parsed: ReturnType<typeof parseWizardMode>): DashboardState {
   if ('error' in parsed) return { ...s, wizard: { ...s.wizard, inputError: parsed.error } };
   return {
     ...s,
@@ -235,7 +235,7 @@ function onWizardText(s: DashboardState, input: string, key: KeyPress): Dashboar
   if (key.escape) return { ...s, wizard: { ...w, step: previousStep(w), typed: '', inputError: null } };
   if (key.backspace || key.delete) return { ...s, wizard: { ...w, typed: w.typed.slice(0, -1), inputError: null } };
   if (key.return) {
-    if (w.step === 'value') return startPlanning(s, parseResetMode(w.modeKind!, w.typed));
+    if (w.step === 'value') return startPlanning(s, parseWizardMode(w.modeKind!, w.typed));
     if (w.typed !== w.group) return { ...s, wizard: { ...w, inputError: `type the group name exactly (${w.group}) to apply the new offsets` } };
     return { ...s, nextRequestId: s.nextRequestId + 1, wizard: { ...w, step: 'executing', inputError: null, requestId: s.nextRequestId } };
   }

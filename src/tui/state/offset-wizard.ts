@@ -1,14 +1,15 @@
 import { StreamflowError } from '../../errors.js';
 import type { GroupResetPlan } from '../../offsets/plan-offset-reset.js';
-import { type ResetMode, type ResetScope, parseIsoDateTime, parseIsoDuration } from '../../offsets/reset-mode.js';
+import { type ResetMode, type ResetScope, parseResetMode } from '../../offsets/reset-mode.js';
 
+/** The wizard's modes; `value` is what errors call the typed value. */
 export const RESET_MODES = [
   { kind: 'to-earliest', label: 'earliest: the log start', prompt: null },
   { kind: 'to-latest', label: 'latest: the log end (skip everything)', prompt: null },
-  { kind: 'to-offset', label: 'to-offset N', prompt: 'offset (clamped to earliest..latest), e.g. 1200' },
-  { kind: 'shift-by', label: 'shift-by N (negative re-reads)', prompt: 'records to move, e.g. -500' },
-  { kind: 'to-datetime', label: 'to-datetime ISO (UTC without a zone)', prompt: 'time, e.g. 2024-05-01T12:00:00Z' },
-  { kind: 'by-duration', label: 'by-duration ISO (now minus)', prompt: 'duration back from now, e.g. PT30M or P1D' },
+  { kind: 'to-offset', label: 'to-offset N', prompt: 'offset (clamped to earliest..latest), e.g. 1200', value: 'the offset' },
+  { kind: 'shift-by', label: 'shift-by N (negative re-reads)', prompt: 'records to move, e.g. -500', value: 'the shift' },
+  { kind: 'to-datetime', label: 'to-datetime ISO (UTC without a zone)', prompt: 'time, e.g. 2024-05-01T12:00:00Z', value: 'the time' },
+  { kind: 'by-duration', label: 'by-duration ISO (now minus)', prompt: 'duration back from now, e.g. PT30M or P1D', value: 'the duration' },
 ] as const;
 
 export type ResetModeKind = (typeof RESET_MODES)[number]['kind'];
@@ -53,24 +54,12 @@ export function promptOf(kind: ResetModeKind | null): string | null {
   return RESET_MODES.find((m) => m.kind === kind)?.prompt ?? null;
 }
 
-/** The reset mode of a kind and the typed value, parsed as `offsets reset` parses its flags. */
-export function parseResetMode(kind: ResetModeKind, text: string): { mode: ResetMode } | { error: string } {
-  const t = text.trim();
+/** The reset mode of a kind and the typed value, parsed by `offsets reset`'s parser (int64 checks included). */
+export function parseWizardMode(kind: ResetModeKind, text: string): { mode: ResetMode } | { error: string } {
+  const choice = RESET_MODES.find((m) => m.kind === kind)!;
+  if (choice.prompt === null) return { mode: { kind: choice.kind } };
   try {
-    switch (kind) {
-      case 'to-earliest':
-        return { mode: { kind } };
-      case 'to-latest':
-        return { mode: { kind } };
-      case 'to-offset':
-        return /^\d+$/.test(t) ? { mode: { kind, offset: BigInt(t) } } : { error: `"${text}" is not an offset (a whole number ≥ 0)` };
-      case 'shift-by':
-        return /^[-+]?\d+$/.test(t) ? { mode: { kind, shift: BigInt(t) } } : { error: `"${text}" is not a whole number of records` };
-      case 'to-datetime':
-        return { mode: { kind, timestampMs: parseIsoDateTime(t, 'the time') } };
-      case 'by-duration':
-        return { mode: { kind, durationMs: parseIsoDuration(t, 'the duration') } };
-    }
+    return { mode: parseResetMode(choice.kind, text, choice.value) };
   } catch (err) {
     if (err instanceof StreamflowError) return { error: err.hint ? `${err.message} (${err.hint})` : err.message };
     throw err;

@@ -1,5 +1,6 @@
 import type { BrokerInfo } from '../../kafka/topic-admin.js';
 import type { GroupSample } from '../../lag/compute-lag.js';
+import type { ServedCounter } from '../../runtime/service-counters.js';
 
 /*
  * What one refresh brings back from the domain functions, in plain data. The reducer turns
@@ -32,16 +33,11 @@ export interface OverviewSnapshot {
   groups: GroupSample[];
 }
 
-export interface ServiceRow {
+/** A service's counters as Prometheus serves them, with its rate, latency and lag. */
+export interface ServiceRow extends Record<ServedCounter, number> {
   service: string;
   /** Records per second; null until two scrapes were compared. */
   ratePerSec: number | null;
-  processed: number;
-  duplicates: number;
-  retried: number;
-  forwarded: number;
-  deadLettered: number;
-  parked: number;
   batchLatencyMsAvg: number | null;
   /** Records behind, summed over the service's partitions after their last batch. */
   lag: number | null;

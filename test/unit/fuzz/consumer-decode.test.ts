@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processBatch } from '../../../src/runtime/batch-processor.js';
 import { MemoryEffectStore } from '../../../src/runtime/memory-effect-store.js';
-import type { RawRecord } from '../../../src/runtime/raw-record.js';
+import type { BatchRecord } from '../../../src/kafka/transactional-consumer.js';
 import { SERVICES } from '../../../src/runtime/types.js';
 import { type HostileKit, asRecords, expectEveryRecordHandled, hostileContext, hostileKit, withinMs } from './hostile-records.js';
 
@@ -40,7 +40,7 @@ describe('consumer decode path under hostile input (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.record({ value: garbage, headers: kit.hostileHeaders }), { minLength: 1, maxLength: 20 }), async (batch) => {
         // Distinct keys: nothing is parked behind another record's failure.
-        const records: RawRecord[] = asRecords(batch.map((r, i) => ({ ...r, key: Buffer.from(`k${i}`), topic: 'checkout.orders' })), 1);
+        const records: BatchRecord[] = asRecords(batch.map((r, i) => ({ ...r, key: Buffer.from(`k${i}`), topic: 'checkout.orders' })), 1);
         const ctx = hostileContext('payment', new MemoryEffectStore(), kit.codec, 0);
         const outputs = await withinMs(5_000, processBatch(records, ctx));
         expect(ctx.metrics.deadLettered).toBe(records.length);

@@ -4,10 +4,11 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
 import { SPRING, STREAMFLOW } from '../../../src/dlq/dlq-headers.js';
-import type { BatchContext, EventCodec, OutputRecord } from '../../../src/runtime/batch-processor.js';
+import type { BatchContext, EventCodec } from '../../../src/runtime/batch-processor.js';
 import { checkoutEventCodec } from '../../../src/runtime/checkout-event-codec.js';
 import type { EffectStore } from '../../../src/runtime/effect-store.js';
-import type { RawRecord } from '../../../src/runtime/raw-record.js';
+import type { BatchRecord, ProducedRecord } from '../../../src/kafka/transactional-consumer.js';
+import { zeroCounters } from '../../../src/runtime/service-counters.js';
 import { serviceHandlers } from '../../../src/runtime/services/index.js';
 import { type ServiceName, TransientError } from '../../../src/runtime/types.js';
 import { loadContracts } from '../../../src/schema/contracts.js';
@@ -129,11 +130,11 @@ export function hostileContext(service: ServiceName, store: EffectStore, codec: 
     failureTopic: `checkout.${service}.retry.5s`,
     dlqTopic: `checkout.${service}.dlq`,
     ttlSec: 60,
-    metrics: { processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0 },
+    metrics: zeroCounters(),
   };
 }
 
-export function asRecords(batch: Array<Omit<RawRecord, 'partition' | 'offset' | 'timestamp'>>, partition = 0): RawRecord[] {
+export function asRecords(batch: Array<Omit<BatchRecord, 'partition' | 'offset' | 'timestamp'>>, partition = 0): BatchRecord[] {
   return batch.map((r, i) => ({ ...r, partition, offset: String(i), timestamp: String(1_700_000_000_000 + i) }));
 }
 
@@ -148,7 +149,7 @@ export function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
  * record released later in the batch gets its second outcome then), and every dead letter and
  * retry forward names its error class and message.
  */
-export function expectEveryRecordHandled(records: RawRecord[], ctx: BatchContext, outputs: OutputRecord[]): void {
+export function expectEveryRecordHandled(records: BatchRecord[], ctx: BatchContext, outputs: ProducedRecord[]): void {
   const m = ctx.metrics;
   expect(m.processed + m.duplicates + m.parked + m.forwarded + m.deadLettered).toBe(records.length + m.released);
   const dead = outputs.filter((o) => o.topic === ctx.dlqTopic);

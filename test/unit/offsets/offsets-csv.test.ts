@@ -38,7 +38,7 @@ describe("Kafka's reset-plan CSV", () => {
     const bad: Array<[string, RegExp]> = [
       ['orders,0,10\norders,1\n', /line 2: expected topic,partition,offset, got 2 fields/],
       ['orders,x,10\n', /line 1: partition "x" is not a number/],
-      ['orders,0,1.5\n', /line 1: offset "1.5" is not a whole number/],
+      ['orders,0,1.5\n', /line 1: offset must be a whole number, got "1.5"/],
       ['orders,0,9223372036854775808\n', /int64/],
       ['"orders,0,1\n', /unterminated quoted field/],
       [',0,1\n', /empty topic/],

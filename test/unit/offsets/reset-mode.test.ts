@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { parseIsoDateTime, parseIsoDuration, parseTopicScope } from '../../../src/offsets/reset-mode.js';
+import { parseIsoDateTime, parseIsoDuration, parseResetMode, parseTopicScope } from '../../../src/offsets/reset-mode.js';
 
 describe('parseIsoDateTime', () => {
   it("reads Kafka's format, without a zone as UTC like Kafka's tool", () => {
@@ -57,5 +57,20 @@ describe('parseTopicScope', () => {
 
   it('refuses malformed entries', () => {
     for (const bad of ['orders:', ':1', 'orders:a', 'a:1:2', 'orders:-1']) expect(() => parseTopicScope([bad]), bad).toThrow(UsageError);
+  });
+});
+
+describe('parseResetMode', () => {
+  it('reads each value mode, offsets and shifts as int64', () => {
+    expect(parseResetMode('to-offset', ' 1200 ')).toEqual({ kind: 'to-offset', offset: 1200n });
+    expect(parseResetMode('shift-by', '-9223372036854775808')).toEqual({ kind: 'shift-by', shift: -(2n ** 63n) });
+    expect(parseResetMode('to-datetime', '2024-05-01')).toEqual({ kind: 'to-datetime', timestampMs: Date.UTC(2024, 4, 1) });
+    expect(parseResetMode('by-duration', 'PT1H')).toEqual({ kind: 'by-duration', durationMs: 3_600_000 });
+  });
+
+  it('names the flag, or the name it is given, in its UsageErrors', () => {
+    expect(() => parseResetMode('to-offset', '1.5')).toThrow('--to-offset must be a whole number, got "1.5"');
+    expect(() => parseResetMode('shift-by', '9223372036854775808', 'the shift')).toThrow("the shift 9223372036854775808 does not fit Kafka's int64 offsets");
+    expect(() => parseResetMode('to-datetime', 'noon', 'the time')).toThrow(UsageError);
   });
 });

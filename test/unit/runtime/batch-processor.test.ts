@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type BatchContext, type EventCodec, processBatch } from '../../../src/runtime/batch-processor.js';
 import { MemoryEffectStore } from '../../../src/runtime/memory-effect-store.js';
-import type { RawRecord } from '../../../src/runtime/raw-record.js';
+import { zeroCounters } from '../../../src/runtime/service-counters.js';
+import type { BatchRecord } from '../../../src/kafka/transactional-consumer.js';
 import { TransientError, type ServiceHandler } from '../../../src/runtime/types.js';
 import { SPRING } from '../../../src/dlq/dlq-headers.js';
 import { InterruptedError } from '../../../src/errors.js';
@@ -32,7 +33,7 @@ const handler: ServiceHandler = {
 let offset = 0;
 // Each key is one order, as in the checkout topics (keyed by order id).
 const orderIdFor = (key: string) => `00000000-0000-4000-8000-${Buffer.from(key).toString('hex').padStart(12, '0').slice(-12)}`;
-function record(eventId: string, key: string, topic = 'orders', headers: Record<string, Buffer> = {}): RawRecord {
+function record(eventId: string, key: string, topic = 'orders', headers: Record<string, Buffer> = {}): BatchRecord {
   const value = { envelope: { event_id: eventId, event_type: 'OrderCreated', correlation_id: key, occurred_at: 0 }, order_id: orderIdFor(key) };
   return { topic, partition: 0, offset: String(offset++), timestamp: '0', key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)), headers };
 }
@@ -48,7 +49,7 @@ function context(store: MemoryEffectStore, failureTopic = 'retry'): BatchContext
     failureTopic,
     dlqTopic: 'dlq',
     ttlSec: 60,
-    metrics: { processed: 0, duplicates: 0, retried: 0, forwarded: 0, deadLettered: 0, parked: 0, released: 0 },
+    metrics: zeroCounters(),
   };
 }
 
@@ -88,7 +89,7 @@ describe('processBatch', () => {
 
   it('dead-letters undecodable records at once with their reason, keeping key and value', async () => {
     const store = new MemoryEffectStore();
-    const bad: RawRecord = { topic: 'orders', partition: 3, offset: '42', timestamp: '1700000000000', key: Buffer.from('k'), value: Buffer.from('not json'), headers: { event_id: Buffer.from('x') } };
+    const bad: BatchRecord = { topic: 'orders', partition: 3, offset: '42', timestamp: '1700000000000', key: Buffer.from('k'), value: Buffer.from('not json'), headers: { event_id: Buffer.from('x') } };
     const ctx = context(store);
     const [dead] = await processBatch([bad], ctx);
     expect(dead!.topic).toBe('dlq');

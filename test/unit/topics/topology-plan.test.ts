@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectedMovedShare } from '../../../src/topics/remap-impact.js';
 import { parseTopology } from '../../../src/topics/topology-file.js';
-import { type ActualTopic, type DesiredTopic, planTopology, resolveDesiredTopics } from '../../../src/topics/topology-plan.js';
+import type { TopicSpec } from '../../../src/kafka/topic-admin.js';
+import { planTopology, resolveDesiredTopics } from '../../../src/topics/topology-plan.js';
 
 const topology = parseTopology(
   `defaults:
@@ -40,7 +41,7 @@ describe('resolveDesiredTopics', () => {
 });
 
 /** An existing topic as the cluster reports it: effective values, broker defaults included. */
-function actual(want: DesiredTopic, over: Partial<ActualTopic> = {}): ActualTopic {
+function actual(want: TopicSpec, over: Partial<TopicSpec> = {}): TopicSpec {
   return {
     name: want.name,
     partitions: want.partitions,
@@ -52,7 +53,7 @@ function actual(want: DesiredTopic, over: Partial<ActualTopic> = {}): ActualTopi
 
 describe('planTopology', () => {
   const desired = resolveDesiredTopics(topology, 3);
-  const [orders, dlq] = desired as [DesiredTopic, DesiredTopic];
+  const [orders, dlq] = desired as [TopicSpec, TopicSpec];
 
   it('creates what is missing, with the resolved settings', () => {
     const plan = planTopology(desired, [], { brokerCount: 3 });

@@ -1,5 +1,6 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_VIEW } from '../../../src/demo/run-demo.js';
 import { DashboardApp } from '../../../src/tui/app.js';
 import type { DashboardSource } from '../../../src/tui/data/dashboard-source.js';
 import type { RedriveSelection } from '../../../src/tui/state/dlq-state.js';
@@ -66,6 +67,14 @@ describe('DashboardApp', () => {
     expectCleanFrame(lastFrame(), 80, 24);
     await press(stdin, ESC, '?');
     await eventually(() => expect(lastFrame()).toContain('filter the list by a substring'));
+  });
+
+  it("opens on the demo's view, Groups, where its lag story happens", async () => {
+    const { source } = fakeSource();
+    const { lastFrame } = renderAt(<DashboardApp source={source} refreshMs={60_000} color={false} initialView={DEMO_VIEW} />, 80, 24);
+    await eventually(() => expect(lastFrame()).toMatch(/payment-service\s+Stable/));
+    expect(lastFrame()).toContain('[3 Groups]');
+    expect(lastFrame()).not.toContain('2 brokers · controller 2');
   });
 
   it('keeps running and says so in the status line when a refresh fails', async () => {

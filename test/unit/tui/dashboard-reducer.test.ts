@@ -234,11 +234,18 @@ describe('offset reset wizard', () => {
   it('refuses a value that does not parse and keeps asking', () => {
     const s = toPlanning(2, 'twelve');
     expect(s.wizard.step).toBe('value');
-    expect(s.wizard.inputError).toMatch(/not an offset/);
+    expect(s.wizard.inputError).toBe('the offset must be a whole number, got "twelve"');
     // Digits typed at the value step are text, not view switches.
     const typing = run(s, keys.backspace, ...typed('12'));
     expect(typing.view).toBe('offsets');
     expect(typing.wizard.typed).toBe('twelv12');
+  });
+
+  it("refuses offsets and shifts beyond Kafka's int64, as `offsets reset` does", () => {
+    const offset = toPlanning(2, '9223372036854775808');
+    expect(offset.wizard).toMatchObject({ step: 'value', inputError: "the offset 9223372036854775808 does not fit Kafka's int64 offsets" });
+    expect(toPlanning(3, '-9223372036854775809').wizard).toMatchObject({ step: 'value', inputError: expect.stringMatching(/the shift .* int64/) });
+    expect(toPlanning(2, '9223372036854775807').wizard.mode).toEqual({ kind: 'to-offset', offset: 2n ** 63n - 1n });
   });
 
   it('applies only after the group name is typed exactly', () => {

@@ -1,14 +1,13 @@
-import type { ConsumedRecord as RawRecord } from '../kafka/transactional-consumer.js';
+import type { BatchRecord } from '../kafka/transactional-consumer.js';
 import type { ParkedRecord } from './effect-store.js';
 
-/** A consumed record as the runtime sees it: the Kafka layer's plain type, no client types. */
-export type { ConsumedRecord as RawRecord } from '../kafka/transactional-consumer.js';
+/* The runtime's side of a consumed record (the Kafka layer's plain BatchRecord): a header as text, parked in the store and back. */
 
-export function headerText(r: RawRecord, name: string): string | undefined {
+export function headerText(r: BatchRecord, name: string): string | undefined {
   return r.headers[name]?.toString();
 }
 
-export function toParked(r: RawRecord, id: string): ParkedRecord {
+export function toParked(r: BatchRecord, id: string): ParkedRecord {
   return {
     id,
     topic: r.topic,
@@ -21,7 +20,7 @@ export function toParked(r: RawRecord, id: string): ParkedRecord {
   };
 }
 
-export function fromParked(p: ParkedRecord): RawRecord {
+export function fromParked(p: ParkedRecord): BatchRecord {
   return {
     topic: p.topic,
     partition: p.partition,
