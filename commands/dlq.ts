@@ -13,35 +13,41 @@ import { registryPayloadDecoder } from '../src/dlq/payload-decoder.js';
 import { type RedriveRequest, type RedriveSummary, executeRedrive, planRedrive } from '../src/dlq/redrive-job.js';
 import { redriveJobId } from '../src/dlq/redrive-plan.js';
 import { withClusterSession } from '../src/kafka/cluster-session.js';
-import { positiveInt } from '../src/topics/flag-values.js';
+import { DEFAULT_COUNT_LIMIT, RecordCounter } from '../src/topics/record-count.js';
+import { nonNegativeInt, positiveInt } from '../src/topics/flag-values.js';
 import { parseRate } from '../src/topics/partition-sizing.js';
 
+const COUNT_LIMIT_HELP = 'Count records (by reading them) in topics spanning at most this many offsets; beyond it depth is null and only the offset span is shown';
 const FILTER_HELP = 'FIELD OP VALUE, repeatable (all must match): class|message|key|topic|service|group|partition|header.NAME with = != ~ !~, or since=/until= (ISO time or 30m, 2h ago)';
 
-type ListArgs = GlobalArgs & { topic: string[]; sample: string };
+type ListArgs = GlobalArgs & { topic: string[]; sample: string; 'count-limit': string };
 const list: CommandModule<GlobalArgs, ListArgs> = {
   command: 'list',
   describe: 'DLQ topics (*.dlq, *-dlt, *.DLT) with depth, oldest and newest record, top error classes',
   builder: (y) =>
     y
       .option('topic', { alias: 't', type: 'string', array: true, default: [], describe: 'These topics (repeatable) [default: topics named like a DLQ]' })
-      .option('sample', { type: 'string', default: '200', describe: 'Newest records read per topic for the error counts' }) as Argv<ListArgs>,
+      .option('sample', { type: 'string', default: '200', describe: 'Newest records read per topic for the error counts' })
+      .option('count-limit', { type: 'string', default: String(DEFAULT_COUNT_LIMIT), describe: COUNT_LIMIT_HELP }) as Argv<ListArgs>,
   handler: async (argv) => {
     const { out } = argv.sf;
     const sample = positiveInt('--sample', argv.sample);
-    const topics = await withClusterSession(await argv.sf.connection(), (s) => listDlqTopics(s, { sample, ...(argv.topic.length ? { topics: argv.topic } : {}) }));
-    out.result({ topics }, () => renderList(topics));
+    const counter = new RecordCounter(nonNegativeInt('--count-limit', argv['count-limit']));
+    const topics = await withClusterSession(await argv.sf.connection(), (s) => listDlqTopics(s, { sample, counter, ...(argv.topic.length ? { topics: argv.topic } : {}) }));
+    out.result({ topics }, () => renderList(topics, counter.limit));
   },
 };
 
-function renderList(topics: DlqSummary[]): string {
+function renderList(topics: DlqSummary[], countLimit: number): string {
   if (topics.length === 0) return 'No DLQ topics (names ending .dlq, -dlq, -dlt or .DLT; name others with --topic).';
   const rows = topics.map((t) => {
     const errors = Object.entries(t.errors);
     const top = errors[0] ? `${cut(simpleClassName(errors[0][0]), 18)} ${errors[0][1]}${errors.length > 1 ? ` +${errors.length - 1}` : ''}` : '-';
-    return [t.topic, t.depth.toLocaleString('en-US'), minute(t.oldest), minute(t.newest), top];
+    return [t.topic, t.depth === null ? `≤${t.offsets.toLocaleString('en-US')}` : t.depth.toLocaleString('en-US'), minute(t.oldest), minute(t.newest), top];
   });
-  return formatTable(['TOPIC', 'DEPTH', 'OLDEST (UTC)', 'NEWEST (UTC)', 'TOP ERROR (SAMPLE)'], rows);
+  const table = formatTable(['TOPIC', 'DEPTH', 'OLDEST (UTC)', 'NEWEST (UTC)', 'TOP ERROR (SAMPLE)'], rows);
+  if (topics.every((t) => t.depth !== null)) return table;
+  return `${table}\n≤N: over ${countLimit.toLocaleString('en-US')} offsets, records not counted; N is the offset span (raise --count-limit to count).`;
 }
 
 type BrowseArgs = GlobalArgs & { topic: string; filter: string[]; limit: string; 'max-scan': string };
@@ -157,12 +163,6 @@ function renderDone(r: RedriveSummary): string {
 /** 2024-05-01 12:00 */
 function minute(iso: string | null): string {
   return iso === null ? '-' : iso.slice(0, 16).replace('T', ' ');
-}
-
-function nonNegativeInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (String(text).trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
-  return n;
 }
 
 function cut(s: string, width: number): string {

@@ -9,6 +9,13 @@ export function positiveInt(flag: string, value: unknown): number {
   return n;
 }
 
+/** A count flag that may be 0 (`--max-redrives`, `--count-limit`), else exit 2 naming the flag. */
+export function nonNegativeInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (String(text).trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, got "${text}"`);
+  return n;
+}
+
 /** A count that may be at most Kafka's int32 partition limit. */
 export function partitionCount(flag: string, value: unknown): number {
   const n = positiveInt(flag, value);

@@ -8,7 +8,8 @@ import type { ConsumedRecord } from '../../src/kafka/record-reader.js';
 import { RegistryClient } from '../../src/schema/registry-client.js';
 import { avroTypeOf } from '../../src/schema/schema-file.js';
 import { encodeWithSchemaId } from '../../src/schema/wire-format.js';
-import { runCli, testConnection, testEnv, uniqueName } from './helpers.js';
+import { clusterDashboardSource } from '../../src/tui/data/cluster-dashboard-source.js';
+import { runCli, testConnection, testEnv, uniqueName, writeInTransactions } from './helpers.js';
 
 const ORDER_SCHEMA = {
   type: 'record',
@@ -202,6 +203,74 @@ describe('dlq list and browse', () => {
     const limited = JSON.parse((await runCli(['dlq', 'browse', seeded.dlq, '--limit', '2', '--json'])).stdout);
     expect(limited.records).toHaveLength(2);
     expect((await runCli(['dlq', 'browse', seeded.dlq, '--filter', 'colour=red'])).code).toBe(2);
+  });
+});
+
+describe('dlq list on a DLQ written in Kafka transactions', () => {
+  const dlq = uniqueName('dlqt.txn.orders') + '.dlq';
+  const base = Date.now() - 3_600_000;
+  let n = 0;
+  /** Dead letters as the runtime writes them: its DLQ producer is transactional. */
+  const deadLetters = (count: number) =>
+    Array.from({ length: count }, () => {
+      const i = n++;
+      const errorClass = i % 3 === 0 ? 'UnknownSchemaIdError' : 'PaymentGatewayTimeout';
+      const headers = encodeDeadLetterHeaders({ originalTopic: 'orders', originalPartition: 0, originalOffset: String(i), originalTimestamp: '0', consumerGroup: 'g', errorClass, errorMessage: 'failed', stack: '', service: 'payment', attempts: 3, firstFailure: '', lastFailure: '' });
+      return { key: `o-${i}`, value: Buffer.from('x'), headers, timestamp: String(base + i * 1000) };
+    });
+
+  beforeAll(async () => {
+    await createTopic(dlq, 3);
+    // 120 records in 40 transactions of 1 to 5 records, then 9 in an aborted one (not counted).
+    const batches = Array.from({ length: 40 }, (_, t) => deadLetters((t % 5) + 1));
+    const aborted = deadLetters(9);
+    n -= aborted.length;
+    await writeInTransactions(dlq, batches, aborted);
+  });
+
+  const listed = async (...args: string[]) => {
+    const run = await runCli(['dlq', 'list', '--topic', dlq, '--json', ...args]);
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout).topics[0];
+  };
+
+  it('depth is what a read_committed reader counts, not the offset span', async () => {
+    const committed = (await readAll(dlq)).length;
+    expect(committed).toBe(n);
+    const entry = await listed();
+    expect(entry.depth).toBe(committed);
+    expect(entry.offsets).toBeGreaterThan(committed + 40);
+    expect((await runCli(['dlq', 'list', '--topic', dlq])).stdout).toMatch(new RegExp(`${dlq.replace(/\./g, '\\.')}\\s+${committed}\\s`));
+    // Over --count-limit: depth not counted, the offset span shown as such.
+    expect(await listed('--count-limit', '10')).toMatchObject({ depth: null, offsets: entry.offsets });
+    expect((await runCli(['dlq', 'list', '--topic', dlq, '--count-limit', '10'])).stdout).toContain(`≤${entry.offsets}`);
+  });
+
+  it('--sample N reads exactly the N newest records (all when fewer)', async () => {
+    for (const sample of [1, 2, 50, n]) {
+      const entry = await listed('--sample', String(sample));
+      expect(entry.sampled, `--sample ${sample}`).toBe(sample);
+      expect(Object.values(entry.errors).reduce((a: number, b) => a + (b as number), 0)).toBe(sample);
+      expect(entry.newest).toBe(new Date(base + (n - 1) * 1000).toISOString());
+    }
+    // The newest 3 are o-117..o-119, of which o-117 failed with UnknownSchemaIdError.
+    expect((await listed('--sample', '3')).errors).toEqual({ PaymentGatewayTimeout: 2, UnknownSchemaIdError: 1 });
+    expect((await listed('--sample', '500')).sampled).toBe(n);
+  });
+
+  it("the dashboard's DLQ depth is the same count, and follows new transactions", async () => {
+    const source = clusterDashboardSource({ conn: testConnection(), signal: new AbortController().signal });
+    try {
+      const depthOf = async () => (await source.dlqTopics()).find((t) => t.topic === dlq)?.depth;
+      expect(await depthOf()).toBe(n);
+      const [more, aborted] = [[deadLetters(4), deadLetters(2)], deadLetters(3)];
+      n -= aborted.length;
+      await writeInTransactions(dlq, more, aborted);
+      expect(await depthOf()).toBe(n);
+      expect(await depthOf()).toBe((await readAll(dlq)).length);
+    } finally {
+      await source.close();
+    }
   });
 });
 
