@@ -1,5 +1,5 @@
 import { withKafkaRetry } from './kafka-retry.js';
-import { READ_COMMITTED, type RawCluster, type RawRecord, filterAbortedMessages } from './kafkajs-cluster.js';
+import { READ_COMMITTED, type RawCluster, type RawFetchPartition, type RawRecord, filterAbortedMessages } from './kafkajs-cluster.js';
 
 export interface RecordHeader {
   key: string;
@@ -91,8 +91,9 @@ export function recordReader(cluster: RawCluster): RecordReader {
     while (taken < opts.maxRecords && (until === undefined || offset < until)) {
       let data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
       // Records are known to exist below `until`: an empty answer (seen on a just-created topic
-      // whose leader is still settling) is retried briefly before it counts as the end.
-      for (let tries = 0; data.messages.length === 0 && until !== undefined && offset < until && tries < EMPTY_FETCH_RETRIES; tries++) {
+      // whose leader is still settling) is retried briefly before it counts as the end, unless
+      // an open transaction holds the last stable offset here (the end for read_committed).
+      for (let tries = 0; data.messages.length === 0 && until !== undefined && offset < until && !heldByOpenTransaction(data, offset) && tries < EMPTY_FETCH_RETRIES; tries++) {
         await new Promise((r) => setTimeout(r, 100));
         data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
       }
@@ -139,6 +140,11 @@ export function recordReader(cluster: RawCluster): RecordReader {
       return { records, nextOffset };
     },
   };
+}
+
+function heldByOpenTransaction(data: RawFetchPartition, offset: bigint): boolean {
+  const stable = BigInt(data.lastStableOffset);
+  return stable >= 0n && stable <= offset && BigInt(data.highWatermark) > offset;
 }
 
 function bigMax(a: bigint, b: bigint): bigint {

@@ -66,6 +66,23 @@ describe('topic create and describe', () => {
     expect(await json('topic', 'delete', topic)).toMatchObject({ records: 60, offsets: doc.offsets, executed: false });
   });
 
+  it("does not count an open transaction's records until it commits", async () => {
+    const topic = uniqueName('txn-open');
+    expect((await cli('topic', 'create', topic, '--partitions', '1')).code).toBe(0);
+    await writeInTransactions(topic, [[{ key: 'a', value: 'v' }, { key: 'b', value: 'v' }]]);
+    const producer = createKafka(testConnection()).producer({ transactionalId: uniqueName('open-txn'), idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const txn = await producer.transaction();
+      await txn.send({ topic, acks: -1, messages: [{ key: 'c', value: 'v' }, { key: 'd', value: 'v' }, { key: 'e', value: 'v' }] });
+      expect((await json('topic', 'describe', topic)).records).toBe(2);
+      await txn.commit();
+    } finally {
+      await producer.disconnect();
+    }
+    expect(await json('topic', 'describe', topic)).toMatchObject({ offsets: 7, records: 5 });
+  });
+
   it('refuses a replication factor above the broker count with a clear message, exit 2', async () => {
     const topic = uniqueName('rf');
     const run = await cli('topic', 'create', topic, '--partitions', '3', '--replication-factor', '3');
