@@ -13,7 +13,7 @@ import { registryPayloadDecoder } from '../src/dlq/payload-decoder.js';
 import { type RedriveRequest, type RedriveSummary, executeRedrive, planRedrive } from '../src/dlq/redrive-job.js';
 import { redriveJobId } from '../src/dlq/redrive-plan.js';
 import { withClusterSession } from '../src/kafka/cluster-session.js';
-import { DEFAULT_COUNT_LIMIT, RecordCounter } from '../src/topics/record-count.js';
+import { DEFAULT_COUNT_LIMIT, RecordCounter, countText } from '../src/topics/record-count.js';
 import { nonNegativeInt, positiveInt } from '../src/topics/flag-values.js';
 import { parseRate } from '../src/topics/partition-sizing.js';
 
@@ -131,6 +131,9 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
     const progress = new ProgressLine(out.stderr, out.interactive && Boolean(out.stderr.isTTY));
     const result = await withClusterSession(conn, async (session) => {
       const plan = await planRedrive(session, request);
+      if (plan.resumed) out.info(renderResumed(plan));
+      // Interrupted while planning: no run starts (and none fences a run of the job elsewhere).
+      if (plan.interrupted) return plan;
       const targets = Object.keys(plan.byTarget);
       if (targets.length > 0) await session.offsets.partitions(targets);
       if (!argv.execute) return plan;
@@ -140,13 +143,19 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
         onProgress: (p) => progress.update(`${bar(p.total ? p.scanned / p.total : 1)} ${p.redriven} redriven, ${p.skipped} skipped`),
       }).finally(() => progress.done());
     });
-    out.result(result, () => (argv.execute ? renderDone(result) : `${renderPlan(result)}\nDry run: nothing was sent; re-run with --execute to redrive (job ${result.jobId}).`));
+    out.result(result, () => (argv.execute || result.interrupted ? renderDone(result) : `${renderPlan(result)}\nDry run: nothing was sent; re-run with --execute to redrive (job ${result.jobId}).`));
     if (result.interrupted) throw new InterruptedError(`interrupted: ${result.redriven} redriven so far; rerun the same command to resume job ${result.jobId}`);
   },
 };
 
+function renderResumed(p: RedriveSummary): string {
+  const earlier = p.previouslyRedriven === null ? 'what earlier runs sent is not recorded' : `earlier runs redrove ${p.previouslyRedriven.toLocaleString('en-US')} records`;
+  return `Resuming job ${p.jobId} from its checkpoint (group ${p.group}): ${earlier}.`;
+}
+
 function renderPlan(p: RedriveSummary): string {
-  const lines = [`Job ${p.jobId} on ${p.topic}: ${p.remaining.toLocaleString('en-US')} records after its checkpoint.`];
+  const left = p.remaining === 0 ? '' : `, ${countText({ records: p.remaining, offsets: p.remainingOffsets })} left for later runs`;
+  const lines = [`Job ${p.jobId} on ${p.topic}: ${p.scanned.toLocaleString('en-US')} records to look at after its checkpoint${left}.`];
   lines.push(`${p.planned} to redrive, ${p.skipped} to skip (${Object.entries(p.skippedBy).map(([k, v]) => `${k} ${v}`).join(', ')}).`);
   if (p.planned > 0) {
     lines.push(formatTable(['TARGET TOPIC', 'RECORDS'], Object.entries(p.byTarget)));
@@ -156,8 +165,11 @@ function renderPlan(p: RedriveSummary): string {
 }
 
 function renderDone(r: RedriveSummary): string {
+  const head = r.interrupted ? 'Interrupted: ' : '';
+  if (!r.executed) return `${head}stopped while planning, after looking at ${r.scanned} records; nothing was sent (job ${r.jobId}).`;
   const where = Object.entries(r.byTarget).map(([t, n]) => `${t} ${n}`).join(', ');
-  return `${r.interrupted ? 'Interrupted: ' : ''}redrove ${r.redriven} records${where ? ` (${where})` : ''}, skipped ${r.skipped}; job ${r.jobId}, checkpoint in group ${r.group}.`;
+  const left = countText({ records: r.remaining, offsets: r.remainingOffsets });
+  return `${head}redrove ${r.redriven} records${where ? ` (${where})` : ''}, skipped ${r.skipped}, ${left} left after the checkpoint; job ${r.jobId}, checkpoint in group ${r.group}.`;
 }
 
 /** 2024-05-01 12:00 */

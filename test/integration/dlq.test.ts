@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { CONNECT, STREAMFLOW, encodeDeadLetterHeaders } from '../../src/dlq/dlq-headers.js';
 import { createKafka } from '../../src/kafka/client.js';
@@ -35,7 +37,7 @@ interface Seeded {
  * A DLQ written the way the reference runtime writes it (encodeDeadLetterHeaders beside the
  * record's own headers), plus a Kafka Connect dead letter: `counts` records of each kind.
  */
-async function seedDlq(counts: Partial<Record<Kind, number>>): Promise<Seeded> {
+async function seedDlq(counts: Partial<Record<Kind, number>>, opts: { transactional?: boolean } = {}): Promise<Seeded> {
   const origin = uniqueName('dlqt.orders');
   const dlq = `${origin}.dlq`;
   const kafka = createKafka(testConnection());
@@ -96,7 +98,9 @@ async function seedDlq(counts: Partial<Record<Kind, number>>): Promise<Seeded> {
       headers: { event_id: `e-${i}`, ...context, ...(kind === 'capped' ? { [STREAMFLOW.redriveCount]: '3' } : {}) },
     };
   });
-  await producer.send({ topic: dlq, messages });
+  // As the runtime writes its DLQs: in transactions (of 3 here), each leaving a marker offset.
+  if (opts.transactional) await writeInTransactions(dlq, Array.from({ length: Math.ceil(messages.length / 3) }, (_, i) => messages.slice(i * 3, i * 3 + 3)));
+  else await producer.send({ topic: dlq, messages });
   await Promise.all([admin.disconnect(), producer.disconnect()]);
   return { origin, dlq, records };
 }
@@ -146,6 +150,7 @@ describe('dlq list and browse', () => {
     expect(entry).toEqual({
       topic: seeded.dlq,
       depth: 12,
+      offsets: 12,
       oldest: new Date(T0).toISOString(),
       newest: new Date(T0 + 11_000).toISOString(),
       errors: { PaymentGatewayTimeout: 6, UnknownSchemaIdError: 3, BadMagicByteError: 2, 'org.apache.kafka.connect.errors.DataException': 1 },
@@ -291,6 +296,11 @@ describe('dlq redrive', () => {
       skippedBy: { 'max-redrives': 2, invalid: 0, 'no-target': 0 },
     });
     expect(plan.jobId).toMatch(/^[0-9a-f]{16}$/);
+    expect(plan).toMatchObject({ scanned: 7, remaining: 0, resumed: false, previouslyRedriven: 0, interrupted: false });
+    // --limit: what the run would leave after its checkpoint, counted in records.
+    const limited = JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--limit', '2', '--json'])).stdout);
+    expect(limited.planned).toBe(2);
+    expect(limited.scanned + limited.remaining).toBe(7);
     expect(await readAll(s.origin)).toHaveLength(0);
     expect(await endOffsets(s.dlq)).toEqual(before);
   });
@@ -301,7 +311,7 @@ describe('dlq redrive', () => {
     const run = await runCli(['dlq', 'redrive', s.dlq, '--execute', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const done = JSON.parse(run.stdout);
-    expect(done).toMatchObject({ executed: true, planned: 5, redriven: 5, skipped: 2, byTarget: { [s.origin]: 5 }, interrupted: false });
+    expect(done).toMatchObject({ executed: true, planned: 5, redriven: 5, skipped: 2, byTarget: { [s.origin]: 5 }, remaining: 0, resumed: false, previouslyRedriven: 0, interrupted: false });
 
     const back = await readAll(s.origin);
     expect(back.map((r) => r.key!.toString()).sort()).toEqual(s.records.filter((r) => r.kind === 'valid').map((r) => r.key).sort());
@@ -317,12 +327,13 @@ describe('dlq redrive', () => {
     expect(await endOffsets(s.dlq)).toEqual(before);
 
     const again = JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--execute', '--json'])).stdout);
-    expect(again).toMatchObject({ jobId: done.jobId, planned: 0, redriven: 0, remaining: 0 });
+    expect(again).toMatchObject({ jobId: done.jobId, planned: 0, redriven: 0, remaining: 0, resumed: true, previouslyRedriven: 5 });
     expect(await readAll(s.origin)).toHaveLength(5);
   });
 
-  it('stops cleanly on Ctrl-C and a rerun resumes: every record redriven exactly once', async () => {
-    const s = await seedDlq({ valid: 40 });
+  it('stops cleanly on Ctrl-C and a rerun resumes, saying so: every record redriven exactly once', async () => {
+    // Written in transactions, as the runtime writes its DLQs: offsets are not records.
+    const s = await seedDlq({ valid: 40 }, { transactional: true });
     const target = uniqueName('dlqt.replay');
     await createTopic(target);
     const before = await endOffsets(s.dlq);
@@ -340,18 +351,63 @@ describe('dlq redrive', () => {
     expect(first.interrupted).toBe(true);
     expect(first.redriven).toBeGreaterThan(0);
     expect(first.redriven).toBeLessThan(40);
+    expect(first).toMatchObject({ resumed: false, previouslyRedriven: 0, remaining: 40 - first.redriven });
     expect(await readAll(target)).toHaveLength(first.redriven);
 
     const rerun = await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--execute', '--json']);
     expect(rerun.code, rerun.stderr).toBe(0);
     const second = JSON.parse(rerun.stdout);
     expect(second.jobId).toBe(first.jobId);
-    expect(second.redriven).toBe(40 - first.redriven);
+    expect(second).toMatchObject({ redriven: 40 - first.redriven, resumed: true, previouslyRedriven: first.redriven, remaining: 0 });
+    expect(rerun.stderr).toContain(`Resuming job ${first.jobId} from its checkpoint (group streamflow-redrive-${first.jobId}): earlier runs redrove ${first.redriven} records.`);
+    // A third run: the earlier runs together sent all 40.
+    expect(JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--json'])).stdout)).toMatchObject({ planned: 0, resumed: true, previouslyRedriven: 40 });
 
     const keys = (await readAll(target)).map((r) => r.key!.toString());
     expect(keys).toHaveLength(40);
     expect(new Set(keys).size).toBe(40);
     expect(await endOffsets(s.dlq)).toEqual(before);
+  });
+
+  it('Ctrl-C while it plans: nothing is sent, the summary says interrupted, exit 130', async () => {
+    const s = await seedDlq({ valid: 30 }, { transactional: true });
+    const target = uniqueName('dlqt.early');
+    await createTopic(target);
+    for (const json of [true, false]) {
+      const controller = new AbortController();
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (d) => (out += d));
+      const run = main(['dlq', 'redrive', s.dlq, '--to', target, '--execute', ...(json ? ['--json'] : [])], { stdout, stderr: new PassThrough(), env: testEnv(), signal: controller.signal });
+      controller.abort();
+      expect(await run).toBe(130);
+      if (json) expect(JSON.parse(out)).toMatchObject({ executed: false, redriven: 0, interrupted: true, remaining: 30 });
+      else expect(out).toMatch(/^Interrupted: stopped while planning, after looking at 0 records; nothing was sent \(job [0-9a-f]{16}\)\.\n$/);
+    }
+    expect(await readAll(target)).toHaveLength(0);
+  });
+
+  it('SIGTERM to the process: the text summary says interrupted and what is left, exit 130', async () => {
+    const s = await seedDlq({ valid: 30 });
+    const target = uniqueName('dlqt.sigterm');
+    await createTopic(target);
+    const child = spawn(process.execPath, [path.resolve('bin/streamflow'), 'dlq', 'redrive', s.dlq, '--to', target, '--rate', '10/s', '--execute'], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let [out, err] = ['', ''];
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    // Signal once the run has started sending (its plan is printed first).
+    await vi.waitFor(() => expect(err).toContain('to redrive'), { timeout: 15_000, interval: 50 });
+    await new Promise((r) => setTimeout(r, 1_000));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code, err).toBe(130);
+    const m = out.match(/^Interrupted: redrove (\d+) records \(\S+ \d+\), skipped 0, (\d+) records left after the checkpoint; job /);
+    expect(m, out).not.toBeNull();
+    const [sent, left] = [Number(m![1]), Number(m![2])];
+    expect(sent).toBeGreaterThan(0);
+    expect(sent + left).toBe(30);
+    expect(await readAll(target)).toHaveLength(sent);
+    expect(err).toContain('rerun the same command to resume job');
   });
 
   it('a second run of the same job fences the first: records still land exactly once', async () => {

@@ -56,6 +56,7 @@ export interface TransactionalWrite {
   value: string | Buffer;
   headers?: Record<string, string | Buffer>;
   timestamp?: string;
+  partition?: number;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toDeadLetterRecord } from '../../../src/dlq/dead-letter-record.js';
 import { SPRING, STREAMFLOW, encodeDeadLetterHeaders } from '../../../src/dlq/dlq-headers.js';
 import { isDlqTopicName, newestRecords, summarizeDlq } from '../../../src/dlq/dlq-summary.js';
-import { RedriveTally, decideRedrive, redriveGroup, redriveHeaders, redriveJobId } from '../../../src/dlq/redrive-plan.js';
+import { RedriveTally, checkpointMetadata, decideRedrive, redriveGroup, redriveHeaders, redriveJobId, redrivenOf } from '../../../src/dlq/redrive-plan.js';
 
 function dlqRecord(opts: { key?: Buffer | null; redriveCount?: number; originalTopic?: string | null; errorClass?: string; timestamp?: number } = {}) {
   const context = encodeDeadLetterHeaders({
@@ -115,5 +115,13 @@ describe('dlq list helpers', () => {
     expect(newestRecords(all, 3)).toEqual([r(1, 1n, 5_000), r(2, 7n, 4_000), r(0, 1n, 4_000)]);
     expect(newestRecords(all, 1)).toEqual([r(1, 1n, 5_000)]);
     expect(newestRecords(all, 10)).toHaveLength(5);
+  });
+});
+
+describe('redrive checkpoint metadata', () => {
+  it("keeps what the job sent from a partition; an older checkpoint's is not recorded", () => {
+    expect(redrivenOf(checkpointMetadata(42))).toBe(42);
+    expect(redrivenOf(checkpointMetadata(0))).toBe(0);
+    for (const old of [null, '', 'not json', '{"redriven":-1}', '{"redriven":"3"}', '{}']) expect(redrivenOf(old), String(old)).toBeNull();
   });
 });

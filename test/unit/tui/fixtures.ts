@@ -100,7 +100,10 @@ export function redriveSummary(over: Partial<RedriveSummary> = {}): RedriveSumma
     byErrorClass: { 'com.acme.GatewayTimeoutException': 2 },
     skippedBy: { 'max-redrives': 0, invalid: 0, 'no-target': 0 },
     scanned: 3,
-    remaining: 3,
+    remaining: 0,
+    remainingOffsets: 0,
+    resumed: false,
+    previouslyRedriven: 0,
     interrupted: false,
     ...over,
   };
