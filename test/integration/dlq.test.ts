@@ -251,6 +251,24 @@ describe('dlq list on a DLQ written in Kafka transactions', () => {
     expect((await runCli(['dlq', 'list', '--topic', dlq, '--count-limit', '10'])).stdout).toContain(`≤${entry.offsets}`);
   });
 
+  it("an open transaction's records are not counted until it commits", async () => {
+    const open = uniqueName('dlqt.open.orders') + '.dlq';
+    await createTopic(open, 2);
+    await writeInTransactions(open, [['x', 'y', 'z'].map((key) => ({ key, value: 'x' }))]);
+    const producer = createKafka(testConnection()).producer({ transactionalId: uniqueName('open-txn'), idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const txn = await producer.transaction();
+      await txn.send({ topic: open, acks: -1, messages: [{ key: 'a', value: 'x' }, { key: 'b', value: 'x' }, { key: 'c', value: 'x' }, { key: 'd', value: 'x' }] });
+      const run = await runCli(['dlq', 'list', '--topic', open, '--json']);
+      expect(JSON.parse(run.stdout).topics[0]).toMatchObject({ depth: 3, sampled: 3 });
+      await txn.commit();
+    } finally {
+      await producer.disconnect();
+    }
+    expect(JSON.parse((await runCli(['dlq', 'list', '--topic', open, '--json'])).stdout).topics[0]).toMatchObject({ depth: 7 });
+  });
+
   it('--sample N reads exactly the N newest records (all when fewer)', async () => {
     for (const sample of [1, 2, 50, n]) {
       const entry = await listed('--sample', String(sample));
