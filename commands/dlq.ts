@@ -13,9 +13,9 @@ import { registryPayloadDecoder } from '../src/dlq/payload-decoder.js';
 import { type RedriveRequest, type RedriveSummary, executeRedrive, planRedrive } from '../src/dlq/redrive-job.js';
 import { redriveJobId } from '../src/dlq/redrive-plan.js';
 import { withClusterSession } from '../src/kafka/cluster-session.js';
-import { DEFAULT_COUNT_LIMIT, RecordCounter, countText } from '../src/topics/record-count.js';
 import { nonNegativeInt, positiveInt } from '../src/topics/flag-values.js';
 import { parseRate } from '../src/topics/partition-sizing.js';
+import { DEFAULT_COUNT_LIMIT, RecordCounter, countText } from '../src/topics/record-count.js';
 
 const COUNT_LIMIT_HELP = 'Count records (by reading them) in topics spanning at most this many offsets; beyond it depth is null and only the offset span is shown';
 const FILTER_HELP = 'FIELD OP VALUE, repeatable (all must match): class|message|key|topic|service|group|partition|header.NAME with = != ~ !~, or since=/until= (ISO time or 30m, 2h ago)';

@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '../config/resolve-connection.js';
 import type { ClusterSession } from '../kafka/cluster-session.js';
 import { type TransactionalMessage, connectTransactionalProducer } from '../kafka/transactional-producer.js';
+import { RecordCounter } from '../topics/record-count.js';
 import type { DeadLetterRecord } from './dead-letter-record.js';
 import { type DlqFilter, matchesDlqFilters } from './dlq-filter.js';
 import { type PartitionSpan, scanDlq, spansOf } from './dlq-scan.js';
 import type { PayloadDecoder } from './payload-decoder.js';
-import { RecordCounter } from '../topics/record-count.js';
 import { type RedriveDecision, type RedriveRules, RedriveTally, checkpointMetadata, decideRedrive, redriveGroup, redrivenOf } from './redrive-plan.js';
 
 export interface RedriveRequest extends RedriveRules {
