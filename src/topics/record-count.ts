@@ -36,11 +36,11 @@ export class RecordCounter {
   constructor(readonly limit: number = DEFAULT_COUNT_LIMIT) {}
 
   async count(reader: RecordReader, topic: string, spans: OffsetSpan[]): Promise<RecordCount> {
-    const offsets = spans.reduce((sum, s) => sum + spanLength(s), 0);
-    if (offsets > this.limit) return { records: null, offsets, partitions: spans.map((s) => ({ partition: s.partition, records: null, offsets: spanLength(s) })) };
+    const known = countWithoutReading(spans, this.limit);
+    if (known) return known;
     const partitions = [];
     for (const s of spans) partitions.push({ partition: s.partition, records: await this.countSpan(reader, topic, s), offsets: spanLength(s) });
-    return { records: partitions.reduce((sum, p) => sum + p.records, 0), offsets, partitions };
+    return { records: partitions.reduce((sum, p) => sum + p.records, 0), offsets: partitions.reduce((sum, p) => sum + p.offsets, 0), partitions };
   }
 
   private async countSpan(reader: RecordReader, topic: string, s: OffsetSpan): Promise<number> {
@@ -57,7 +57,19 @@ export class RecordCounter {
   }
 }
 
-/** "60 records", or "120 offsets (records not counted)" when over the limit. */
+/**
+ * The count when it needs no reading, else null (read them): empty spans hold 0 records; spans
+ * over `limit` offsets are left uncounted, and so is anything when `limit` is null (the caller
+ * must not read, e.g. a partition is offline).
+ */
+export function countWithoutReading(spans: OffsetSpan[], limit: number | null): RecordCount | null {
+  const offsets = spans.reduce((sum, s) => sum + spanLength(s), 0);
+  if (offsets === 0) return { records: 0, offsets, partitions: spans.map((s) => ({ partition: s.partition, records: 0, offsets: 0 })) };
+  if (limit !== null && offsets <= limit) return null;
+  return { records: null, offsets, partitions: spans.map((s) => ({ partition: s.partition, records: null, offsets: spanLength(s) })) };
+}
+
+/** "60 records", or "120 offsets (records not counted)". */
 export function countText(c: Pick<RecordCount, 'records' | 'offsets'>): string {
   return c.records === null ? `${c.offsets.toLocaleString('en-US')} offsets (records not counted)` : `${c.records.toLocaleString('en-US')} records`;
 }

@@ -1,7 +1,7 @@
 import type { Connection } from '../config/resolve-connection.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
 import { type ConfigEntry, type PartitionMetadata, type PartitionOffsets, withTopicAdmin } from '../kafka/topic-admin.js';
-import { DEFAULT_COUNT_LIMIT, type RecordCount, RecordCounter } from './record-count.js';
+import { DEFAULT_COUNT_LIMIT, type RecordCount, RecordCounter, countWithoutReading } from './record-count.js';
 import { requireTopic } from './topic-admin.js';
 
 export interface PartitionDescription {
@@ -65,7 +65,8 @@ export function buildTopicDescription(name: string, partitions: PartitionMetadat
 
 /**
  * Describe an existing topic (exit 2 naming it when it does not exist). Its records are counted
- * by reading them when it spans at most `countLimit` offsets, else left uncounted (null).
+ * by reading them when it spans at most `countLimit` offsets and every partition has a leader,
+ * else left uncounted (null): a describe during an outage still shows the offline partitions.
  */
 export async function describeTopic(conn: Connection, name: string, countLimit = DEFAULT_COUNT_LIMIT): Promise<TopicDescription> {
   const [partitions, offsets, configs] = await withTopicAdmin(conn, async (admin) => {
@@ -73,6 +74,7 @@ export async function describeTopic(conn: Connection, name: string, countLimit =
     return Promise.all([admin.partitions([name]), admin.offsets(name), admin.configs([name])]);
   });
   const spans = offsets.map((o) => ({ partition: o.partition, from: BigInt(o.earliest), until: BigInt(o.latest) }));
-  const count = await withClusterSession(conn, (s) => new RecordCounter(countLimit).count(s.records, name, spans));
+  const offline = (partitions.get(name) ?? []).some((p) => p.leader === null);
+  const count = countWithoutReading(spans, offline ? null : countLimit) ?? (await withClusterSession(conn, (s) => new RecordCounter(countLimit).count(s.records, name, spans)));
   return buildTopicDescription(name, partitions.get(name) ?? [], offsets, count, configs.get(name) ?? []);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordReader } from '../../../src/kafka/record-reader.js';
-import { RecordCounter } from '../../../src/topics/record-count.js';
+import { RecordCounter, countWithoutReading } from '../../../src/topics/record-count.js';
 
 /** A partition whose every other offset is a transaction marker, readable up to `stable`. */
 function fakeReader(stable: bigint) {
@@ -42,5 +42,14 @@ describe('RecordCounter', () => {
     // Retention moved the log start: counted afresh.
     expect((await counter.count(reader, 't', [{ partition: 0, from: 20n, until: 50n }])).records).toBe(15);
     expect(asked.at(-1)).toEqual([0, 20n, 50n]);
+  });
+
+  it('knows without reading when the spans are empty, over the limit, or must not be read', () => {
+    const empty = [{ partition: 0, from: 5n, until: 5n }];
+    const some = [{ partition: 0, from: 0n, until: 10n }];
+    expect(countWithoutReading(empty, null)).toMatchObject({ records: 0, offsets: 0 });
+    expect(countWithoutReading(some, 10)).toBeNull();
+    expect(countWithoutReading(some, 9)).toMatchObject({ records: null, offsets: 10 });
+    expect(countWithoutReading(some, null)).toMatchObject({ records: null, offsets: 10, partitions: [{ records: null }] });
   });
 });
