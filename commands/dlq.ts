@@ -15,33 +15,39 @@ import { type RedriveRequest, type RedriveSummary, executeRedrive, planRedrive }
 import { redriveJobId } from '../src/dlq/redrive-plan.js';
 import { withClusterSession } from '../src/kafka/cluster-session.js';
 import { nonNegativeInt, parseRate, positiveInt } from '../src/cli/flag-values.js';
+import { DEFAULT_COUNT_LIMIT, RecordCounter, countText } from '../src/topics/record-count.js';
 
+const COUNT_LIMIT_HELP = 'Count records (by reading them) in topics spanning at most this many offsets; beyond it depth is null and only the offset span is shown';
 const FILTER_HELP = 'FIELD OP VALUE, repeatable (all must match): class|message|key|topic|service|group|partition|header.NAME with = != ~ !~, or since=/until= (ISO time or 30m, 2h ago)';
 
-type ListArgs = GlobalArgs & { topic: string[]; sample: string };
+type ListArgs = GlobalArgs & { topic: string[]; sample: string; 'count-limit': string };
 const list: CommandModule<GlobalArgs, ListArgs> = {
   command: 'list',
   describe: 'DLQ topics (*.dlq, *-dlt, *.DLT) with depth, oldest and newest record, top error classes',
   builder: (y) =>
     y
       .option('topic', { alias: 't', type: 'string', array: true, default: [], describe: 'These topics (repeatable) [default: topics named like a DLQ]' })
-      .option('sample', { type: 'string', default: String(DLQ_LIST_SAMPLE), describe: 'Newest records read per topic for the error counts' }) as Argv<ListArgs>,
+      .option('sample', { type: 'string', default: String(DLQ_LIST_SAMPLE), describe: 'Newest records read per topic for the error counts' })
+      .option('count-limit', { type: 'string', default: String(DEFAULT_COUNT_LIMIT), describe: COUNT_LIMIT_HELP }) as Argv<ListArgs>,
   handler: async (argv) => {
     const { out } = argv.sf;
     const sample = positiveInt('--sample', argv.sample);
-    const topics = await withClusterSession(await argv.sf.connection(), (s) => listDlqTopics(s, { sample, ...(argv.topic.length ? { topics: argv.topic } : {}) }));
-    out.result({ topics }, () => renderList(topics));
+    const counter = new RecordCounter(nonNegativeInt('--count-limit', argv['count-limit']));
+    const topics = await withClusterSession(await argv.sf.connection(), (s) => listDlqTopics(s, { sample, counter, ...(argv.topic.length ? { topics: argv.topic } : {}) }));
+    out.result({ topics }, () => renderList(topics, counter.limit));
   },
 };
 
-function renderList(topics: DlqSummary[]): string {
+function renderList(topics: DlqSummary[], countLimit: number): string {
   if (topics.length === 0) return 'No DLQ topics (names ending .dlq, -dlq, -dlt or .DLT; name others with --topic).';
   const rows = topics.map((t) => {
     const errors = Object.entries(t.errors);
     const top = errors[0] ? `${cut(simpleClassName(errors[0][0]), 18)} ${errors[0][1]}${errors.length > 1 ? ` +${errors.length - 1}` : ''}` : '-';
-    return [t.topic, t.depth.toLocaleString('en-US'), minute(t.oldest), minute(t.newest), top];
+    return [t.topic, t.depth === null ? `≤${t.offsets.toLocaleString('en-US')}` : t.depth.toLocaleString('en-US'), minute(t.oldest), minute(t.newest), top];
   });
-  return formatTable(['TOPIC', 'DEPTH', 'OLDEST (UTC)', 'NEWEST (UTC)', 'TOP ERROR (SAMPLE)'], rows);
+  const table = formatTable(['TOPIC', 'DEPTH', 'OLDEST (UTC)', 'NEWEST (UTC)', 'TOP ERROR (SAMPLE)'], rows);
+  if (topics.every((t) => t.depth !== null)) return table;
+  return `${table}\n≤N: over ${countLimit.toLocaleString('en-US')} offsets, records not counted; N is the offset span (raise --count-limit to count).`;
 }
 
 type BrowseArgs = GlobalArgs & { topic: string; filter: string[]; limit: string; 'max-scan': string };
@@ -125,6 +131,9 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
     const progress = new ProgressLine(out.stderr, out.interactive && Boolean(out.stderr.isTTY));
     const result = await withClusterSession(conn, async (session) => {
       const plan = await planRedrive(session, request);
+      if (plan.resumed) out.info(renderResumed(plan));
+      // Interrupted while planning: no run starts (and none fences a run of the job elsewhere).
+      if (plan.interrupted) return plan;
       if (!argv.execute) return plan;
       out.info(renderPlan(plan));
       return executeRedrive(conn, session, {
@@ -132,13 +141,19 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
         onProgress: (p) => progress.update(`${bar(p.total ? p.scanned / p.total : 1)} ${p.redriven} redriven, ${p.skipped} skipped`),
       }).finally(() => progress.done());
     });
-    out.result(result, () => (argv.execute ? renderDone(result) : `${renderPlan(result)}\nDry run: nothing was sent; re-run with --execute to redrive (job ${result.jobId}).`));
+    out.result(result, () => (argv.execute || result.interrupted ? renderDone(result) : `${renderPlan(result)}\nDry run: nothing was sent; re-run with --execute to redrive (job ${result.jobId}).`));
     if (result.interrupted) throw new InterruptedError(`interrupted: ${result.redriven} redriven so far; rerun the same command to resume job ${result.jobId}`);
   },
 };
 
+function renderResumed(p: RedriveSummary): string {
+  const earlier = p.previouslyRedriven === null ? 'what earlier runs sent is not recorded' : `earlier runs redrove ${p.previouslyRedriven.toLocaleString('en-US')} records`;
+  return `Resuming job ${p.jobId} from its checkpoint (group ${p.group}): ${earlier}.`;
+}
+
 function renderPlan(p: RedriveSummary): string {
-  const lines = [`Job ${p.jobId} on ${p.topic}: ${p.remaining.toLocaleString('en-US')} records after its checkpoint.`];
+  const left = p.remaining === 0 ? '' : `, ${countText({ records: p.remaining, offsets: p.remainingOffsets })} left for later runs`;
+  const lines = [`Job ${p.jobId} on ${p.topic}: ${p.scanned.toLocaleString('en-US')} records to look at after its checkpoint${left}.`];
   lines.push(`${p.planned} to redrive, ${p.skipped} to skip (${Object.entries(p.skippedBy).map(([k, v]) => `${k} ${v}`).join(', ')}).`);
   if (p.planned > 0) {
     lines.push(formatTable(['TARGET TOPIC', 'RECORDS'], Object.entries(p.byTarget)));
@@ -148,8 +163,11 @@ function renderPlan(p: RedriveSummary): string {
 }
 
 function renderDone(r: RedriveSummary): string {
+  const head = r.interrupted ? 'Interrupted: ' : '';
+  if (!r.executed) return `${head}stopped while planning, after looking at ${r.scanned} records; nothing was sent (job ${r.jobId}).`;
   const where = Object.entries(r.byTarget).map(([t, n]) => `${t} ${n}`).join(', ');
-  return `${r.interrupted ? 'Interrupted: ' : ''}redrove ${r.redriven} records${where ? ` (${where})` : ''}, skipped ${r.skipped}; job ${r.jobId}, checkpoint in group ${r.group}.`;
+  const left = countText({ records: r.remaining, offsets: r.remainingOffsets });
+  return `${head}redrove ${r.redriven} records${where ? ` (${where})` : ''}, skipped ${r.skipped}, ${left} left after the checkpoint; job ${r.jobId}, checkpoint in group ${r.group}.`;
 }
 
 /** 2024-05-01 12:00 */

@@ -4,6 +4,7 @@ import { CheckFailedError, UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { type ConfigChangePlan, executeConfigChange, parseConfigAssignments, prepareConfigChange, sourceLabel } from '../src/topics/config-change.js';
 import { readKeysFile } from '../src/topics/keys-file.js';
+import { DEFAULT_COUNT_LIMIT, countText } from '../src/topics/record-count.js';
 import { type PartitionPlan, planPartitions } from '../src/topics/partition-sizing.js';
 import { type PartitionIncreasePlan, executePartitionIncrease, planPartitionIncrease } from '../src/topics/partition-increase.js';
 import { type RemapImpact, remapReport, sampleKeys } from '../src/topics/remap-impact.js';
@@ -11,7 +12,7 @@ import { fetchPartitionCount, listTopics } from '../src/topics/topic-admin.js';
 import { type TopicDifference, createTopicWithDefaults, topicConflictHint } from '../src/topics/topic-create.js';
 import { executeTopicDelete, planTopicDelete } from '../src/topics/topic-delete.js';
 import { type TopicDescription, describeTopic } from '../src/topics/topic-describe.js';
-import { atLeastOne, parseGrowth, parseRate, partitionCount, positiveInt, positiveNumber } from '../src/cli/flag-values.js';
+import { atLeastOne, nonNegativeInt, parseGrowth, parseRate, partitionCount, positiveInt, positiveNumber } from '../src/cli/flag-values.js';
 
 type ListArgs = GlobalArgs & { internal: boolean };
 const list: CommandModule<GlobalArgs, ListArgs> = {
@@ -71,13 +72,21 @@ function renderDifferences(name: string, diffs: TopicDifference[]): string {
 }
 
 type NameArgs = GlobalArgs & { name: string };
-const describe: CommandModule<GlobalArgs, NameArgs> = {
+type DescribeArgs = NameArgs & { 'count-limit': string };
+const describe: CommandModule<GlobalArgs, DescribeArgs> = {
   command: 'describe <name>',
-  describe: 'Partitions (leader, replicas, ISR, offsets, messages) and configs of a topic',
-  builder: (y) => y.positional('name', { type: 'string', demandOption: true }) as Argv<NameArgs>,
+  describe: 'Partitions (leader, replicas, ISR, offsets, records) and configs of a topic',
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', demandOption: true })
+      .option('count-limit', {
+        type: 'string',
+        default: String(DEFAULT_COUNT_LIMIT),
+        describe: 'Count records (by reading them) when the topic spans at most this many offsets; beyond it records are null and only offsets are shown',
+      }) as Argv<DescribeArgs>,
   handler: async (argv) => {
     const { out } = argv.sf;
-    const topic = await describeTopic(await argv.sf.connection(), argv.name);
+    const topic = await describeTopic(await argv.sf.connection(), argv.name, nonNegativeInt('--count-limit', argv['count-limit']));
     out.result(topic, () => renderDescription(topic));
   },
 };
@@ -89,13 +98,13 @@ function renderDescription(t: TopicDescription): string {
   const under = t.partitions.filter((p) => p.underReplicated).length;
   const offline = t.partitions.filter((p) => p.leader === null).length;
   const state = (p: TopicDescription['partitions'][number]) => (p.leader === null ? 'OFFLINE' : p.underReplicated ? 'UNDER-REPLICATED' : 'ok');
-  const rows = t.partitions.map((p) => [p.partition, p.leader ?? '-', p.replicas.join(','), p.isr.join(','), p.earliestOffset, p.latestOffset, p.messages, state(p)]);
+  const rows = t.partitions.map((p) => [p.partition, p.leader ?? '-', p.replicas.join(','), p.isr.join(','), p.earliestOffset, p.latestOffset, p.offsets, p.records ?? '-', state(p)]);
   const defaults = KEY_CONFIGS.filter((k) => !t.overrides.includes(k) && t.configs[k] !== undefined).map((k) => `${k}=${t.configs[k]}`);
   return [
-    `Topic ${t.name}: ${t.partitions.length} partitions, replication factor ${t.replicationFactor}, ${t.partitions.reduce((s, p) => s + p.messages, 0).toLocaleString('en-US')} messages` +
+    `Topic ${t.name}: ${t.partitions.length} partitions, replication factor ${t.replicationFactor}, ${countText(t)}` +
       (under ? `, ${under} under-replicated` : '') +
       (offline ? `, ${offline} OFFLINE` : ''),
-    formatTable(['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'EARLIEST', 'LATEST', 'MESSAGES', 'STATE'], rows),
+    formatTable(['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'EARLIEST', 'LATEST', 'OFFSETS', 'RECORDS', 'STATE'], rows),
     t.overrides.length ? `Set on the topic: ${t.overrides.map((k) => `${k}=${t.configs[k] ?? '(hidden)'}`).join(', ')}` : 'Set on the topic: nothing',
     ...(defaults.length ? [`Inherited: ${defaults.join(', ')}`] : []),
   ].join('\n');
@@ -114,7 +123,7 @@ const del: CommandModule<GlobalArgs, ExecuteArgs> = {
     const conn = await argv.sf.connection();
     const plan = planTopicDelete(await describeTopic(conn, argv.name));
     if (argv.execute) await executeTopicDelete(conn, plan);
-    const what = `topic ${plan.topic}: ${plan.partitions} partitions, replication factor ${plan.replicationFactor}, ${plan.messages.toLocaleString('en-US')} messages`;
+    const what = `topic ${plan.topic}: ${plan.partitions} partitions, replication factor ${plan.replicationFactor}, ${countText(plan)}`;
     out.result({ ...plan, executed: argv.execute }, () => (argv.execute ? `Deleted ${what}.` : `Would delete ${what}.\nDry run: nothing was changed; re-run with --execute to delete it.`));
   },
 };

@@ -1,33 +1,58 @@
 import type { ClusterSession } from '../kafka/cluster-session.js';
+import type { ConsumedRecord, RecordReader } from '../kafka/record-reader.js';
+import { RecordCounter } from '../topics/record-count.js';
 import { toDeadLetterRecord } from './dead-letter-record.js';
-import { type DlqSummary, isDlqTopicName, summarizeDlq } from './dlq-summary.js';
+import { type DlqSummary, isDlqTopicName, newestRecords, summarizeDlq } from './dlq-summary.js';
 
 export interface DlqListOptions {
   /** These topics; else every topic named like a DLQ. */
   topics?: string[];
-  /** Records read per topic for the error counts (the newest, spread over partitions). */
+  /** Records read per topic for the error counts: the newest `sample` of the topic. */
   sample: number;
+  /** Counts each DLQ's records (the dashboard keeps one across refreshes); a fresh one with the default limit when absent. */
+  counter?: RecordCounter;
 }
 
-/** Depth, age and top error classes of each DLQ topic; reads about `sample` records (+1 per partition) per topic. */
+/**
+ * Depth (records counted, up to the counter's limit), age and top error classes of each DLQ
+ * topic. Reads the records it counts, the first of each partition, and up to `sample` of each
+ * partition's newest for the sample.
+ */
 export async function listDlqTopics(session: ClusterSession, opts: DlqListOptions): Promise<DlqSummary[]> {
   const topics = opts.topics ?? (await session.offsets.topicNames()).filter(isDlqTopicName).sort();
   const partitions = await session.offsets.partitions(topics);
+  const counter = opts.counter ?? new RecordCounter();
   const summaries: DlqSummary[] = [];
   for (const topic of topics) {
     const ranges = await session.offsets.ranges((partitions.get(topic) ?? []).map((partition) => ({ topic, partition })));
-    const nonEmpty = ranges.filter((r) => r.latest > r.earliest);
-    const perPartition = nonEmpty.length ? Math.max(1, Math.ceil(opts.sample / nonEmpty.length)) : 0;
+    const count = await counter.count(session.records, topic, ranges.map((r) => ({ partition: r.partition, from: r.earliest, until: r.latest })));
     const oldest = [];
-    const sample = [];
-    for (const r of nonEmpty) {
+    const tails = [];
+    for (const r of ranges.filter((r) => r.latest > r.earliest)) {
       const first = await session.records.read(topic, r.partition, r.earliest, { maxRecords: 1, untilOffset: r.latest, maxBytes: 64 * 1024 });
       oldest.push(...first.records);
-      const from = r.latest - BigInt(perPartition) > r.earliest ? r.latest - BigInt(perPartition) : r.earliest;
-      const tail = await session.records.read(topic, r.partition, from, { maxRecords: perPartition, untilOffset: r.latest });
-      sample.push(...tail.records.map(toDeadLetterRecord));
+      tails.push(...(await partitionTail(session.records, topic, r.partition, r.earliest, r.latest, opts.sample)));
     }
-    summaries.push(summarizeDlq(topic, ranges, oldest, sample));
+    summaries.push(summarizeDlq(topic, count, oldest, newestRecords(tails, opts.sample).map(toDeadLetterRecord)));
   }
   return summaries;
+}
+
+/**
+ * The last `n` records of a partition (fewer when it holds fewer). Reads backwards in windows
+ * of as many offsets as records are still missing: markers and aborted records take offsets,
+ * so a window can hold fewer records than offsets.
+ */
+async function partitionTail(reader: RecordReader, topic: string, partition: number, earliest: bigint, latest: bigint, n: number): Promise<ConsumedRecord[]> {
+  const windows: ConsumedRecord[][] = [];
+  let got = 0;
+  let until = latest;
+  while (got < n && until > earliest) {
+    const from = until - BigInt(n - got) > earliest ? until - BigInt(n - got) : earliest;
+    const { records } = await reader.read(topic, partition, from, { maxRecords: n - got, untilOffset: until });
+    windows.unshift(records);
+    got += records.length;
+    until = from;
+  }
+  return windows.flat();
 }

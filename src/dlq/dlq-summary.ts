@@ -1,3 +1,4 @@
+import type { RecordCount } from '../topics/record-count.js';
 import type { DeadLetterRecord } from './dead-letter-record.js';
 
 /** DLQ topic names by convention: `.dlq`, `-dlq`, Spring's `-dlt` and older `.DLT` (any case). */
@@ -7,21 +8,23 @@ export function isDlqTopicName(name: string): boolean {
 
 export interface DlqSummary {
   topic: string;
-  /** Records held: the sum over partitions of end - start. */
-  depth: number;
+  /** Records held, as a read_committed reader counts them; null when not counted (over the count limit). */
+  depth: number | null;
+  /** Offsets the partitions span (end − start): records plus transaction markers, aborted and compacted-away records. */
+  offsets: number;
   /** Timestamps of the oldest and newest records, ISO; null when empty. */
   oldest: string | null;
   newest: string | null;
   /** Error classes in the sample, most frequent first. */
   errors: Record<string, number>;
-  /** How many records the error counts come from (the newest ones of each partition). */
+  /** How many records the error counts come from (the newest of the topic). */
   sampled: number;
 }
 
-/** Summarize a DLQ from its offsets, the oldest record of each partition and a sample of the newest. */
+/** Summarize a DLQ from its record count, the oldest record of each partition and a sample of the newest. */
 export function summarizeDlq(
   topic: string,
-  ranges: Array<{ earliest: bigint; latest: bigint }>,
+  count: Pick<RecordCount, 'records' | 'offsets'>,
   oldestRecords: Array<{ timestamp: number }>,
   sample: DeadLetterRecord[],
 ): DlqSummary {
@@ -34,10 +37,17 @@ export function summarizeDlq(
   const newest = sample.length ? Math.max(...sample.map((r) => r.timestamp)) : null;
   return {
     topic,
-    depth: ranges.reduce((sum, r) => sum + Number(r.latest - r.earliest), 0),
+    depth: count.records,
+    offsets: count.offsets,
     oldest: oldest === null ? null : new Date(oldest).toISOString(),
     newest: newest === null ? null : new Date(newest).toISOString(),
     errors: Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     sampled: sample.length,
   };
+}
+
+/** The `n` newest records by timestamp (ties: the later offset), newest first. */
+export function newestRecords<R extends { timestamp: number; partition: number; offset: bigint }>(records: R[], n: number): R[] {
+  const order = (a: R, b: R) => b.timestamp - a.timestamp || (b.offset > a.offset ? 1 : b.offset < a.offset ? -1 : a.partition - b.partition);
+  return [...records].sort(order).slice(0, n);
 }

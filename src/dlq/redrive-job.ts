@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '../config/resolve-connection.js';
 import type { ClusterSession } from '../kafka/cluster-session.js';
 import { type TransactionalMessage, connectTransactionalProducer } from '../kafka/transactional-producer.js';
+import { RecordCounter } from '../topics/record-count.js';
 import type { DeadLetterRecord } from './dead-letter-record.js';
 import { type DlqFilter, matchesDlqFilters } from './dlq-filter.js';
 import { type PartitionSpan, scanDlq, spansOf } from './dlq-scan.js';
 import type { PayloadDecoder } from './payload-decoder.js';
-import { type RedriveDecision, type RedriveRules, RedriveTally, decideRedrive, redriveGroup } from './redrive-plan.js';
+import { type RedriveDecision, type RedriveRules, RedriveTally, checkpointMetadata, decideRedrive, redriveGroup, redrivenOf } from './redrive-plan.js';
 
 export interface RedriveRequest extends RedriveRules {
   topic: string;
@@ -37,8 +38,18 @@ export interface RedriveSummary {
   skippedBy: RedriveTally['skippedBy'];
   /** DLQ records looked at, matching the filters or not. */
   scanned: number;
-  /** Records between the checkpoint and the end when the run started. */
-  remaining: number;
+  /**
+   * Records after the job's checkpoint when the run ended (for a plan: would end), up to the
+   * DLQ's end when it started: 0 after a complete run. Null when not counted (over the count limit).
+   */
+  remaining: number | null;
+  /** The offsets those records span. */
+  remainingOffsets: number;
+  /** The job had a checkpoint on this DLQ: the run went on from it. */
+  resumed: boolean;
+  /** Records the job's earlier runs sent; null when their checkpoint does not say (an older streamflow's). */
+  previouslyRedriven: number | null;
+  /** Ctrl-C (or the dashboard closing) stopped the run; nothing was sent after the transaction in flight. */
   interrupted: boolean;
 }
 
@@ -47,30 +58,45 @@ const CHUNK = 200;
 
 /**
  * What a run of the job would do from its checkpoint: counts by target topic and error class,
- * and skips by reason. Reads the DLQ; changes nothing. A target topic that does not exist is a
- * UsageError (exit 2): sending to it would fail mid-job, or have the broker auto-create it.
+ * and skips by reason. Reads the DLQ; changes nothing; stops reading when `signal` aborts. A
+ * target topic that does not exist is a UsageError (exit 2): sending to it would fail mid-job, or
+ * have the broker auto-create it.
  */
 export async function planRedrive(session: ClusterSession, req: RedriveRequest): Promise<RedriveSummary> {
   const group = redriveGroup(req.jobId);
-  const spans = await spansOf(session, req.topic, await checkpointOf(session, group, req.topic));
+  const checkpoint = await checkpointOf(session, group, req.topic);
+  const spans = await spansOf(session, req.topic, checkpoint.offsets);
+  const reached = new Map(spans.map((s) => [s.partition, s.from]));
   const tally = new RedriveTally();
+  let interrupted = false;
   scan: for await (const chunk of scanDlq(session, req.topic, spans, CHUNK)) {
+    if (req.signal.aborted) {
+      interrupted = true;
+      break;
+    }
     for (const r of chunk.records) {
-      if (req.limit !== undefined && tally.planned >= req.limit) break scan;
+      if (req.limit !== undefined && tally.planned >= req.limit) {
+        reached.set(chunk.partition, r.offset);
+        break scan;
+      }
       tally.scanned++;
       if (!wanted(r, req)) continue;
       tally.count(r, await decide(r, req));
     }
+    reached.set(chunk.partition, chunk.nextOffset);
   }
-  await session.offsets.partitions(Object.keys(tally.byTarget));
-  return summary(req, group, spans, tally, false, false);
+  const targets = Object.keys(tally.byTarget);
+  if (!interrupted && targets.length > 0) await session.offsets.partitions(targets);
+  return summary(session, req, { group, checkpoint, spans, reached, tally, executed: false, interrupted });
 }
 
 /**
  * Run the job: each chunk's records go back to their topics and the job's checkpoint moves
  * past them in one Kafka transaction, so an interrupted or crashed run resumes without
- * sending any record twice (for read_committed readers). Starting fences any earlier run of
- * the same job. Ctrl-C stops after the transaction in flight. The DLQ is only read.
+ * sending any record twice (for read_committed readers). The checkpoint's metadata keeps what
+ * the job sent from each partition, so a rerun can say what earlier runs did. Starting fences
+ * any earlier run of the same job. Ctrl-C stops after the transaction in flight. The DLQ is
+ * only read.
  */
 export async function executeRedrive(conn: Connection, session: ClusterSession, req: RedriveRequest): Promise<RedriveSummary> {
   const group = redriveGroup(req.jobId);
@@ -80,11 +106,20 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
   try {
     await sender.fence();
     // Read after fencing: an earlier run's last transaction is settled by now.
-    const spans = await spansOf(session, req.topic, await checkpointOf(session, group, req.topic));
+    const checkpoint = await checkpointOf(session, group, req.topic);
+    const spans = await spansOf(session, req.topic, checkpoint.offsets);
+    const reached = new Map(spans.map((s) => [s.partition, s.from]));
+    // Records sent from each partition over all runs (null: not recorded by an older checkpoint).
+    const sentFrom = new Map(checkpoint.redriven);
     const total = spans.reduce((sum, s) => sum + Number(s.until - s.from), 0);
     const chunkSize = Math.max(1, Math.min(CHUNK, Math.floor(req.ratePerSec / 4)));
     const started = Date.now();
     for await (const chunk of scanDlq(session, req.topic, spans, chunkSize)) {
+      // Aborted while this chunk was read (or before): nothing more is sent.
+      if (req.signal.aborted) {
+        interrupted = true;
+        break;
+      }
       if (req.limit !== undefined && tally.planned >= req.limit) break;
       // Counted into the job's tally only once the chunk's transaction committed.
       const done = new RedriveTally();
@@ -108,7 +143,11 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
           break;
         }
       }
-      await sender.sendWithOffsets(messages, group, [{ topic: req.topic, partition: chunk.partition, offset: next }]);
+      const before = sentFrom.get(chunk.partition) ?? 0;
+      const sent = before === null ? null : before + messages.length;
+      await sender.sendWithOffsets(messages, group, [{ topic: req.topic, partition: chunk.partition, offset: next, ...(sent !== null ? { metadata: checkpointMetadata(sent) } : {}) }]);
+      sentFrom.set(chunk.partition, sent);
+      reached.set(chunk.partition, next);
       done.redriven = messages.length;
       tally.add(done);
       req.onProgress?.({ scanned: tally.scanned, total, redriven: tally.redriven, skipped: tally.skipped });
@@ -117,7 +156,7 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
         break;
       }
     }
-    return summary(req, group, spans, tally, true, interrupted);
+    return await summary(session, req, { group, checkpoint, spans, reached, tally, executed: true, interrupted });
   } finally {
     await sender.disconnect();
   }
@@ -132,17 +171,43 @@ async function decide(r: DeadLetterRecord, req: RedriveRequest): Promise<Redrive
   return decideRedrive(r, req, valid);
 }
 
-async function checkpointOf(session: ClusterSession, group: string, topic: string): Promise<Map<number, bigint>> {
-  const committed = await session.groups.committed(group, [topic]);
-  return new Map(committed.filter((c) => c.offset !== null).map((c) => [c.partition, c.offset!]));
+interface Checkpoint {
+  /** The next DLQ offset to handle, per partition that has one. */
+  offsets: Map<number, bigint>;
+  /** Records the job sent from each of those partitions (null: not recorded). */
+  redriven: Map<number, number | null>;
 }
 
-function summary(req: RedriveRequest, group: string, spans: PartitionSpan[], t: RedriveTally, executed: boolean, interrupted: boolean): RedriveSummary {
+async function checkpointOf(session: ClusterSession, group: string, topic: string): Promise<Checkpoint> {
+  const committed = (await session.groups.committed(group, [topic])).filter((c) => c.offset !== null);
+  return {
+    offsets: new Map(committed.map((c) => [c.partition, c.offset!])),
+    redriven: new Map(committed.map((c) => [c.partition, redrivenOf(c.metadata)])),
+  };
+}
+
+interface RunState {
+  group: string;
+  checkpoint: Checkpoint;
+  spans: PartitionSpan[];
+  /** Where the run stopped (or a plan would stop) in each partition. */
+  reached: Map<number, bigint>;
+  tally: RedriveTally;
+  executed: boolean;
+  interrupted: boolean;
+}
+
+async function summary(session: ClusterSession, req: RedriveRequest, run: RunState): Promise<RedriveSummary> {
+  const t = run.tally;
+  // What the run leaves for the next one: from where it stopped to the end it started from.
+  const left = run.spans.map((s) => ({ partition: s.partition, from: run.reached.get(s.partition) ?? s.from, until: s.until }));
+  const remaining = await new RecordCounter().count(session.records, req.topic, left);
+  const earlier = [...run.checkpoint.redriven.values()];
   return {
     jobId: req.jobId,
-    group,
+    group: run.group,
     topic: req.topic,
-    executed,
+    executed: run.executed,
     planned: t.planned,
     redriven: t.redriven,
     skipped: t.skipped,
@@ -150,7 +215,10 @@ function summary(req: RedriveRequest, group: string, spans: PartitionSpan[], t: 
     byErrorClass: t.byErrorClass,
     skippedBy: t.skippedBy,
     scanned: t.scanned,
-    remaining: spans.reduce((sum, s) => sum + Number(s.until - s.from), 0),
-    interrupted,
+    remaining: remaining.records,
+    remainingOffsets: remaining.offsets,
+    resumed: run.checkpoint.offsets.size > 0,
+    previouslyRedriven: earlier.includes(null) ? null : (earlier as number[]).reduce((a, b) => a + b, 0),
+    interrupted: run.interrupted,
   };
 }

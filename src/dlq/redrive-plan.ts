@@ -30,6 +30,24 @@ export function redriveGroup(jobId: string): string {
 }
 
 /**
+ * The metadata committed with a partition's checkpoint: how many records the job has sent from
+ * that partition over all its runs. Written in the transaction that sends them, so it is exact.
+ */
+export function checkpointMetadata(redriven: number): string {
+  return JSON.stringify({ redriven });
+}
+
+/** The job's records sent from a partition, from its checkpoint metadata; null when not recorded (a checkpoint of an older streamflow). */
+export function redrivenOf(metadata: string | null): number | null {
+  try {
+    const n = (JSON.parse(metadata ?? '') as { redriven?: unknown }).redriven;
+    return Number.isSafeInteger(n) && (n as number) >= 0 ? (n as number) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * What to do with one (filter-matching) DLQ record. `valid` is the --validate verdict (null
  * when not validating). A record goes back with its key, value and own headers; the DLQ
  * context headers are dropped and the provenance headers set.

@@ -31,6 +31,8 @@ export interface CommittedOffset {
   partition: number;
   /** null: the group has no committed offset there. */
   offset: bigint | null;
+  /** The metadata string committed with the offset (a redrive job keeps its counts there). */
+  metadata: string | null;
 }
 
 /** Consumer groups in plain types, so src/lag, src/offsets and src/dlq never see kafkajs. */
@@ -86,7 +88,7 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
         unknownTopicIsTransient: topics !== undefined,
       });
       return answer
-        .flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) < 0 ? null : BigInt(p.offset) })))
+        .flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) < 0 ? null : BigInt(p.offset), metadata: p.metadata || null })))
         .filter((o) => topics !== undefined || o.offset !== null)
         .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     },

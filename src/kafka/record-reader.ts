@@ -1,5 +1,5 @@
 import { withKafkaRetry } from './kafka-retry.js';
-import { READ_COMMITTED, type RawCluster, type RawRecord, filterAbortedMessages } from './kafkajs-cluster.js';
+import { READ_COMMITTED, type RawCluster, type RawFetchPartition, type RawRecord, filterAbortedMessages } from './kafkajs-cluster.js';
 
 export interface RecordHeader {
   key: string;
@@ -42,6 +42,12 @@ export interface ReadResult {
  */
 export interface RecordReader {
   read(topic: string, partition: number, fromOffset: bigint, opts: ReadOptions): Promise<ReadResult>;
+  /**
+   * The records a read_committed reader sees in [fromOffset, untilOffset), read but not kept:
+   * transaction markers and aborted records take offsets and are not counted. `nextOffset` is
+   * below `untilOffset` when the partition's last stable offset (an open transaction) stopped it.
+   */
+  count(topic: string, partition: number, fromOffset: bigint, untilOffset: bigint): Promise<{ records: number; nextOffset: bigint }>;
 }
 
 /** Empty fetches below a known end offset, retried 100 ms apart (2 s in all). */
@@ -77,48 +83,68 @@ export function recordReader(cluster: RawCluster): RecordReader {
       },
     );
 
+  /** Visit the visible records from `fromOffset` on, up to `maxRecords` of them or `untilOffset`. */
+  const walk = async (topic: string, partition: number, fromOffset: bigint, opts: ReadOptions, visit: (m: RawRecord) => void) => {
+    let taken = 0;
+    let offset = fromOffset;
+    const until = opts.untilOffset;
+    while (taken < opts.maxRecords && (until === undefined || offset < until)) {
+      let data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
+      // Records are known to exist below `until`: an empty answer (seen on a just-created topic
+      // whose leader is still settling) is retried briefly before it counts as the end, unless
+      // an open transaction holds the last stable offset here (the end for read_committed).
+      for (let tries = 0; data.messages.length === 0 && until !== undefined && offset < until && !heldByOpenTransaction(data, offset) && tries < EMPTY_FETCH_RETRIES; tries++) {
+        await new Promise((r) => setTimeout(r, 100));
+        data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
+      }
+      const raw = data.messages;
+      if (raw.length === 0) return { nextOffset: offset, atEnd: true };
+      const aborted = [...data.abortedTransactions].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1));
+      const visible = new Set(filterAbortedMessages({ messages: raw, abortedTransactions: aborted }));
+      // A fetch answers from the start of the batch that holds `offset`: skip what came before.
+      let next = offset;
+      let stopped = false;
+      for (const m of raw) {
+        const at = BigInt(m.offset);
+        if (at < offset) continue;
+        if ((until !== undefined && at >= until) || taken >= opts.maxRecords) {
+          stopped = true;
+          break;
+        }
+        next = at + 1n;
+        if (m.isControlRecord || !visible.has(m)) continue;
+        taken++;
+        visit(m);
+      }
+      // Compaction can leave a batch's last offsets empty: continue after the batch, as Java's consumer does.
+      if (!stopped) {
+        const batchEnd = raw.reduce((max, m) => bigMax(max, BigInt(m.batchContext.firstOffset) + BigInt(m.batchContext.lastOffsetDelta) + 1n), next);
+        next = until !== undefined && batchEnd > until ? until : batchEnd;
+      }
+      if (next === offset) return { nextOffset: offset, atEnd: true };
+      offset = next;
+    }
+    return { nextOffset: offset, atEnd: until !== undefined && offset >= until };
+  };
+
   return {
     async read(topic, partition, fromOffset, opts) {
       const records: ConsumedRecord[] = [];
-      let offset = fromOffset;
-      const until = opts.untilOffset;
-      while (records.length < opts.maxRecords && (until === undefined || offset < until)) {
-        let data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
-        // Records are known to exist below `until`: an empty answer (seen on a just-created topic
-        // whose leader is still settling) is retried briefly before it counts as the end.
-        for (let tries = 0; data.messages.length === 0 && until !== undefined && offset < until && tries < EMPTY_FETCH_RETRIES; tries++) {
-          await new Promise((r) => setTimeout(r, 100));
-          data = await fetchOnce(topic, partition, offset, opts.maxBytes ?? 1 << 20);
-        }
-        const raw = data.messages;
-        if (raw.length === 0) return { records, nextOffset: offset, atEnd: true };
-        const aborted = [...data.abortedTransactions].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1));
-        const visible = new Set(filterAbortedMessages({ messages: raw, abortedTransactions: aborted }));
-        // A fetch answers from the start of the batch that holds `offset`: skip what came before.
-        let next = offset;
-        let stopped = false;
-        for (const m of raw) {
-          const at = BigInt(m.offset);
-          if (at < offset) continue;
-          if ((until !== undefined && at >= until) || records.length >= opts.maxRecords) {
-            stopped = true;
-            break;
-          }
-          next = at + 1n;
-          if (m.isControlRecord || !visible.has(m)) continue;
-          records.push(toRecord(topic, partition, m));
-        }
-        // Compaction can leave a batch's last offsets empty: continue after the batch, as Java's consumer does.
-        if (!stopped) {
-          const batchEnd = raw.reduce((max, m) => bigMax(max, BigInt(m.batchContext.firstOffset) + BigInt(m.batchContext.lastOffsetDelta) + 1n), next);
-          next = until !== undefined && batchEnd > until ? until : batchEnd;
-        }
-        if (next === offset) return { records, nextOffset: offset, atEnd: true };
-        offset = next;
-      }
-      return { records, nextOffset: offset, atEnd: until !== undefined && offset >= until };
+      const { nextOffset, atEnd } = await walk(topic, partition, fromOffset, opts, (m) => records.push(toRecord(topic, partition, m)));
+      return { records, nextOffset, atEnd };
+    },
+    async count(topic, partition, fromOffset, untilOffset) {
+      let records = 0;
+      // Bigger fetches than a read's: nothing is kept, so fewer round trips is all that matters.
+      const { nextOffset } = await walk(topic, partition, fromOffset, { maxRecords: Infinity, untilOffset, maxBytes: 4 << 20 }, () => records++);
+      return { records, nextOffset };
     },
   };
+}
+
+function heldByOpenTransaction(data: RawFetchPartition, offset: bigint): boolean {
+  const stable = BigInt(data.lastStableOffset);
+  return stable >= 0n && stable <= offset && BigInt(data.highWatermark) > offset;
 }
 
 function bigMax(a: bigint, b: bigint): bigint {

@@ -20,8 +20,8 @@ export interface TransactionalSender {
    * open transaction first, so committed offsets read afterwards are final.
    */
   fence(): Promise<void>;
-  /** Write `messages` and commit `offsets` for `group` in one Kafka transaction: both or neither. */
-  sendWithOffsets(messages: TransactionalMessage[], group: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  /** Write `messages` and commit `offsets` (each with its metadata string) for `group` in one Kafka transaction: both or neither. */
+  sendWithOffsets(messages: TransactionalMessage[], group: string, offsets: Array<TopicPartitionOffset & { metadata?: string }>): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -77,8 +77,11 @@ export async function connectTransactionalProducer(conn: Connection, transaction
             messages: batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers, ...(m.partition !== undefined ? { partition: m.partition } : {}) })),
           });
         }
-        const offsetsByTopic = new Map<string, Array<{ partition: number; offset: string }>>();
-        for (const o of offsets) offsetsByTopic.set(o.topic, [...(offsetsByTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset.toString() }]);
+        const offsetsByTopic = new Map<string, Array<{ partition: number; offset: string; metadata?: string }>>();
+        for (const o of offsets) {
+          const entry = { partition: o.partition, offset: o.offset.toString(), ...(o.metadata !== undefined ? { metadata: o.metadata } : {}) };
+          offsetsByTopic.set(o.topic, [...(offsetsByTopic.get(o.topic) ?? []), entry]);
+        }
         // AddOffsetsToTxn and TxnOffsetCommit: kafkajs retries neither a group coordinator that is
         // loading or moved nor a transaction coordinator still finishing the last transaction's
         // markers. Each is a no-op when it failed, and repeating them within the open

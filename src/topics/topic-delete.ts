@@ -7,8 +7,9 @@ export interface TopicDeletePlan {
   topic: string;
   partitions: number;
   replicationFactor: number;
-  /** Records that go with it (latest − earliest, summed). */
-  messages: number;
+  /** Records that go with it (null when not counted, see topic describe) and the offsets they span. */
+  records: number | null;
+  offsets: number;
 }
 
 /** What deleting this topic throws away. Pure; refuses Kafka's internal topics. */
@@ -20,7 +21,8 @@ export function planTopicDelete(topic: TopicDescription): TopicDeletePlan {
     topic: topic.name,
     partitions: topic.partitions.length,
     replicationFactor: topic.replicationFactor,
-    messages: topic.partitions.reduce((sum, p) => sum + p.messages, 0),
+    records: topic.records,
+    offsets: topic.offsets,
   };
 }
 

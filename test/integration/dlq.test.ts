@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { CONNECT, STREAMFLOW, encodeDeadLetterHeaders } from '../../src/dlq/dlq-headers.js';
 import { createKafka } from '../../src/kafka/client.js';
@@ -8,7 +10,8 @@ import type { ConsumedRecord } from '../../src/kafka/record-reader.js';
 import { RegistryClient } from '../../src/schema/registry-client.js';
 import { avroTypeOf } from '../../src/schema/schema-file.js';
 import { encodeWithSchemaId } from '../../src/schema/wire-format.js';
-import { runCli, testConnection, testEnv, uniqueName } from './helpers.js';
+import { clusterDashboardSource } from '../../src/tui/data/cluster-dashboard-source.js';
+import { runCli, testConnection, testEnv, uniqueName, writeInTransactions } from './helpers.js';
 
 const ORDER_SCHEMA = {
   type: 'record',
@@ -34,7 +37,7 @@ interface Seeded {
  * A DLQ written the way the reference runtime writes it (encodeDeadLetterHeaders beside the
  * record's own headers), plus a Kafka Connect dead letter: `counts` records of each kind.
  */
-async function seedDlq(counts: Partial<Record<Kind, number>>): Promise<Seeded> {
+async function seedDlq(counts: Partial<Record<Kind, number>>, opts: { transactional?: boolean } = {}): Promise<Seeded> {
   const origin = uniqueName('dlqt.orders');
   const dlq = `${origin}.dlq`;
   const kafka = createKafka(testConnection());
@@ -95,7 +98,9 @@ async function seedDlq(counts: Partial<Record<Kind, number>>): Promise<Seeded> {
       headers: { event_id: `e-${i}`, ...context, ...(kind === 'capped' ? { [STREAMFLOW.redriveCount]: '3' } : {}) },
     };
   });
-  await producer.send({ topic: dlq, messages });
+  // As the runtime writes its DLQs: in transactions (of 3 here), each leaving a marker offset.
+  if (opts.transactional) await writeInTransactions(dlq, Array.from({ length: Math.ceil(messages.length / 3) }, (_, i) => messages.slice(i * 3, i * 3 + 3)));
+  else await producer.send({ topic: dlq, messages });
   await Promise.all([admin.disconnect(), producer.disconnect()]);
   return { origin, dlq, records };
 }
@@ -145,6 +150,7 @@ describe('dlq list and browse', () => {
     expect(entry).toEqual({
       topic: seeded.dlq,
       depth: 12,
+      offsets: 12,
       oldest: new Date(T0).toISOString(),
       newest: new Date(T0 + 11_000).toISOString(),
       errors: { PaymentGatewayTimeout: 6, UnknownSchemaIdError: 3, BadMagicByteError: 2, 'org.apache.kafka.connect.errors.DataException': 1 },
@@ -205,6 +211,92 @@ describe('dlq list and browse', () => {
   });
 });
 
+describe('dlq list on a DLQ written in Kafka transactions', () => {
+  const dlq = uniqueName('dlqt.txn.orders') + '.dlq';
+  const base = Date.now() - 3_600_000;
+  let n = 0;
+  /** Dead letters as the runtime writes them: its DLQ producer is transactional. */
+  const deadLetters = (count: number) =>
+    Array.from({ length: count }, () => {
+      const i = n++;
+      const errorClass = i % 3 === 0 ? 'UnknownSchemaIdError' : 'PaymentGatewayTimeout';
+      const headers = encodeDeadLetterHeaders({ originalTopic: 'orders', originalPartition: 0, originalOffset: String(i), originalTimestamp: '0', consumerGroup: 'g', errorClass, errorMessage: 'failed', stack: '', service: 'payment', attempts: 3, firstFailure: '', lastFailure: '' });
+      return { key: `o-${i}`, value: Buffer.from('x'), headers, timestamp: String(base + i * 1000) };
+    });
+
+  beforeAll(async () => {
+    await createTopic(dlq, 3);
+    // 120 records in 40 transactions of 1 to 5 records, then 9 in an aborted one (not counted).
+    const batches = Array.from({ length: 40 }, (_, t) => deadLetters((t % 5) + 1));
+    const aborted = deadLetters(9);
+    n -= aborted.length;
+    await writeInTransactions(dlq, batches, aborted);
+  });
+
+  const listed = async (...args: string[]) => {
+    const run = await runCli(['dlq', 'list', '--topic', dlq, '--json', ...args]);
+    expect(run.code, run.stderr).toBe(0);
+    return JSON.parse(run.stdout).topics[0];
+  };
+
+  it('depth is what a read_committed reader counts, not the offset span', async () => {
+    const committed = (await readAll(dlq)).length;
+    expect(committed).toBe(n);
+    const entry = await listed();
+    expect(entry.depth).toBe(committed);
+    expect(entry.offsets).toBeGreaterThan(committed + 40);
+    expect((await runCli(['dlq', 'list', '--topic', dlq])).stdout).toMatch(new RegExp(`${dlq.replace(/\./g, '\\.')}\\s+${committed}\\s`));
+    // Over --count-limit: depth not counted, the offset span shown as such.
+    expect(await listed('--count-limit', '10')).toMatchObject({ depth: null, offsets: entry.offsets });
+    expect((await runCli(['dlq', 'list', '--topic', dlq, '--count-limit', '10'])).stdout).toContain(`≤${entry.offsets}`);
+  });
+
+  it("an open transaction's records are not counted until it commits", async () => {
+    const open = uniqueName('dlqt.open.orders') + '.dlq';
+    await createTopic(open, 2);
+    await writeInTransactions(open, [['x', 'y', 'z'].map((key) => ({ key, value: 'x' }))]);
+    const producer = createKafka(testConnection()).producer({ transactionalId: uniqueName('open-txn'), idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const txn = await producer.transaction();
+      await txn.send({ topic: open, acks: -1, messages: [{ key: 'a', value: 'x' }, { key: 'b', value: 'x' }, { key: 'c', value: 'x' }, { key: 'd', value: 'x' }] });
+      const run = await runCli(['dlq', 'list', '--topic', open, '--json']);
+      expect(JSON.parse(run.stdout).topics[0]).toMatchObject({ depth: 3, sampled: 3 });
+      await txn.commit();
+    } finally {
+      await producer.disconnect();
+    }
+    expect(JSON.parse((await runCli(['dlq', 'list', '--topic', open, '--json'])).stdout).topics[0]).toMatchObject({ depth: 7 });
+  });
+
+  it('--sample N reads exactly the N newest records (all when fewer)', async () => {
+    for (const sample of [1, 2, 50, n]) {
+      const entry = await listed('--sample', String(sample));
+      expect(entry.sampled, `--sample ${sample}`).toBe(sample);
+      expect(Object.values(entry.errors).reduce((a: number, b) => a + (b as number), 0)).toBe(sample);
+      expect(entry.newest).toBe(new Date(base + (n - 1) * 1000).toISOString());
+    }
+    // The newest 3 are o-117..o-119, of which o-117 failed with UnknownSchemaIdError.
+    expect((await listed('--sample', '3')).errors).toEqual({ PaymentGatewayTimeout: 2, UnknownSchemaIdError: 1 });
+    expect((await listed('--sample', '500')).sampled).toBe(n);
+  });
+
+  it("the dashboard's DLQ depth is the same count, and follows new transactions", async () => {
+    const source = clusterDashboardSource({ conn: testConnection(), signal: new AbortController().signal });
+    try {
+      const depthOf = async () => (await source.dlqTopics()).find((t) => t.topic === dlq)?.depth;
+      expect(await depthOf()).toBe(n);
+      const [more, aborted] = [[deadLetters(4), deadLetters(2)], deadLetters(3)];
+      n -= aborted.length;
+      await writeInTransactions(dlq, more, aborted);
+      expect(await depthOf()).toBe(n);
+      expect(await depthOf()).toBe((await readAll(dlq)).length);
+    } finally {
+      await source.close();
+    }
+  });
+});
+
 describe('dlq redrive', () => {
   it('plans first (dry run): counts by target and error class, sends nothing', async () => {
     const s = await seedDlq({ valid: 4, capped: 2, 'unknown-schema': 1 });
@@ -222,6 +314,11 @@ describe('dlq redrive', () => {
       skippedBy: { 'max-redrives': 2, invalid: 0, 'no-target': 0 },
     });
     expect(plan.jobId).toMatch(/^[0-9a-f]{16}$/);
+    expect(plan).toMatchObject({ scanned: 7, remaining: 0, resumed: false, previouslyRedriven: 0, interrupted: false });
+    // --limit: what the run would leave after its checkpoint, counted in records.
+    const limited = JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--limit', '2', '--json'])).stdout);
+    expect(limited.planned).toBe(2);
+    expect(limited.scanned + limited.remaining).toBe(7);
     expect(await readAll(s.origin)).toHaveLength(0);
     expect(await endOffsets(s.dlq)).toEqual(before);
   });
@@ -232,7 +329,7 @@ describe('dlq redrive', () => {
     const run = await runCli(['dlq', 'redrive', s.dlq, '--execute', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const done = JSON.parse(run.stdout);
-    expect(done).toMatchObject({ executed: true, planned: 5, redriven: 5, skipped: 2, byTarget: { [s.origin]: 5 }, interrupted: false });
+    expect(done).toMatchObject({ executed: true, planned: 5, redriven: 5, skipped: 2, byTarget: { [s.origin]: 5 }, remaining: 0, resumed: false, previouslyRedriven: 0, interrupted: false });
 
     const back = await readAll(s.origin);
     expect(back.map((r) => r.key!.toString()).sort()).toEqual(s.records.filter((r) => r.kind === 'valid').map((r) => r.key).sort());
@@ -248,12 +345,13 @@ describe('dlq redrive', () => {
     expect(await endOffsets(s.dlq)).toEqual(before);
 
     const again = JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--execute', '--json'])).stdout);
-    expect(again).toMatchObject({ jobId: done.jobId, planned: 0, redriven: 0, remaining: 0 });
+    expect(again).toMatchObject({ jobId: done.jobId, planned: 0, redriven: 0, remaining: 0, resumed: true, previouslyRedriven: 5 });
     expect(await readAll(s.origin)).toHaveLength(5);
   });
 
-  it('stops cleanly on Ctrl-C and a rerun resumes: every record redriven exactly once', async () => {
-    const s = await seedDlq({ valid: 40 });
+  it('stops cleanly on Ctrl-C and a rerun resumes, saying so: every record redriven exactly once', async () => {
+    // Written in transactions, as the runtime writes its DLQs: offsets are not records.
+    const s = await seedDlq({ valid: 40 }, { transactional: true });
     const target = uniqueName('dlqt.replay');
     await createTopic(target);
     const before = await endOffsets(s.dlq);
@@ -271,18 +369,63 @@ describe('dlq redrive', () => {
     expect(first.interrupted).toBe(true);
     expect(first.redriven).toBeGreaterThan(0);
     expect(first.redriven).toBeLessThan(40);
+    expect(first).toMatchObject({ resumed: false, previouslyRedriven: 0, remaining: 40 - first.redriven });
     expect(await readAll(target)).toHaveLength(first.redriven);
 
     const rerun = await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--execute', '--json']);
     expect(rerun.code, rerun.stderr).toBe(0);
     const second = JSON.parse(rerun.stdout);
     expect(second.jobId).toBe(first.jobId);
-    expect(second.redriven).toBe(40 - first.redriven);
+    expect(second).toMatchObject({ redriven: 40 - first.redriven, resumed: true, previouslyRedriven: first.redriven, remaining: 0 });
+    expect(rerun.stderr).toContain(`Resuming job ${first.jobId} from its checkpoint (group streamflow-redrive-${first.jobId}): earlier runs redrove ${first.redriven} records.`);
+    // A third run: the earlier runs together sent all 40.
+    expect(JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--json'])).stdout)).toMatchObject({ planned: 0, resumed: true, previouslyRedriven: 40 });
 
     const keys = (await readAll(target)).map((r) => r.key!.toString());
     expect(keys).toHaveLength(40);
     expect(new Set(keys).size).toBe(40);
     expect(await endOffsets(s.dlq)).toEqual(before);
+  });
+
+  it('Ctrl-C while it plans: nothing is sent, the summary says interrupted, exit 130', async () => {
+    const s = await seedDlq({ valid: 30 }, { transactional: true });
+    const target = uniqueName('dlqt.early');
+    await createTopic(target);
+    for (const json of [true, false]) {
+      const controller = new AbortController();
+      const stdout = new PassThrough();
+      let out = '';
+      stdout.on('data', (d) => (out += d));
+      const run = main(['dlq', 'redrive', s.dlq, '--to', target, '--execute', ...(json ? ['--json'] : [])], { stdout, stderr: new PassThrough(), env: testEnv(), signal: controller.signal });
+      controller.abort();
+      expect(await run).toBe(130);
+      if (json) expect(JSON.parse(out)).toMatchObject({ executed: false, redriven: 0, interrupted: true, remaining: 30 });
+      else expect(out).toMatch(/^Interrupted: stopped while planning, after looking at 0 records; nothing was sent \(job [0-9a-f]{16}\)\.\n$/);
+    }
+    expect(await readAll(target)).toHaveLength(0);
+  });
+
+  it('SIGTERM to the process: the text summary says interrupted and what is left, exit 130', async () => {
+    const s = await seedDlq({ valid: 30 });
+    const target = uniqueName('dlqt.sigterm');
+    await createTopic(target);
+    const child = spawn(process.execPath, [path.resolve('bin/streamflow'), 'dlq', 'redrive', s.dlq, '--to', target, '--rate', '10/s', '--execute'], { env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let [out, err] = ['', ''];
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    // Signal once the run has started sending (its plan is printed first).
+    await vi.waitFor(() => expect(err).toContain('to redrive'), { timeout: 15_000, interval: 50 });
+    await new Promise((r) => setTimeout(r, 1_000));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code, err).toBe(130);
+    const m = out.match(/^Interrupted: redrove (\d+) records \(\S+ \d+\), skipped 0, (\d+) records left after the checkpoint; job /);
+    expect(m, out).not.toBeNull();
+    const [sent, left] = [Number(m![1]), Number(m![2])];
+    expect(sent).toBeGreaterThan(0);
+    expect(sent + left).toBe(30);
+    expect(await readAll(target)).toHaveLength(sent);
+    expect(err).toContain('rerun the same command to resume job');
   });
 
   it('a second run of the same job fences the first: records still land exactly once', async () => {

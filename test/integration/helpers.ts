@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
 import type { Connection } from '../../src/config/resolve-connection.js';
+import { createKafka } from '../../src/kafka/client.js';
 import { runMain } from '../run-main.js';
 
 export function testStack() {
@@ -48,4 +49,31 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = testEnv())
   const t0 = Date.now();
   const { code, out, err } = await runMain(args, env);
   return { code, stdout: out, stderr: err, ms: Date.now() - t0 };
+}
+
+export interface TransactionalWrite {
+  key: string;
+  value: string | Buffer;
+  headers?: Record<string, string | Buffer>;
+  timestamp?: string;
+  partition?: number;
+}
+
+/**
+ * Write records in Kafka transactions, as the runtime writes its DLQ, retry and output topics:
+ * `batches[i]` is committed as one transaction, `aborted` records in one aborted transaction
+ * after them. Each transaction leaves a marker (one offset) in every partition it wrote to.
+ */
+export async function writeInTransactions(topic: string, batches: TransactionalWrite[][], aborted: TransactionalWrite[] = []): Promise<void> {
+  const producer = createKafka(testConnection()).producer({ transactionalId: uniqueName('test-txn'), idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (const [batch, commit] of [...batches.map((b) => [b, true] as const), ...(aborted.length ? [[aborted, false] as const] : [])]) {
+      const txn = await producer.transaction();
+      await txn.send({ topic, acks: -1, messages: batch });
+      await (commit ? txn.commit() : txn.abort());
+    }
+  } finally {
+    await producer.disconnect();
+  }
 }

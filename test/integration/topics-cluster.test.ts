@@ -50,7 +50,7 @@ describe('topics on a 3-broker cluster', () => {
       expect(p.replicas).toHaveLength(3);
       expect([...p.isr].sort()).toEqual([...p.replicas].sort());
       expect(p.replicas).toContain(p.leader);
-      expect(p).toMatchObject({ underReplicated: false, earliestOffset: '0', latestOffset: '0', messages: 0 });
+      expect(p).toMatchObject({ underReplicated: false, earliestOffset: '0', latestOffset: '0', offsets: 0, records: 0 });
     }
     // Leadership is spread over the brokers.
     expect(new Set(doc.partitions.map((p: { leader: number }) => p.leader)).size).toBe(3);

@@ -128,6 +128,6 @@ describe("partition agrees with Kafka's Java client", () => {
     const predicted = new Array<number>(12).fill(0);
     for (const p of [...javaPartitions, ...kafkajsKeys.map((k) => landed.get(k)!)]) predicted[p]!++;
     const describe = JSON.parse((await runCli(['topic', 'describe', topic, '--json'])).stdout);
-    expect(describe.partitions.map((p: { messages: number }) => p.messages)).toEqual(predicted);
+    expect(describe.partitions.map((p: { records: number }) => p.records)).toEqual(predicted);
   });
 });

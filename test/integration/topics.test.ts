@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/kafka/client.js';
-import { runCli, testConnection, testEnv, uniqueName } from './helpers.js';
+import { runCli, testConnection, testEnv, uniqueName, writeInTransactions } from './helpers.js';
 
 /** Topic admin and topology on the shared 1-broker stack; 3-broker behaviour is in topics-cluster.test.ts. */
 const env = testEnv();
@@ -35,12 +35,13 @@ describe('topic create and describe', () => {
     expect(doc.partitions.map((p: { partition: number }) => p.partition)).toEqual([0, 1, 2, 3, 4, 5]);
     for (const p of doc.partitions) {
       expect(p).toMatchObject({ leader: 1, replicas: [1], isr: [1], underReplicated: false, earliestOffset: '0' });
-      expect(p.latestOffset).toBe(String(p.messages));
+      expect(p.latestOffset).toBe(String(p.offsets));
+      expect(p.records).toBe(p.offsets);
     }
-    expect(doc.partitions.reduce((sum: number, p: { messages: number }) => sum + p.messages, 0)).toBe(60);
+    expect(doc).toMatchObject({ offsets: 60, records: 60 });
 
     const human = await cli('topic', 'describe', topic);
-    expect(human.stdout).toContain(`Topic ${topic}: 6 partitions, replication factor 1, 60 messages`);
+    expect(human.stdout).toContain(`Topic ${topic}: 6 partitions, replication factor 1, 60 records`);
     expect(human.stdout).toContain('Set on the topic: retention.ms=3600000');
   });
 
@@ -67,6 +68,44 @@ describe('topic create and describe', () => {
     expect(text.stdout).toMatch(/already exists with other settings; nothing changed:\nSETTING +EXISTING +REQUESTED\nsegment\.ms +604800000 +1000/);
     expect(await partitionsOf(topic)).toBe(3);
     expect((await json('topic', 'describe', topic)).configs['retention.ms']).toBe('3600000');
+  });
+
+  it('counts records, not offsets, of a topic written in transactions; over --count-limit it says offsets', async () => {
+    const topic = uniqueName('txn-orders');
+    expect((await cli('topic', 'create', topic, '--partitions', '3')).code).toBe(0);
+    // 60 records in 20 transactions, then 5 in an aborted one: markers and aborted records take offsets.
+    const batches = Array.from({ length: 20 }, (_, t) => Array.from({ length: 3 }, (_, i) => ({ key: `order-${t}-${i}`, value: 'v' })));
+    await writeInTransactions(topic, batches, Array.from({ length: 5 }, (_, i) => ({ key: `aborted-${i}`, value: 'v' })));
+
+    const doc = await json('topic', 'describe', topic);
+    expect(doc.records).toBe(60);
+    expect(doc.offsets).toBeGreaterThan(60 + 20);
+    expect(doc.partitions.reduce((sum: number, p: { records: number }) => sum + p.records, 0)).toBe(60);
+    for (const p of doc.partitions) expect(p.offsets).toBe(Number(p.latestOffset) - Number(p.earliestOffset));
+    expect((await cli('topic', 'describe', topic)).stdout).toContain(`Topic ${topic}: 3 partitions, replication factor 1, 60 records`);
+
+    const capped = await json('topic', 'describe', topic, '--count-limit', '50');
+    expect(capped).toMatchObject({ offsets: doc.offsets, records: null });
+    expect(capped.partitions.every((p: { records: unknown }) => p.records === null)).toBe(true);
+    expect((await cli('topic', 'describe', topic, '--count-limit', '50')).stdout).toContain(`, ${doc.offsets} offsets (records not counted)`);
+    expect(await json('topic', 'delete', topic)).toMatchObject({ records: 60, offsets: doc.offsets, executed: false });
+  });
+
+  it("does not count an open transaction's records until it commits", async () => {
+    const topic = uniqueName('txn-open');
+    expect((await cli('topic', 'create', topic, '--partitions', '1')).code).toBe(0);
+    await writeInTransactions(topic, [[{ key: 'a', value: 'v' }, { key: 'b', value: 'v' }]]);
+    const producer = createKafka(testConnection()).producer({ transactionalId: uniqueName('open-txn'), idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const txn = await producer.transaction();
+      await txn.send({ topic, acks: -1, messages: [{ key: 'c', value: 'v' }, { key: 'd', value: 'v' }, { key: 'e', value: 'v' }] });
+      expect((await json('topic', 'describe', topic)).records).toBe(2);
+      await txn.commit();
+    } finally {
+      await producer.disconnect();
+    }
+    expect(await json('topic', 'describe', topic)).toMatchObject({ offsets: 7, records: 5 });
   });
 
   it('refuses a replication factor above the broker count with a clear message, exit 2', async () => {
@@ -99,7 +138,7 @@ describe('destructive topic commands are dry runs unless --execute', () => {
   it('delete', async () => {
     const topic = uniqueName('del');
     await json('topic', 'create', topic, '--partitions', '3');
-    expect(await json('topic', 'delete', topic)).toEqual({ topic, partitions: 3, replicationFactor: 1, messages: 0, executed: false });
+    expect(await json('topic', 'delete', topic)).toEqual({ topic, partitions: 3, replicationFactor: 1, records: 0, offsets: 0, executed: false });
     expect(await exists(topic)).toBe(true);
     expect(await json('topic', 'delete', topic, '--execute')).toMatchObject({ topic, executed: true });
     expect(await exists(topic)).toBe(false);

@@ -7,6 +7,7 @@ import { executeRedrive, planRedrive } from '../../dlq/redrive-job.js';
 import { type ClusterSession, withClusterSession } from '../../kafka/cluster-session.js';
 import { toUnreachable } from '../../kafka/client.js';
 import { type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
+import { RecordCounter } from '../../topics/record-count.js';
 import { fetchLagSnapshot } from '../../lag/fetch-lag-snapshot.js';
 import { executeOffsetReset, prepareOffsetReset } from '../../offsets/offset-reset.js';
 import { SERVED_COUNTERS, type ServedCounter } from '../../runtime/service-counters.js';
@@ -44,6 +45,8 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   const session = new HeldScope<ClusterSession>((use) => withClusterSession(conn, use, 'streamflow-dashboard'));
   const admin = new HeldScope<TopicAdmin>((use) => withTopicAdmin(conn, use));
   const decode = registryPayloadDecoder(conn.registry, signal);
+  // Kept across refreshes: each one reads only the DLQ records written since the last.
+  const dlqCounter = new RecordCounter();
   let registry: RegistryClient | undefined;
   const registryClient = () => (registry ??= new RegistryClient(requireRegistry(conn), { signal }));
   // A redrive or reset in flight keeps the session even when a refresh fails meanwhile.
@@ -102,7 +105,7 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
         return snapshot;
       }),
 
-    dlqTopics: () => kafka((s) => listDlqTopics(s, { sample: DLQ_LIST_SAMPLE })),
+    dlqTopics: () => kafka((s) => listDlqTopics(s, { sample: DLQ_LIST_SAMPLE, counter: dlqCounter })),
 
     browseDlq: (topic) => kafka((s) => browseDlq(s, topic, { filters: [], limit: BROWSE_LIMIT, maxScan: BROWSE_MAX_SCAN, decode })),
 

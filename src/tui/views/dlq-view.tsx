@@ -17,7 +17,8 @@ const simple = (cls: string | null) => (cls === null ? '?' : (cls.split('.').at(
 
 const topicColumns: Array<ColumnSpec<DlqSummary>> = [
   { title: 'DLQ TOPIC', min: 14, max: 50, priority: 0, value: (d) => d.topic },
-  { title: 'DEPTH', min: 6, priority: 0, align: 'right', value: (d) => formatCount(d.depth) },
+  // Not counted (over the count limit): at most the offset span, as `dlq list` shows it.
+  { title: 'DEPTH', min: 6, priority: 0, align: 'right', value: (d) => (d.depth === null ? `≤${formatCount(d.offsets)}` : formatCount(d.depth)) },
   { title: 'OLDEST (UTC)', min: 14, priority: 2, value: (d) => formatShortTime(d.oldest) },
   { title: 'NEWEST (UTC)', min: 14, priority: 3, value: (d) => formatShortTime(d.newest) },
   {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toDeadLetterRecord } from '../../../src/dlq/dead-letter-record.js';
 import { SPRING, STREAMFLOW, encodeDeadLetterHeaders } from '../../../src/dlq/dlq-headers.js';
-import { summarizeDlq, isDlqTopicName } from '../../../src/dlq/dlq-summary.js';
-import { RedriveTally, decideRedrive, redriveGroup, redriveHeaders, redriveJobId } from '../../../src/dlq/redrive-plan.js';
+import { isDlqTopicName, newestRecords, summarizeDlq } from '../../../src/dlq/dlq-summary.js';
+import { RedriveTally, checkpointMetadata, decideRedrive, redriveGroup, redriveHeaders, redriveJobId, redrivenOf } from '../../../src/dlq/redrive-plan.js';
 
 function dlqRecord(opts: { key?: Buffer | null; redriveCount?: number; originalTopic?: string | null; errorClass?: string; timestamp?: number } = {}) {
   const context = encodeDeadLetterHeaders({
@@ -96,14 +96,32 @@ describe('dlq list helpers', () => {
 
   it('summarizes depth, oldest, newest and error classes (most frequent first)', () => {
     const sample = [dlqRecord({ timestamp: 5_000 }), dlqRecord({ errorClass: 'BadMagicByteError', timestamp: 9_000 }), dlqRecord({ errorClass: 'BadMagicByteError', timestamp: 7_000 })];
-    expect(summarizeDlq('x.dlq', [{ earliest: 10n, latest: 15n }, { earliest: 0n, latest: 3n }], [{ timestamp: 2_000 }, { timestamp: 1_000 }], sample)).toEqual({
+    expect(summarizeDlq('x.dlq', { records: 6, offsets: 8 }, [{ timestamp: 2_000 }, { timestamp: 1_000 }], sample)).toEqual({
       topic: 'x.dlq',
-      depth: 8,
+      depth: 6,
+      offsets: 8,
       oldest: new Date(1_000).toISOString(),
       newest: new Date(9_000).toISOString(),
       errors: { BadMagicByteError: 2, AvroDecodeError: 1 },
       sampled: 3,
     });
-    expect(summarizeDlq('e.dlq', [{ earliest: 4n, latest: 4n }], [], [])).toMatchObject({ depth: 0, oldest: null, newest: null, errors: {} });
+    expect(summarizeDlq('e.dlq', { records: 0, offsets: 0 }, [], [])).toMatchObject({ depth: 0, oldest: null, newest: null, errors: {} });
+    expect(summarizeDlq('big.dlq', { records: null, offsets: 200_000 }, [], [])).toMatchObject({ depth: null, offsets: 200_000 });
+  });
+
+  it('samples the newest records of the topic by timestamp, across partitions', () => {
+    const r = (partition: number, offset: bigint, timestamp: number) => ({ partition, offset, timestamp });
+    const all = [r(0, 0n, 1_000), r(0, 1n, 4_000), r(1, 0n, 3_000), r(1, 1n, 5_000), r(2, 7n, 4_000)];
+    expect(newestRecords(all, 3)).toEqual([r(1, 1n, 5_000), r(2, 7n, 4_000), r(0, 1n, 4_000)]);
+    expect(newestRecords(all, 1)).toEqual([r(1, 1n, 5_000)]);
+    expect(newestRecords(all, 10)).toHaveLength(5);
+  });
+});
+
+describe('redrive checkpoint metadata', () => {
+  it("keeps what the job sent from a partition; an older checkpoint's is not recorded", () => {
+    expect(redrivenOf(checkpointMetadata(42))).toBe(42);
+    expect(redrivenOf(checkpointMetadata(0))).toBe(0);
+    for (const old of [null, '', 'not json', '{"redriven":-1}', '{"redriven":"3"}', '{}']) expect(redrivenOf(old), String(old)).toBeNull();
   });
 });

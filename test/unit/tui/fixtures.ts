@@ -49,8 +49,8 @@ export function overview(takenAt = T0, opts: { committed?: bigint; end?: bigint;
 
 export function dlqTopics(): DlqSummary[] {
   return [
-    { topic: 'checkout.payment.dlq', depth: 12, oldest: '2024-05-01T12:00:00.000Z', newest: '2024-05-01T12:30:00.000Z', errors: { UnknownSchemaIdError: 7, 'com.acme.GatewayTimeoutException': 5 }, sampled: 12 },
-    { topic: 'checkout.shipping.dlq', depth: 0, oldest: null, newest: null, errors: {}, sampled: 0 },
+    { topic: 'checkout.payment.dlq', depth: 12, offsets: 30, oldest: '2024-05-01T12:00:00.000Z', newest: '2024-05-01T12:30:00.000Z', errors: { UnknownSchemaIdError: 7, 'com.acme.GatewayTimeoutException': 5 }, sampled: 12 },
+    { topic: 'checkout.shipping.dlq', depth: 0, offsets: 0, oldest: null, newest: null, errors: {}, sampled: 0 },
   ];
 }
 
@@ -100,7 +100,10 @@ export function redriveSummary(over: Partial<RedriveSummary> = {}): RedriveSumma
     byErrorClass: { 'com.acme.GatewayTimeoutException': 2 },
     skippedBy: { 'max-redrives': 0, invalid: 0, 'no-target': 0 },
     scanned: 3,
-    remaining: 3,
+    remaining: 0,
+    remainingOffsets: 0,
+    resumed: false,
+    previouslyRedriven: 0,
     interrupted: false,
     ...over,
   };

@@ -63,6 +63,9 @@ describe.each(SIZES)('every view at %ix%i', (columns, rows) => {
     expectCleanFrame(frame, columns, rows, LONG);
     expect(frame).toMatch(/checkout\.payment\.dlq\s+12/);
     expect(frame).toContain('UnknownSchemaIdError 7');
+    // Over the count limit: at most the offset span, as `dlq list` shows it.
+    const uncounted = frameOf(at(key('4'), { type: 'dlq-topics', at: T0, topics: [{ topic: 'big.dlq', depth: null, offsets: 2_500_000, oldest: null, newest: null, errors: {}, sampled: 0 }] }));
+    expect(uncounted).toMatch(/big\.dlq\s+≤2\.50M/);
   });
 
   it('DLQ records: picks, the decoded payload and headers of the record under the cursor', () => {
