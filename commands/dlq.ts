@@ -14,7 +14,7 @@ import { registryPayloadDecoder } from '../src/dlq/payload-decoder.js';
 import { type RedriveRequest, type RedriveSummary, executeRedrive, planRedrive } from '../src/dlq/redrive-job.js';
 import { redriveJobId } from '../src/dlq/redrive-plan.js';
 import { withClusterSession } from '../src/kafka/cluster-session.js';
-import { nonNegativeInt, parseRate, positiveInt } from '../src/cli/flag-values.js';
+import { nonNegativeInt, parseRateOrMax, positiveInt } from '../src/cli/flag-values.js';
 import { DEFAULT_COUNT_LIMIT, RecordCounter, countText } from '../src/topics/record-count.js';
 
 const COUNT_LIMIT_HELP = 'Count records (by reading them) in topics spanning at most this many offsets; beyond it depth is null and only the offset span is shown';
@@ -104,7 +104,7 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
     y
       .positional('topic', { type: 'string', demandOption: true })
       .option('to', { type: 'string', describe: 'Send everything to this topic instead of each original topic' })
-      .option('rate', { type: 'string', default: `${REDRIVE_RATE_PER_SEC}/s`, describe: 'At most N/s (or N/min)' })
+      .option('rate', { type: 'string', default: `${REDRIVE_RATE_PER_SEC}/s`, describe: 'At most N/s (or N/min), or max for no limit' })
       .option('filter', { alias: 'f', type: 'string', array: true, default: [], describe: FILTER_HELP })
       .option('limit', { alias: 'n', type: 'string', describe: 'Redrive at most N records in this run' })
       .option('max-redrives', { type: 'string', default: String(MAX_REDRIVES), describe: 'Skip records already redriven this many times (stops loops)' })
@@ -122,7 +122,7 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
       jobId,
       filters,
       maxRedrives: nonNegativeInt('--max-redrives', argv['max-redrives']),
-      ratePerSec: parseRate(argv.rate, '--rate'),
+      ratePerSec: parseRateOrMax(argv.rate, '--rate'),
       signal,
       ...(argv.to !== undefined ? { to: argv.to } : {}),
       ...(argv.limit !== undefined ? { limit: positiveInt('--limit', argv.limit) } : {}),

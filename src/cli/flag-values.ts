@@ -74,6 +74,11 @@ export function parseRate(text: string, flag = '--rate'): number {
   return value / seconds;
 }
 
+/** A rate, or "max" for no limit (Infinity). */
+export function parseRateOrMax(text: string, flag = '--rate'): number {
+  return String(text).trim().toLowerCase() === 'max' ? Number.POSITIVE_INFINITY : parseRate(text, flag);
+}
+
 const GROWTH = /^(\d+(?:\.\d+)?)\s*x?$/i;
 
 /** "3x", "1.5x" or "3" → the multiplier; at least 1 (partition counts only grow). */
