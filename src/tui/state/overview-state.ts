@@ -17,7 +17,8 @@ export interface TopicRow {
   partitions: number;
   replicationFactor: number;
   /** end - start summed over partitions. */
-  messages: number;
+  /** Latest minus earliest offset, summed: an offset span (transaction markers included), not records. */
+  offsets: number;
   /** Produced records per second, from log end offsets across refreshes. */
   inRate: number | null;
   /** Consumed records per second, summed over the groups reading the topic. */
@@ -109,12 +110,12 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
     .map((t): TopicRow => {
       partitionsByTopic[t.name] = t.partitions;
       let end = 0;
-      let messages = 0;
+      let offsets = 0;
       let urp = 0;
       let offline = 0;
       for (const p of t.partitions) {
         if (p.end !== null) end += p.end;
-        if (p.end !== null && p.start !== null) messages += p.end - p.start;
+        if (p.end !== null && p.start !== null) offsets += p.end - p.start;
         if (p.leader === null) offline++;
         if (p.isr.length < p.replicas.length) {
           urp++;
@@ -130,7 +131,7 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
         internal: t.internal,
         partitions: t.partitions.length,
         replicationFactor: t.partitions[0]?.replicas.length ?? 0,
-        messages,
+        offsets,
         inRate: rateOf(ends),
         outRate: consumed.has(t.name) ? round(consumed.get(t.name)!) : null,
         underReplicated: urp,

@@ -12,7 +12,7 @@ const topicColumns: Array<ColumnSpec<TopicRow>> = [
   { title: 'TOPIC', min: 14, max: 60, priority: 0, value: (t) => t.name },
   { title: 'PARTS', min: 5, priority: 1, align: 'right', value: (t) => String(t.partitions) },
   { title: 'RF', min: 2, priority: 3, align: 'right', value: (t) => String(t.replicationFactor) },
-  { title: 'MESSAGES', min: 8, priority: 2, align: 'right', value: (t) => formatCount(t.messages) },
+  { title: 'OFFSETS', min: 8, priority: 2, align: 'right', value: (t) => formatCount(t.offsets) },
   { title: 'IN/S', min: 6, priority: 1, align: 'right', value: (t) => formatRate(t.inRate) },
   { title: 'OUT/S', min: 6, priority: 1, align: 'right', value: (t) => formatRate(t.outRate) },
   { title: 'GROUPS', min: 6, priority: 4, align: 'right', value: (t) => String(t.consumerGroups) },
@@ -27,11 +27,15 @@ const partitionColumns: Array<ColumnSpec<PartitionInfo>> = [
   { title: 'ISR', min: 5, max: 24, priority: 1, value: (p) => p.isr.join(',') || '-' },
   { title: 'START', min: 6, priority: 3, align: 'right', value: (p) => formatCount(p.start) },
   { title: 'END', min: 6, priority: 1, align: 'right', value: (p) => formatCount(p.end) },
-  { title: 'MESSAGES', min: 8, priority: 2, align: 'right', value: (p) => (p.start === null || p.end === null ? '-' : formatCount(p.end - p.start)) },
+  { title: 'OFFSETS', min: 8, priority: 2, align: 'right', value: (p) => (p.start === null || p.end === null ? '-' : formatCount(p.end - p.start)) },
   { title: 'STATE', min: 8, max: 16, priority: 1, value: (p) => (p.leader === null ? 'OFFLINE' : p.isr.length < p.replicas.length ? 'UNDER-REPL' : 'ok') },
 ];
 
-/** Topics with partitions, RF, messages and in/out rates; Enter shows a topic's partitions. */
+/**
+ * Topics with partitions, RF, offset span and in/out rates; Enter shows a topic's partitions.
+ * The span is offsets, not records (transaction markers take offsets): counting records means
+ * reading them, which `topic describe` does and a 1 Hz view of every topic must not.
+ */
 export function TopicsView({ state, width, height, color }: ViewProps) {
   if (state.openTopic === null) {
     return (
@@ -48,7 +52,7 @@ export function TopicsView({ state, width, height, color }: ViewProps) {
   }
   const t = state.overview.topics.find((x) => x.name === state.openTopic);
   const title = t
-    ? `Topic ${t.name}: ${t.partitions} partitions, RF ${t.replicationFactor}, ${formatCount(t.messages)} messages, in ${formatRate(t.inRate)}/s, out ${formatRate(t.outRate)}/s`
+    ? `Topic ${t.name}: ${t.partitions} partitions, RF ${t.replicationFactor}, ${formatCount(t.offsets)} offsets, in ${formatRate(t.inRate)}/s, out ${formatRate(t.outRate)}/s`
     : `Topic ${state.openTopic}: not in the last refresh (deleted?)`;
   return (
     <Box flexDirection="column" height={height}>

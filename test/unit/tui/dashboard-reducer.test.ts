@@ -100,7 +100,7 @@ describe('refresh results', () => {
     const s = loaded();
     const orders = s.overview.topics.find((t) => t.name === 'checkout.orders')!;
     // 3 partitions grew by 100 in 2 s: 150/s in; two groups each consumed 3 x 100 in 2 s: 300/s out.
-    expect(orders).toMatchObject({ partitions: 3, replicationFactor: 2, messages: 3_300, inRate: 150, outRate: 300, underReplicated: 1, consumerGroups: 2 });
+    expect(orders).toMatchObject({ partitions: 3, replicationFactor: 2, offsets: 3_300, inRate: 150, outRate: 300, underReplicated: 1, consumerGroups: 2 });
     expect(s.overview.cluster).toMatchObject({ topics: 3, internalTopics: 1, partitions: 10, offline: 0 });
     expect(s.overview.cluster!.underReplicated).toEqual([{ topic: 'checkout.orders', partition: 1, leader: 1, replicas: [1, 2], isr: [1] }]);
     const payment = s.overview.groups.find((g) => g.group === 'payment-service')!;
