@@ -3,7 +3,9 @@ import { SchemaParseError } from './errors.js';
 /**
  * A strict JSON reader that keeps what JSON.parse loses: whether a number was written as an
  * integer. Avro Java reads schemas with Jackson, where `1.0` or `1e3` is not a valid `int`/`long`
- * default and `4.0` is not a valid fixed size; matching that needs the literal's kind.
+ * default and `4.0` is not a valid fixed size; matching that needs the literal's kind. Like Avro
+ * Java's parser (Jackson with ALLOW_COMMENTS), it skips C-style block and `//` line comments
+ * where whitespace may go, but not after the schema: Java reports those as dangling content.
  */
 export class JsonNumber {
   constructor(
@@ -60,7 +62,18 @@ export function parseJson(text: string): JsonValue {
     throw new SchemaParseError(`schema is not valid JSON: ${what} at offset ${pos}`);
   };
   const skipWs = () => {
-    while (pos < text.length && ' \t\n\r'.includes(text[pos] as string)) pos++;
+    for (;;) {
+      while (pos < text.length && ' \t\n\r'.includes(text[pos] as string)) pos++;
+      if (text.startsWith('/*', pos)) {
+        const end = text.indexOf('*/', pos + 2);
+        if (end < 0) fail('unterminated comment');
+        pos = end + 2;
+      } else if (text.startsWith('//', pos)) {
+        while (pos < text.length && text[pos] !== '\n' && text[pos] !== '\r') pos++;
+      } else {
+        return;
+      }
+    }
   };
   const expect = (ch: string) => {
     skipWs();
@@ -152,7 +165,8 @@ export function parseJson(text: string): JsonValue {
   };
 
   const value = readValue();
-  skipWs();
+  // Avro Java reads no further than the schema and trims what is left as String.trim() does.
+  while (pos < text.length && (text[pos] as string) <= ' ') pos++;
   if (pos < text.length) fail('unexpected content after the schema');
   return value;
 }
