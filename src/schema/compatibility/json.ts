@@ -53,6 +53,23 @@ export function jsonFromInput(input: string | object): JsonValue {
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
+// Jackson's default StreamReadConstraints (2.17, which Avro 1.12.0 and the registry use).
+const MAX_DEPTH = 1000;
+const MAX_NUMBER_LENGTH = 1000;
+
+/**
+ * A number's length as Jackson measures it against MAX_NUMBER_LENGTH: its digits, less one for
+ * each part a number that starts with 0 lacks (its slow path counts an absent fraction or exponent as -1).
+ */
+function numberLength(m: RegExpExecArray): number {
+  const int = m[0].replace(/^-/, '').replace(/[.eE].*$/, '').length;
+  if (m[1] === undefined && m[2] === undefined) return int;
+  const absent = m[0].replace(/^-/, '').startsWith('0') ? -1 : 0;
+  const fraction = m[1] === undefined ? absent : m[1].length - 1;
+  const exponent = m[2] === undefined ? absent : m[2].replace(/^[eE][+-]?/, '').length;
+  return int + fraction + exponent;
+}
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 export function parseJson(text: string): JsonValue {
@@ -108,15 +125,22 @@ export function parseJson(text: string): JsonValue {
     }
   };
 
+  let depth = 0;
+  const enter = () => {
+    if (++depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
+    pos++;
+  };
+
   const readValue = (): JsonValue => {
     skipWs();
     const ch = text[pos];
     if (ch === '{') {
-      pos++;
+      enter();
       const obj: JsonObject = new Map();
       skipWs();
       if (text[pos] === '}') {
         pos++;
+        depth--;
         return obj;
       }
       for (;;) {
@@ -126,17 +150,19 @@ export function parseJson(text: string): JsonValue {
         skipWs();
         if (text[pos] === '}') {
           pos++;
+          depth--;
           return obj;
         }
         expect(',');
       }
     }
     if (ch === '[') {
-      pos++;
+      enter();
       const arr: JsonValue[] = [];
       skipWs();
       if (text[pos] === ']') {
         pos++;
+        depth--;
         return arr;
       }
       for (;;) {
@@ -144,6 +170,7 @@ export function parseJson(text: string): JsonValue {
         skipWs();
         if (text[pos] === ']') {
           pos++;
+          depth--;
           return arr;
         }
         expect(',');
@@ -161,6 +188,7 @@ export function parseJson(text: string): JsonValue {
     if (!m) return fail('unexpected token');
     pos += m[0].length;
     const isInteger = m[1] === undefined && m[2] === undefined;
+    if (numberLength(m) > MAX_NUMBER_LENGTH) fail(`number longer than ${MAX_NUMBER_LENGTH} digits`);
     return new JsonNumber(Number(m[0]), isInteger ? BigInt(m[0]) : undefined, m[0]);
   };
 
