@@ -63,13 +63,15 @@ const MAX_NUMBER_LENGTH = 1000;
  * each part a number that starts with 0 lacks (its slow path counts an absent fraction or exponent as -1).
  */
 function numberLength(m: RegExpExecArray): number {
-  const int = m[0].replace(/^-/, '').replace(/[.eE].*$/, '').length;
+  const unsigned = m[0].replace(/^-/, '');
+  const int = unsigned.length - (m[1]?.length ?? 0) - (m[2]?.length ?? 0);
   if (m[1] === undefined && m[2] === undefined) return int;
-  const absent = m[0].replace(/^-/, '').startsWith('0') ? -1 : 0;
+  const absent = unsigned.startsWith('0') ? -1 : 0;
   const fraction = m[1] === undefined ? absent : m[1].length - 1;
   const exponent = m[2] === undefined ? absent : m[2].replace(/^[eE][+-]?/, '').length;
   return int + fraction + exponent;
 }
+
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 export function parseJson(text: string): JsonValue {
@@ -130,6 +132,11 @@ export function parseJson(text: string): JsonValue {
     if (++depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
     pos++;
   };
+  const leave = <T extends JsonValue>(container: T): T => {
+    depth--;
+    pos++;
+    return container;
+  };
 
   const readValue = (): JsonValue => {
     skipWs();
@@ -138,21 +145,13 @@ export function parseJson(text: string): JsonValue {
       enter();
       const obj: JsonObject = new Map();
       skipWs();
-      if (text[pos] === '}') {
-        pos++;
-        depth--;
-        return obj;
-      }
+      if (text[pos] === '}') return leave(obj);
       for (;;) {
         const key = readString();
         expect(':');
         obj.set(key, readValue()); // duplicate keys: last wins, as with Jackson's defaults
         skipWs();
-        if (text[pos] === '}') {
-          pos++;
-          depth--;
-          return obj;
-        }
+        if (text[pos] === '}') return leave(obj);
         expect(',');
       }
     }
@@ -160,19 +159,11 @@ export function parseJson(text: string): JsonValue {
       enter();
       const arr: JsonValue[] = [];
       skipWs();
-      if (text[pos] === ']') {
-        pos++;
-        depth--;
-        return arr;
-      }
+      if (text[pos] === ']') return leave(arr);
       for (;;) {
         arr.push(readValue());
         skipWs();
-        if (text[pos] === ']') {
-          pos++;
-          depth--;
-          return arr;
-        }
+        if (text[pos] === ']') return leave(arr);
         expect(',');
       }
     }
