@@ -132,7 +132,8 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
     if (opts.kafkaVersion && opts.kafkaVersion !== previous.kafka.version) {
       throw new UsageError(`the local stack's data is Kafka ${previous.kafka.version}, not ${opts.kafkaVersion}`, 'run `streamflow dev down --purge` first');
     }
-    if (isHealthy(status)) {
+    const missing = !opts.kafkaOnly && (!previous.registry || !previous.redis);
+    if (isHealthy(status) && !missing) {
       await writeLocalContext(env, status, await secureMaterialOf(env, previous));
       const actions = Object.fromEntries(partsOf(previous).map((p) => [p.name, 'kept' as const]));
       return { ...status, alreadyRunning: true, actions, timings: { fetchMs: 0, startMs: 0, totalMs: Date.now() - t0 } };
@@ -144,7 +145,8 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
   if (javaMajor < 17) throw new UsageError(`Java ${javaMajor} is too old: Kafka 4 and the registry need Java 17+`, 'install openjdk-17-jre-headless or set JAVA_HOME');
 
   const kafkaVersion = previous?.kafka.version ?? opts.kafkaVersion ?? DEFAULT_KAFKA_VERSION;
-  const withExtras = !opts.kafkaOnly;
+  // A recorded stack keeps its registry and Redis; --kafka-only only leaves them out of a new one.
+  const withExtras = !opts.kafkaOnly || Boolean(previous?.registry || previous?.redis);
   const secure = previous?.secure ?? opts.secure ?? false;
   const cache = cacheDir(env);
   const tFetch = Date.now();
@@ -192,10 +194,8 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
   const restarted = [...toStart].filter((name) => actions[name] === 'restarted');
   const kept = Object.keys(actions).filter((name) => actions[name] === 'kept');
   if (restarted.length > 0) log(`Not answering: ${restarted.join(', ')}; restarting ${restarted.length === 1 ? 'it' : 'them'}${kept.length > 0 ? ` (${kept.join(', ')} keep running)` : ''}.`);
-  // A hung or frozen process still holds its port and data dir: it must be gone before its successor
-  // starts. Parts left out this time (--kafka-only) stop too.
-  const leftOut = partsOf(previous ?? state).filter((p) => !(p.name in actions));
-  await Promise.all([...partsOf(state).filter((p) => toStart.has(p.name)), ...leftOut].map((p) => stopPart(p)));
+  // A hung or frozen process still holds its port and data dir: it must be gone before its successor starts.
+  await Promise.all(partsOf(state).filter((p) => toStart.has(p.name)).map((p) => stopPart(p)));
 
   const starting = nodes.filter((n) => toStart.has(`kafka-${n.id}`));
   await Promise.all(starting.map(async (n) => {
@@ -361,7 +361,7 @@ export async function devStatus(env: NodeJS.ProcessEnv): Promise<StackStatus | n
   const state = await readStackState(env);
   if (!state) return null;
   const secure = await secureMaterialOf(env, state);
-  const kafkaAnswers = state.kafka.nodes.some((n) => n.pid && isAlive(n.pid)) ? await kafkaBrokersUp(state, secure) : new Set<number>();
+  const kafkaAnswers = await kafkaBrokersUp(state, secure);
   return {
     kafka: {
       bootstrap: bootstrapOf(state),
@@ -385,14 +385,25 @@ export async function devStatus(env: NodeJS.ProcessEnv): Promise<StackStatus | n
   };
 }
 
+/**
+ * The brokers that answer at their own address and that the cluster lists. Asking each one, not
+ * the cluster, catches a hung broker the controller has not fenced yet.
+ */
 async function kafkaBrokersUp(state: StackState, secure: SecureMaterial | undefined): Promise<Set<number>> {
-  try {
-    const probe = await probeCluster(clusterConnection(state, secure));
-    return new Set(probe.brokers.map((b) => b.nodeId));
-  } catch (err) {
-    if (err instanceof UnreachableError) return new Set();
-    throw err;
-  }
+  const conn = clusterConnection(state, secure);
+  const alive = state.kafka.nodes.filter((n) => n.pid !== null && isAlive(n.pid));
+  const answering = await Promise.all(
+    alive.map(async (n) => {
+      try {
+        const probe = await probeCluster({ ...conn, brokers: [`127.0.0.1:${n.port}`] });
+        return probe.brokers.some((b) => b.nodeId === n.id) ? [n.id] : [];
+      } catch (err) {
+        if (err instanceof UnreachableError) return [];
+        throw err;
+      }
+    }),
+  );
+  return new Set(answering.flat());
 }
 
 async function writeLocalContext(env: NodeJS.ProcessEnv, status: StackStatus, secure?: SecureMaterial): Promise<void> {

@@ -15,19 +15,31 @@ import { runCli } from './helpers.js';
  * answer (a frozen registry, a killed Redis), on the same port and data, and leaves the healthy
  * parts running with their pids.
  */
-describe('dev up on a partly unhealthy stack', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'streamflow-partial-'));
+/** A private state dir and config, and none of the test stack's STREAMFLOW_* endpoints. */
+function privateEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', STREAMFLOW_STATE_DIR: path.join(home, 'state'), STREAMFLOW_CONFIG: path.join(home, 'config.yaml') };
   for (const k of Object.keys(env)) if (k.startsWith('STREAMFLOW_') && !['STREAMFLOW_STATE_DIR', 'STREAMFLOW_CONFIG', 'STREAMFLOW_CACHE_DIR'].includes(k)) delete env[k];
+  return env;
+}
+
+/** SIGSTOP, then wait until every thread of the process is stopped (the signal is delivered asynchronously). */
+async function freeze(pid: number): Promise<void> {
+  signal(pid, 'SIGSTOP');
+  expect(await waitFor(() => /^\d+ \(.*\) T/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')), 5_000)).toBe(true);
+}
+
+async function upJson(env: NodeJS.ProcessEnv, ...args: string[]): Promise<UpResult> {
+  const run = await runCli(['dev', 'up', ...args, '--json'], env);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as UpResult;
+}
+
+describe('dev up on a partly unhealthy stack', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'streamflow-partial-'));
+  const env = privateEnv(home);
   let first: UpResult;
   const subject = 'partial-restart-value';
   const schema = JSON.stringify({ type: 'record', name: 'Kept', fields: [{ name: 'id', type: 'string' }] });
-
-  const upJson = async (): Promise<UpResult> => {
-    const run = await runCli(['dev', 'up', '--json'], env);
-    expect(run.code, run.stderr).toBe(0);
-    return JSON.parse(run.stdout) as UpResult;
-  };
 
   beforeAll(async () => {
     first = await devUp({ ...kafkaVersionUnderTest(), env, log: () => undefined });
@@ -42,12 +54,10 @@ describe('dev up on a partly unhealthy stack', () => {
 
   it('restarts a frozen registry only: Kafka and Redis keep their pids, the registry its schemas', async () => {
     const frozen = first.registry!.pid!;
-    signal(frozen, 'SIGSTOP');
-    // The signal is delivered asynchronously: wait until every thread of the JVM is stopped.
-    expect(await waitFor(() => /^\d+ \(.*\) T/.test(fs.readFileSync(`/proc/${frozen}/stat`, 'utf8')), 5_000)).toBe(true);
+    await freeze(frozen);
     expect(await registryAnswers(first.registry!.url)).toBe(false);
 
-    const up = await upJson();
+    const up = await upJson(env);
     expect(up.alreadyRunning).toBe(false);
     expect(up.actions).toEqual({ 'kafka-1': 'kept', registry: 'restarted', redis: 'kept' });
     expect(up.kafka.brokers[0]!.pid).toBe(first.kafka.brokers[0]!.pid);
@@ -60,7 +70,7 @@ describe('dev up on a partly unhealthy stack', () => {
   });
 
   it('starts a killed Redis again on its data and says so; the rest is kept', async () => {
-    const before = await upJson();
+    const before = await upJson(env);
     expect(before.alreadyRunning).toBe(true);
     const redis = new Redis(before.redis!.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
@@ -76,7 +86,7 @@ describe('dev up on a partly unhealthy stack', () => {
     expect(run.stdout).toMatch(/registry .* kept/);
     expect(run.stdout).toMatch(/redis .* restarted/);
 
-    const after = await upJson();
+    const after = await upJson(env);
     expect(after.actions).toEqual({ 'kafka-1': 'kept', registry: 'kept', redis: 'kept' });
     expect(after.kafka.brokers[0]!.pid).toBe(before.kafka.brokers[0]!.pid);
     expect(after.registry!.pid).toBe(before.registry!.pid);
@@ -85,5 +95,29 @@ describe('dev up on a partly unhealthy stack', () => {
     await again.connect();
     expect(await again.get('partial-restart')).toBe('kept');
     await again.quit();
+  });
+});
+
+describe('dev up on a 3-broker stack with one broker frozen', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'streamflow-partial-3b-'));
+  const env = privateEnv(home);
+
+  afterAll(async () => {
+    await devDown(env, { purge: true });
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('restarts that broker only, even before the controller fences it', async () => {
+    const first = await devUp({ brokers: 3, kafkaOnly: true, ...kafkaVersionUnderTest(), env, log: () => undefined });
+    const pids = first.kafka.brokers.map((b) => b.pid);
+    await freeze(pids[1]!);
+
+    const up = await upJson(env, '--kafka-only');
+    expect(up.actions).toEqual({ 'kafka-1': 'kept', 'kafka-2': 'restarted', 'kafka-3': 'kept' });
+    const [one, two, three] = up.kafka.brokers.map((b) => b.pid);
+    expect([one, three]).toEqual([pids[0], pids[2]]);
+    expect(two).not.toBe(pids[1]);
+    expect(up.kafka.brokers.every((b) => b.up)).toBe(true);
+    expect(isAlive(pids[1]!)).toBe(false);
   });
 });
