@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../src/cli/command-context.js';
 import { formatTable } from '../src/cli/table.js';
-import { type StackStatus, devDown, devLogs, devStatus, devUp } from '../src/dev/stack.js';
+import { type PartAction, type StackStatus, devDown, devLogs, devStatus, devUp } from '../src/dev/stack.js';
 
 type UpArgs = GlobalArgs & { brokers?: string; 'kafka-version'?: string; 'registry-version'?: string; 'kafka-only': boolean; secure: boolean };
 
@@ -27,12 +27,15 @@ const up: CommandModule<GlobalArgs, UpArgs> = {
       env,
       log: (m) => out.info(m),
     });
+    const parts = (action: PartAction) => Object.keys(result.actions).filter((part) => result.actions[part] === action);
+    const [restarted, kept] = [parts('restarted'), parts('kept')];
     out.result(result, () =>
       [
         result.alreadyRunning
           ? 'The local stack is already running:'
           : `Local stack up in ${(result.timings.totalMs / 1000).toFixed(1)} s (fetch ${(result.timings.fetchMs / 1000).toFixed(1)} s, start ${(result.timings.startMs / 1000).toFixed(1)} s):`,
-        statusTable(result),
+        ...(restarted.length > 0 ? [`Restarted ${restarted.join(', ')} (not answering)${kept.length > 0 ? `; kept running: ${kept.join(', ')}` : ''}.`] : []),
+        statusTable(result, result.actions),
         `Commands now use these endpoints (context "local"${result.secure ? ', with its SCRAM, TLS and registry credentials' : ''}); stop with \`streamflow dev down\`.`,
       ].join('\n'),
     );
@@ -84,13 +87,19 @@ const logs: CommandModule<GlobalArgs, LogsArgs> = {
   },
 };
 
-function statusTable(s: StackStatus): string {
+/** The parts of the stack; with `actions` (from `dev up`), what was done to each. */
+function statusTable(s: StackStatus, actions?: Record<string, PartAction>): string {
   const state = (up: boolean) => (up ? 'up' : 'DOWN');
   const rows: Array<Array<string | number>> = s.kafka.brokers.map((b) => [`kafka-${b.id}`, `127.0.0.1:${b.port}`, state(b.up), b.pid ?? '-']);
   if (s.registry) rows.push(['registry', s.registry.url, state(s.registry.up), s.registry.pid ?? '-']);
   if (s.redis) rows.push(['redis', s.redis.url, state(s.redis.up), s.redis.pid ?? '-']);
+  const headers = ['PART', 'ENDPOINT', 'STATE', 'PID'];
+  if (actions) {
+    headers.push('ACTION');
+    for (const row of rows) row.push(actions[row[0] as string] ?? '-');
+  }
   const security = s.secure ? ' (SASL_SSL, SCRAM-SHA-512; registry basic auth)' : '';
-  return `${formatTable(['PART', 'ENDPOINT', 'STATE', 'PID'], rows)}\nKafka ${s.kafka.version}, bootstrap ${s.kafka.bootstrap}${security}; data in ${s.stateDir}`;
+  return `${formatTable(headers, rows)}\nKafka ${s.kafka.version}, bootstrap ${s.kafka.bootstrap}${security}; data in ${s.stateDir}`;
 }
 
 export const devCommand: CommandModule<GlobalArgs, GlobalArgs> = {

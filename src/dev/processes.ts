@@ -58,6 +58,8 @@ function isZombie(pid: number): boolean {
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
 export async function stopProcess(pid: number, graceMs = 15_000): Promise<'stopped' | 'killed' | 'not-running'> {
   if (!isAlive(pid)) return 'not-running';
+  // A frozen (SIGSTOPped) process would sit on a pending SIGTERM until the SIGKILL: let it run to handle it.
+  signal(pid, 'SIGCONT');
   signal(pid, 'SIGTERM');
   if (await waitFor(() => !isAlive(pid), graceMs)) return 'stopped';
   signal(pid, 'SIGKILL');

@@ -48,8 +48,14 @@ export interface UpOptions {
   log: (message: string) => void;
 }
 
+/** What `dev up` did to a part: left it running, started it, or stopped it (it did not answer) and started it again. */
+export type PartAction = 'kept' | 'started' | 'restarted';
+
 export interface UpResult extends StackStatus {
+  /** Every part was answering: nothing was started. */
   alreadyRunning: boolean;
+  /** Per part, by the names of `dev status` (kafka-1, registry, redis). */
+  actions: Record<string, PartAction>;
   timings: { fetchMs: number; startMs: number; totalMs: number };
 }
 
@@ -105,7 +111,7 @@ function registryHeaders(secure: SecureMaterial | undefined): Record<string, str
   return authorization ? { Authorization: authorization } : {};
 }
 
-/** Start the local stack, or report the one already running. Idempotent. */
+/** Start the local stack, or report the one already running; of a partly broken one, restart only the parts that do not answer. Idempotent. */
 export async function devUp(opts: UpOptions): Promise<UpResult> {
   const t0 = Date.now();
   const { env, log } = opts;
@@ -115,9 +121,8 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
   if (previous && opts.secure && !previous.secure) {
     throw new UsageError('the local stack was created without --secure', 'run `streamflow dev down --purge` first to recreate it secured');
   }
-  if (previous) {
-    const status = await devStatus(env);
-    const running = status && allProcesses(previous).some((pid) => isAlive(pid));
+  const status = previous ? await devStatus(env) : null;
+  if (previous && status) {
     if (previous.kafka.nodes.length !== wantBrokers && opts.brokers !== undefined) {
       throw new UsageError(
         `the local stack has ${previous.kafka.nodes.length} broker(s), not ${wantBrokers}`,
@@ -127,13 +132,11 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
     if (opts.kafkaVersion && opts.kafkaVersion !== previous.kafka.version) {
       throw new UsageError(`the local stack's data is Kafka ${previous.kafka.version}, not ${opts.kafkaVersion}`, 'run `streamflow dev down --purge` first');
     }
-    if (running && status && isHealthy(status)) {
+    const missing = !opts.kafkaOnly && (!previous.registry || !previous.redis);
+    if (isHealthy(status) && !missing) {
       await writeLocalContext(env, status, await secureMaterialOf(env, previous));
-      return { ...status, alreadyRunning: true, timings: { fetchMs: 0, startMs: 0, totalMs: Date.now() - t0 } };
-    }
-    if (running) {
-      log('Part of the local stack is down: restarting it.');
-      await stopAll(previous);
+      const actions = Object.fromEntries(partsOf(previous).map((p) => [p.name, 'kept' as const]));
+      return { ...status, alreadyRunning: true, actions, timings: { fetchMs: 0, startMs: 0, totalMs: Date.now() - t0 } };
     }
   }
 
@@ -142,22 +145,25 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
   if (javaMajor < 17) throw new UsageError(`Java ${javaMajor} is too old: Kafka 4 and the registry need Java 17+`, 'install openjdk-17-jre-headless or set JAVA_HOME');
 
   const kafkaVersion = previous?.kafka.version ?? opts.kafkaVersion ?? DEFAULT_KAFKA_VERSION;
-  const withExtras = !opts.kafkaOnly;
+  // A recorded stack keeps its registry and Redis; --kafka-only only leaves them out of a new one.
+  const withExtras = !opts.kafkaOnly || Boolean(previous?.registry || previous?.redis);
   const secure = previous?.secure ?? opts.secure ?? false;
   const cache = cacheDir(env);
+  const tFetch = Date.now();
   const [dist, registryJar, redisBinary, material] = await Promise.all([
     ensureKafkaDist(kafkaVersion, cache, log),
     withExtras ? ensureRegistryDist(previous?.registry?.version ?? opts.registryVersion ?? DEFAULT_REGISTRY_VERSION, cache, log) : null,
     withExtras ? ensureRedisBinary(env, cache, log) : null,
     secure ? ensureSecureMaterial(secureDir(env), env) : undefined,
   ]);
-  const fetchMs = Date.now() - t0;
+  const fetchMs = Date.now() - tFetch;
   const tStart = Date.now();
 
   const dir = stackDir(env);
   const ports = await freePorts(wantBrokers * 2 + 2);
+  // Parts of a recorded stack keep their ports, data and, when they answer, their processes.
   const nodes: KafkaNodeState[] =
-    previous?.kafka.nodes.map((n) => ({ ...n, pid: null })) ??
+    previous?.kafka.nodes.map((n) => ({ ...n })) ??
     Array.from({ length: wantBrokers }, (_, i) => ({
       id: i + 1,
       port: ports[i * 2]!,
@@ -170,21 +176,37 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
     version: 1,
     kafka: { version: kafkaVersion, clusterId, nodes },
     registry: registryJar
-      ? { version: previous?.registry?.version ?? opts.registryVersion ?? DEFAULT_REGISTRY_VERSION, port: previous?.registry?.port ?? ports.at(-2)!, pid: null, dir: path.join(dir, 'registry') }
+      ? {
+          version: previous?.registry?.version ?? opts.registryVersion ?? DEFAULT_REGISTRY_VERSION,
+          port: previous?.registry?.port ?? ports.at(-2)!,
+          pid: previous?.registry?.pid ?? null,
+          dir: path.join(dir, 'registry'),
+        }
       : null,
-    redis: redisBinary ? { port: previous?.redis?.port ?? ports.at(-1)!, pid: null, dir: path.join(dir, 'redis'), command: redisBinary.command, env: redisBinary.env } : null,
+    redis: redisBinary
+      ? { port: previous?.redis?.port ?? ports.at(-1)!, pid: previous?.redis?.pid ?? null, dir: path.join(dir, 'redis'), command: redisBinary.command, env: redisBinary.env }
+      : null,
     ...(secure ? { secure } : {}),
   };
 
-  await Promise.all(nodes.map(async (n) => {
+  const actions = planPartActions(partsOf(state), answering(status));
+  const toStart = new Set(Object.keys(actions).filter((name) => actions[name] !== 'kept'));
+  const restarted = [...toStart].filter((name) => actions[name] === 'restarted');
+  const kept = Object.keys(actions).filter((name) => actions[name] === 'kept');
+  if (restarted.length > 0) log(`Not answering: ${restarted.join(', ')}; restarting ${restarted.length === 1 ? 'it' : 'them'}${kept.length > 0 ? ` (${kept.join(', ')} keep running)` : ''}.`);
+  // A hung or frozen process still holds its port and data dir: it must be gone before its successor starts.
+  await Promise.all(partsOf(state).filter((p) => toStart.has(p.name)).map((p) => stopPart(p)));
+
+  const starting = nodes.filter((n) => toStart.has(`kafka-${n.id}`));
+  await Promise.all(starting.map(async (n) => {
     await writeNodeFiles(n, nodes, dist, material);
     await formatNode(n, clusterId, dist, java, env, material);
   }));
-  for (const n of nodes) n.pid = startNode(n, dist, java, env);
-  if (state.registry && registryJar) state.registry.pid = await startRegistry(state.registry, registryJar, java, env, material);
-  if (state.redis) state.redis.pid = await startRedis(state.redis, env);
+  for (const n of starting) n.pid = startNode(n, dist, java, env);
+  if (state.registry && registryJar && toStart.has('registry')) state.registry.pid = await startRegistry(state.registry, registryJar, java, env, material);
+  if (state.redis && toStart.has('redis')) state.redis.pid = await startRedis(state.redis, env);
   await writeStackState(env, state);
-  log(`Starting Kafka ${kafkaVersion} (${nodes.length} broker${nodes.length > 1 ? 's' : ''})${state.registry ? ', Apicurio Registry' : ''}${state.redis ? ', Redis' : ''}...`);
+  if (toStart.size > 0) log(`Starting ${[...toStart].join(', ')} (Kafka ${kafkaVersion}, ${nodes.length} broker${nodes.length > 1 ? 's' : ''})...`);
 
   try {
     await Promise.all([
@@ -193,14 +215,53 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
       state.redis ? waitUntil('Redis', () => redisAnswers(state.redis!.port), [path.join(state.redis.dir, 'redis.log')], state) : null,
     ]);
     // Confluent's default is BACKWARD, Apicurio's is NONE: make the local registry behave like Confluent.
-    if (state.registry) await new RegistryClient({ url: registryUrl(state.registry.port), ...(material ? material.registry : {}) }).setCompatibility('BACKWARD');
+    if (state.registry && toStart.has('registry')) await new RegistryClient({ url: registryUrl(state.registry.port), ...(material ? material.registry : {}) }).setCompatibility('BACKWARD');
   } catch (err) {
-    await stopAll(state);
+    // Stop what this run started; parts that were answering before keep running.
+    await Promise.all(partsOf(state).filter((p) => toStart.has(p.name) && p.pid !== null).map((p) => stopProcess(p.pid!)));
     throw err;
   }
-  const status = (await devStatus(env))!;
-  await writeLocalContext(env, status, material);
-  return { ...status, alreadyRunning: false, timings: { fetchMs, startMs: Date.now() - tStart, totalMs: Date.now() - t0 } };
+  const final = (await devStatus(env))!;
+  await writeLocalContext(env, final, material);
+  return { ...final, alreadyRunning: false, actions, timings: { fetchMs, startMs: Date.now() - tStart, totalMs: Date.now() - t0 } };
+}
+
+/** One process of the stack, named as `dev status` and `dev down` name it. */
+export interface StackPart {
+  name: string;
+  pid: number | null;
+}
+
+function partsOf(state: StackState): StackPart[] {
+  return [
+    ...state.kafka.nodes.map((n) => ({ name: `kafka-${n.id}`, pid: n.pid })),
+    ...(state.registry ? [{ name: 'registry', pid: state.registry.pid }] : []),
+    ...(state.redis ? [{ name: 'redis', pid: state.redis.pid }] : []),
+  ];
+}
+
+/** The parts whose process is alive and whose endpoint answers. */
+function answering(status: StackStatus | null): Set<string> {
+  if (!status) return new Set();
+  return new Set([
+    ...status.kafka.brokers.filter((b) => b.up).map((b) => `kafka-${b.id}`),
+    ...(status.registry?.up ? ['registry'] : []),
+    ...(status.redis?.up ? ['redis'] : []),
+  ]);
+}
+
+/**
+ * What `dev up` does to each part: keep one that answers; restart one recorded as running
+ * that does not (hung, frozen or dead); start one that was not running (new, or after `dev down`).
+ */
+export function planPartActions(parts: StackPart[], answers: Set<string>): Record<string, PartAction> {
+  return Object.fromEntries(parts.map((p) => [p.name, answers.has(p.name) ? 'kept' : p.pid !== null ? 'restarted' : 'started']));
+}
+
+async function stopPart(part: StackPart): Promise<void> {
+  if (part.pid === null || !isAlive(part.pid)) return;
+  await stopProcess(part.pid);
+  if (isAlive(part.pid)) throw new StreamflowError(`${part.name} (pid ${part.pid}) does not answer and could not be stopped`, 1, `stop it by hand, then run \`streamflow dev up\` again`);
 }
 
 async function kafkaReady(state: StackState, secure: SecureMaterial | undefined): Promise<boolean> {
@@ -300,7 +361,7 @@ export async function devStatus(env: NodeJS.ProcessEnv): Promise<StackStatus | n
   const state = await readStackState(env);
   if (!state) return null;
   const secure = await secureMaterialOf(env, state);
-  const kafkaAnswers = state.kafka.nodes.some((n) => n.pid && isAlive(n.pid)) ? await kafkaBrokersUp(state, secure) : new Set<number>();
+  const kafkaAnswers = await kafkaBrokersUp(state, secure);
   return {
     kafka: {
       bootstrap: bootstrapOf(state),
@@ -324,14 +385,25 @@ export async function devStatus(env: NodeJS.ProcessEnv): Promise<StackStatus | n
   };
 }
 
+/**
+ * The brokers that answer at their own address and that the cluster lists. Asking each one, not
+ * the cluster, catches a hung broker the controller has not fenced yet.
+ */
 async function kafkaBrokersUp(state: StackState, secure: SecureMaterial | undefined): Promise<Set<number>> {
-  try {
-    const probe = await probeCluster(clusterConnection(state, secure));
-    return new Set(probe.brokers.map((b) => b.nodeId));
-  } catch (err) {
-    if (err instanceof UnreachableError) return new Set();
-    throw err;
-  }
+  const conn = clusterConnection(state, secure);
+  const alive = state.kafka.nodes.filter((n) => n.pid !== null && isAlive(n.pid));
+  const answering = await Promise.all(
+    alive.map(async (n) => {
+      try {
+        const probe = await probeCluster({ ...conn, brokers: [`127.0.0.1:${n.port}`] });
+        return probe.brokers.some((b) => b.nodeId === n.id) ? [n.id] : [];
+      } catch (err) {
+        if (err instanceof UnreachableError) return [];
+        throw err;
+      }
+    }),
+  );
+  return new Set(answering.flat());
 }
 
 async function writeLocalContext(env: NodeJS.ProcessEnv, status: StackStatus, secure?: SecureMaterial): Promise<void> {

@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { describeZodError } from '../config/schema.js';
-import { readSchemaFile, type SchemaFile } from './schema-file.js';
+import { readSchemaFile, type TypedSchemaFile, withAvroType } from './schema-file.js';
 
 export const MANIFEST_FILE = 'contracts.yaml';
 
@@ -20,8 +20,8 @@ export interface Contract {
   subject: string;
   /** Full name of the schema's record, e.g. com.streamflow.checkout.OrderCreated. */
   recordName: string;
-  /** `schema.path` is the file's path under the loaded dir. */
-  schema: SchemaFile;
+  /** `schema.path` is the file's path under the loaded dir; streamflow encodes with `schema.type`. */
+  schema: TypedSchemaFile;
 }
 
 const KAFKA_TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
@@ -82,7 +82,7 @@ export async function loadContracts(dir: string): Promise<Contract[]> {
 
   const contracts: Contract[] = [];
   for (const [i, entry] of manifest.contracts.entries()) {
-    const schema = await readSchemaFile(path.join(dir, entry.file));
+    const schema = withAvroType(await readSchemaFile(path.join(dir, entry.file)));
     const recordName = schema.type.name;
     if (schema.type.typeName !== 'record' || !recordName) {
       throw new UsageError(`${schema.path}: a contract must be an Avro record (contracts.${i}.file)`);

@@ -3,19 +3,23 @@ import avro from 'avsc';
 import { UsageError } from '../errors.js';
 import { parseSchema, SchemaParseError } from './compatibility/index.js';
 
-/** An Avro schema read from a file (or a registry), validated and ready to send or use. */
+/** An Avro schema read from a file (or a registry), valid by Avro Java's rules, ready to send or check. */
 export interface AvroSchemaText {
-  /** The JSON with insignificant whitespace removed (literals and key order kept): what we
-   * send to the registry, so a reformatted file still has the same text (Apicurio compares
-   * text, not parsed schemas, when it looks a schema up). */
+  /** The JSON with insignificant whitespace and comments removed (literals and key order kept):
+   * what we send to the registry, so a reformatted file still has the same text (Apicurio
+   * compares text, not parsed schemas, when it looks a schema up). */
   text: string;
-  /** The parsed avsc type; records are named by their full name (`type.name`). */
-  type: avro.Type;
 }
 
 export interface SchemaFile extends AvroSchemaText {
   /** The path as given (or as it appears in a report). */
   path: string;
+}
+
+/** A schema file streamflow itself encodes and decodes with (a contract): it has an avsc type too. */
+export interface TypedSchemaFile extends SchemaFile {
+  /** The parsed avsc type; records are named by their full name (`type.name`). */
+  type: avro.Type;
 }
 
 /** A schema file that is not JSON or not a valid Avro schema: exit 2, naming the file. */
@@ -39,30 +43,28 @@ export function avroTypeOf(schema: unknown): avro.Type {
 }
 
 /**
- * Validate schema text the way both sides will see it: the compatibility module's parser
- * (Avro Java's rules, which the registry applies) and avsc (what producers and consumers
- * use). Throws a plain Error with the reason; callers add the file name.
+ * Validate schema text by Avro Java's rules (what the registry applies), through the
+ * compatibility module's parser. Not avsc: it refuses schemas the registry accepts (an empty
+ * union, a union default on a later branch, non-ASCII names), and checking or registering such a
+ * schema needs no encoder. Throws a plain Error with the reason; callers add the file name.
  */
 export function parseAvroSchemaText(raw: string): AvroSchemaText {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new Error(`not JSON: ${(err as Error).message}`);
-  }
   try {
     parseSchema(raw);
   } catch (err) {
     if (err instanceof SchemaParseError) throw new Error(err.message);
     throw err;
   }
-  let type: avro.Type;
+  return { text: compactJson(raw) };
+}
+
+/** The avsc type of a schema file, for the schemas streamflow encodes with; a schema avsc refuses is an InvalidSchemaFileError. */
+export function withAvroType(file: SchemaFile): TypedSchemaFile {
   try {
-    type = avroTypeOf(json);
+    return { ...file, type: avroTypeOf(JSON.parse(file.text)) };
   } catch (err) {
-    throw new Error((err as Error).message);
+    throw new InvalidSchemaFileError(file.path, `valid for Avro Java, but streamflow's encoder (avsc) cannot use it: ${(err as Error).message}`);
   }
-  return { text: compactJson(raw), type };
 }
 
 export async function readSchemaFile(file: string): Promise<SchemaFile> {
@@ -85,22 +87,32 @@ export function parseSchemaFileText(file: string, raw: string): AvroSchemaText {
   }
 }
 
-/** Drop whitespace outside strings; unlike JSON.stringify(JSON.parse()) it keeps `1.0` and big longs as written. */
+/**
+ * Drop whitespace and comments outside strings, from text parseSchema accepted; unlike
+ * JSON.stringify(JSON.parse()) it keeps `1.0` and big longs as written.
+ */
 function compactJson(raw: string): string {
   let out = '';
-  let inString = false;
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i] as string;
-    if (inString) {
-      out += ch;
-      if (ch === '\\') out += raw[++i] ?? '';
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-      out += ch;
-    } else if (!' \t\n\r'.includes(ch)) {
+    if (ch === '"') {
+      const end = stringEnd(raw, i);
+      out += raw.slice(i, end);
+      i = end - 1;
+    } else if (raw.startsWith('/*', i)) {
+      i = raw.indexOf('*/', i + 2) + 1;
+    } else if (raw.startsWith('//', i)) {
+      while (i + 1 < raw.length && raw[i + 1] !== '\n' && raw[i + 1] !== '\r') i++;
+    } else if (ch > ' ') {
       out += ch;
     }
   }
   return out;
+}
+
+/** Index just past the string literal that starts at `start`. */
+function stringEnd(raw: string, start: number): number {
+  let i = start + 1;
+  while (raw[i] !== '"') i += raw[i] === '\\' ? 2 : 1;
+  return i + 1;
 }

@@ -62,7 +62,7 @@ const cases: Array<{ name: string; args: string[]; says: RegExp; env?: Record<st
   { name: 'topology plan: a negative partition count', args: ['topology', 'plan', '-f', wrongTopology], says: /wrong\.yaml: .*partitions/ },
   { name: 'topology plan: an empty file', args: ['topology', 'plan', '-f', emptyYaml], says: /empty\.yaml is empty/ },
   { name: 'topology plan: a missing file', args: ['topology', 'plan', '-f', path.join(dir, 'none.yaml')], says: /cannot read topology file .*none\.yaml: no such file/ },
-  { name: 'schema check: a schema file that is not JSON', args: ['schema', 'check', '--schema', notJson, '--against', goodAvro], says: /notjson\.avsc: not a valid Avro schema: not JSON/ },
+  { name: 'schema check: a schema file that is not JSON', args: ['schema', 'check', '--schema', notJson, '--against', goodAvro], says: /notjson\.avsc: not a valid Avro schema: schema is not valid JSON/ },
   { name: 'schema check: JSON that is not Avro', args: ['schema', 'check', '--schema', notAvro, '--against', goodAvro], says: /notavro\.avsc: not a valid Avro schema/ },
   { name: 'schema check: an unknown level', args: ['schema', 'check', '--schema', goodAvro, '--against', goodAvro, '--level', 'SIDEWAYS'], says: /level/i },
   { name: 'schema register: a schema file that is not JSON', args: ['schema', 'register', '--subject', 's', '--schema', notJson], says: /notjson\.avsc: not a valid Avro schema/ },

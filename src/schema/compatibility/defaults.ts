@@ -71,14 +71,28 @@ export function isValidDefault(
   return valid(schema, value);
 }
 
-const JAVA_DOUBLE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/;
+const JAVA_DECIMAL = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/;
+const JAVA_HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)[fFdD]?$/;
 
 /**
  * Avro Java accepts a string default on a float/double field and converts it with
- * Double.parseDouble ("NaN", "Infinity", "1.5"); anything else there is a parse error.
+ * Double.parseDouble ("NaN", "Infinity", "1.5", "0x1.8p1"); anything else there is a parse error.
  */
 export function floatDefaultFromString(text: string): JsonNumber | undefined {
-  const t = text.trim();
-  if (!JAVA_DOUBLE.test(t)) return undefined;
-  return new JsonNumber(Number(t.replace(/[fFdD]$/, '')), undefined, text);
+  const t = javaTrim(text);
+  if (JAVA_DECIMAL.test(t)) return new JsonNumber(Number(t.replace(/[fFdD]$/, '')), undefined, text);
+  const hex = JAVA_HEX.exec(t);
+  if (!hex || hex[2]! + hex[3]! === '') return undefined;
+  const [, sign, whole, fraction, exponent] = hex as unknown as [string, string, string, string, string];
+  const mantissa = parseInt(whole + fraction || '0', 16) / 16 ** fraction.length;
+  return new JsonNumber((sign === '-' ? -1 : 1) * mantissa * 2 ** Number(exponent), undefined, text);
+}
+
+/** String.trim() in Java strips every character up to U+0020, and nothing else. */
+function javaTrim(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start]! <= ' ') start++;
+  while (end > start && s[end - 1]! <= ' ') end--;
+  return s.slice(start, end);
 }

@@ -3,7 +3,9 @@ import { SchemaParseError } from './errors.js';
 /**
  * A strict JSON reader that keeps what JSON.parse loses: whether a number was written as an
  * integer. Avro Java reads schemas with Jackson, where `1.0` or `1e3` is not a valid `int`/`long`
- * default and `4.0` is not a valid fixed size; matching that needs the literal's kind.
+ * default and `4.0` is not a valid fixed size; matching that needs the literal's kind. Like Avro
+ * Java's parser (Jackson with ALLOW_COMMENTS), it skips C-style block and `//` line comments
+ * where whitespace may go, but not after the schema: Java reports those as dangling content.
  */
 export class JsonNumber {
   constructor(
@@ -51,6 +53,25 @@ export function jsonFromInput(input: string | object): JsonValue {
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
+// Jackson's default StreamReadConstraints (2.17, which Avro 1.12.0 and the registry use).
+const MAX_DEPTH = 1000;
+const MAX_NUMBER_LENGTH = 1000;
+
+/**
+ * A number's length as Jackson measures it against MAX_NUMBER_LENGTH: its digits, less one for
+ * each part a number that starts with 0 lacks (its slow path counts an absent fraction or exponent as -1).
+ */
+function numberLength(m: RegExpExecArray): number {
+  const unsigned = m[0].replace(/^-/, '');
+  const int = unsigned.length - (m[1]?.length ?? 0) - (m[2]?.length ?? 0);
+  if (m[1] === undefined && m[2] === undefined) return int;
+  const absent = unsigned.startsWith('0') ? -1 : 0;
+  const fraction = m[1] === undefined ? absent : m[1].length - 1;
+  const exponent = m[2] === undefined ? absent : m[2].replace(/^[eE][+-]?/, '').length;
+  return int + fraction + exponent;
+}
+
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 export function parseJson(text: string): JsonValue {
@@ -60,7 +81,18 @@ export function parseJson(text: string): JsonValue {
     throw new SchemaParseError(`schema is not valid JSON: ${what} at offset ${pos}`);
   };
   const skipWs = () => {
-    while (pos < text.length && ' \t\n\r'.includes(text[pos] as string)) pos++;
+    for (;;) {
+      while (pos < text.length && ' \t\n\r'.includes(text[pos] as string)) pos++;
+      if (text.startsWith('/*', pos)) {
+        const end = text.indexOf('*/', pos + 2);
+        if (end < 0) fail('unterminated comment');
+        pos = end + 2;
+      } else if (text.startsWith('//', pos)) {
+        while (pos < text.length && text[pos] !== '\n' && text[pos] !== '\r') pos++;
+      } else {
+        return;
+      }
+    }
   };
   const expect = (ch: string) => {
     skipWs();
@@ -95,44 +127,43 @@ export function parseJson(text: string): JsonValue {
     }
   };
 
+  let depth = 0;
+  const enter = () => {
+    if (++depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
+    pos++;
+  };
+  const leave = <T extends JsonValue>(container: T): T => {
+    depth--;
+    pos++;
+    return container;
+  };
+
   const readValue = (): JsonValue => {
     skipWs();
     const ch = text[pos];
     if (ch === '{') {
-      pos++;
+      enter();
       const obj: JsonObject = new Map();
       skipWs();
-      if (text[pos] === '}') {
-        pos++;
-        return obj;
-      }
+      if (text[pos] === '}') return leave(obj);
       for (;;) {
         const key = readString();
         expect(':');
         obj.set(key, readValue()); // duplicate keys: last wins, as with Jackson's defaults
         skipWs();
-        if (text[pos] === '}') {
-          pos++;
-          return obj;
-        }
+        if (text[pos] === '}') return leave(obj);
         expect(',');
       }
     }
     if (ch === '[') {
-      pos++;
+      enter();
       const arr: JsonValue[] = [];
       skipWs();
-      if (text[pos] === ']') {
-        pos++;
-        return arr;
-      }
+      if (text[pos] === ']') return leave(arr);
       for (;;) {
         arr.push(readValue());
         skipWs();
-        if (text[pos] === ']') {
-          pos++;
-          return arr;
-        }
+        if (text[pos] === ']') return leave(arr);
         expect(',');
       }
     }
@@ -148,11 +179,13 @@ export function parseJson(text: string): JsonValue {
     if (!m) return fail('unexpected token');
     pos += m[0].length;
     const isInteger = m[1] === undefined && m[2] === undefined;
+    if (numberLength(m) > MAX_NUMBER_LENGTH) fail(`number longer than ${MAX_NUMBER_LENGTH} digits`);
     return new JsonNumber(Number(m[0]), isInteger ? BigInt(m[0]) : undefined, m[0]);
   };
 
   const value = readValue();
-  skipWs();
+  // Avro Java reads no further than the schema and trims what is left as String.trim() does.
+  while (pos < text.length && (text[pos] as string) <= ' ') pos++;
   if (pos < text.length) fail('unexpected content after the schema');
   return value;
 }

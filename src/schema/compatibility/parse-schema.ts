@@ -20,6 +20,8 @@ import {
  * what Java's parser would know at each point, because its checks depend on that.
  */
 
+const MAX_FIXED_SIZE = 2n ** 31n - 9n;
+
 const isPrimitive = (s: string): s is PrimitiveType => (PRIMITIVE_TYPES as readonly string[]).includes(s);
 
 const LETTER = /\p{L}/u;
@@ -276,6 +278,8 @@ class SchemaParser {
     const size = json.get('size');
     const ok = size instanceof JsonNumber && size.integer !== undefined && size.integer >= 0n && size.integer < 2n ** 31n;
     if (!ok) throw new SchemaParseError(`fixed "${node.fullName}" needs a non-negative integer "size"`);
+    // Avro Java refuses sizes over the largest array a JVM can allocate (SystemLimitException).
+    if (size.integer! > MAX_FIXED_SIZE) throw new SchemaParseError(`fixed "${node.fullName}" size ${size.text} is over Avro Java's limit of ${MAX_FIXED_SIZE} bytes`);
     node.size = size.value;
     this.define(node);
   }
