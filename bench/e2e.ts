@@ -30,7 +30,9 @@ interface Instance {
  * `npm run bench -- e2e [--orders N] [--processes P] [--cpu-prof SERVICE]`: a backlog written by
  * the generator (`produce checkout`, one run id) through the four services, each in its own
  * `streamflow consume` process(es) as deployed, timed from the first fetch until every group
- * has drained, then `streamflow verify` of the run.
+ * has drained, then `streamflow verify` of the run. The backlog is written before the services
+ * start (with them running, the generator shares the two cores and sets the pace instead), so
+ * the groups' first join and rebalances are part of the figure, as in a deployment.
  *
  * The services read the fixed checkout.* topics, which the shared broker also holds older
  * runs on: each run uses fresh consumer groups (`consume --group`), positioned at the end of
