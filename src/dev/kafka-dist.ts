@@ -32,14 +32,40 @@ export async function ensureKafkaDist(version: string, cache: string, log: (m: s
   }
   const logging = major >= 4 ? 'log4j2' : 'log4j1';
   const dir = path.join(cache, 'kafka', version);
-  const libs = path.join(dir, 'libs');
-  const dist = { version, classpath: path.join(libs, '*'), logging } as const;
+  const dist = { version, classpath: path.join(dir, 'libs', '*'), logging } as const;
   if (await pathExists(path.join(dir, '.complete'))) return dist;
 
   log(`Fetching Apache Kafka ${version} and kafka-tools from Maven Central into ${dir} (first run only)...`);
+  // The published POMs carry no logging backend; pick the one each major line expects.
+  const backend =
+    logging === 'log4j2'
+      ? [dep('org.apache.logging.log4j', 'log4j-core', '2.24.3'), dep('org.apache.logging.log4j', 'log4j-slf4j-impl', '2.24.3'), dep('org.slf4j', 'slf4j-api', '1.7.36')]
+      : [dep('ch.qos.reload4j', 'reload4j', '1.2.25'), dep('org.slf4j', 'slf4j-reload4j', '1.7.36')];
+  await copyFromMaven(dir, 'kafka-dist', version, [dep('org.apache.kafka', 'kafka_2.13', version), dep('org.apache.kafka', 'kafka-tools', version), ...backend]);
+  return dist;
+}
+
+/**
+ * Kafka Streams (and its dependencies) at `version` from Maven Central into the cache, for the
+ * benchmarks' exactly-once reference; returns a `java -cp` entry to put before the Kafka dist's.
+ */
+export async function ensureKafkaStreams(version: string, cache: string, log: (m: string) => void): Promise<string> {
+  const dir = path.join(cache, 'kafka-streams', version);
+  if (!(await pathExists(path.join(dir, '.complete')))) {
+    log(`Fetching Kafka Streams ${version} from Maven Central into ${dir} (first run only)...`);
+    await copyFromMaven(dir, 'kafka-streams', version, [dep('org.apache.kafka', 'kafka-streams', version)]);
+  }
+  return path.join(dir, 'libs', '*');
+}
+
+const dep = (g: string, a: string, v: string) => `    <dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
+
+/** Resolve `deps` with Maven and copy every runtime jar into `dir`/libs; `dir`/.complete marks success. */
+async function copyFromMaven(dir: string, artifactId: string, version: string, deps: string[]): Promise<void> {
+  const libs = path.join(dir, 'libs');
   await fs.rm(libs, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, 'pom.xml'), kafkaPom(version, logging));
+  await fs.writeFile(path.join(dir, 'pom.xml'), pom(artifactId, version, deps));
   try {
     await runTool('mvn', ['-B', '-q', '-f', path.join(dir, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`], {
       install: MAVEN_INSTALL,
@@ -51,24 +77,17 @@ export async function ensureKafkaDist(version: string, cache: string, log: (m: s
     throw err;
   }
   await fs.writeFile(path.join(dir, '.complete'), new Date().toISOString());
-  return dist;
 }
 
-function kafkaPom(version: string, logging: 'log4j1' | 'log4j2'): string {
-  const dep = (g: string, a: string, v: string) => `    <dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
-  // The published POMs carry no logging backend; pick the one each major line expects.
-  const backend =
-    logging === 'log4j2'
-      ? [dep('org.apache.logging.log4j', 'log4j-core', '2.24.3'), dep('org.apache.logging.log4j', 'log4j-slf4j-impl', '2.24.3'), dep('org.slf4j', 'slf4j-api', '1.7.36')]
-      : [dep('ch.qos.reload4j', 'reload4j', '1.2.25'), dep('org.slf4j', 'slf4j-reload4j', '1.7.36')];
+function pom(artifactId: string, version: string, deps: string[]): string {
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>streamflow.dev</groupId>
-  <artifactId>kafka-dist</artifactId>
+  <artifactId>${artifactId}</artifactId>
   <version>${version}</version>
   <packaging>pom</packaging>
   <dependencies>
-${[dep('org.apache.kafka', 'kafka_2.13', version), dep('org.apache.kafka', 'kafka-tools', version), ...backend].join('\n')}
+${deps.join('\n')}
   </dependencies>
 </project>
 `;

@@ -47,6 +47,8 @@ export interface ConsumerGroupAdmin {
    * does (OffsetCommit with generation -1). The broker refuses it while the group has members.
    */
   commit(group: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  /** Delete groups that have no members (their committed offsets go with them). */
+  delete(groups: string[]): Promise<void>;
 }
 
 export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerGroupAdmin {
@@ -116,6 +118,16 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
           throw new UsageError(`Kafka refused to commit offsets for group ${group}: the group has active members (${type})`, 'stop its consumers first');
         }
         throw err;
+      }
+    },
+    delete: async (groups) => {
+      if (groups.length === 0) return;
+      try {
+        await withKafkaRetry(() => admin.deleteGroups(groups), refresh);
+      } catch (err) {
+        // A group that never committed anything does not exist: nothing to delete.
+        const failed = (err as { groups?: Array<{ error?: { type?: string } }> }).groups ?? [];
+        if (failed.length === 0 || failed.some((g) => g.error?.type !== 'GROUP_ID_NOT_FOUND')) throw err;
       }
     },
   };

@@ -35,4 +35,7 @@ export const SERVED_COUNTERS = Object.keys(COUNTER_METRICS) as ServedCounter[];
 
 /** Gauges, labelled by service (and topic and partition for the lag). */
 export const BATCH_LATENCY_METRIC: MetricName = { name: 'streamflow_batch_latency_ms_avg', help: 'Mean batch latency' };
+/** A histogram (cumulative `_bucket{le=...}`, `_sum`, `_count`): quantiles of several processes add up, averages do not. */
+export const BATCH_LATENCY_HISTOGRAM: MetricName = { name: 'streamflow_batch_latency_ms', help: 'Batch latency, from fetch to committed transaction' };
+export const BATCH_LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000] as const;
 export const PARTITION_LAG_METRIC: MetricName = { name: 'streamflow_partition_lag', help: 'Records behind the high watermark after the last batch' };

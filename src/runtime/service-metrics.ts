@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import { BATCH_LATENCY_METRIC, COUNTER_METRICS, type MetricName, PARTITION_LAG_METRIC, SERVED_COUNTERS, type ServiceCounters, zeroCounters } from './service-counters.js';
+import { BATCH_LATENCY_BUCKETS_MS, BATCH_LATENCY_HISTOGRAM, BATCH_LATENCY_METRIC, COUNTER_METRICS, type MetricName, PARTITION_LAG_METRIC, SERVED_COUNTERS, type ServiceCounters, zeroCounters } from './service-counters.js';
 import type { ServiceName } from './types.js';
 
 export interface PartitionMetrics {
@@ -24,6 +24,8 @@ export class ServiceMetrics extends EventEmitter {
   readonly counters: ServiceCounters = zeroCounters();
   private batches = 0;
   private batchMs = 0;
+  /** Batches per bucket of BATCH_LATENCY_BUCKETS_MS (not cumulative; the last one is +Inf). */
+  private readonly latencyBuckets: number[] = new Array<number>(BATCH_LATENCY_BUCKETS_MS.length + 1).fill(0);
   private readonly partitions: Record<string, PartitionMetrics> = {};
   private readonly window: Array<[number, number]> = [];
 
@@ -34,12 +36,21 @@ export class ServiceMetrics extends EventEmitter {
   recordBatch(topic: string, partition: number, records: number, ms: number, lag: number): void {
     this.batches++;
     this.batchMs += ms;
+    const bucket = BATCH_LATENCY_BUCKETS_MS.findIndex((le) => ms <= le);
+    this.latencyBuckets[bucket < 0 ? BATCH_LATENCY_BUCKETS_MS.length : bucket]!++;
     const p = (this.partitions[`${topic}/${partition}`] ??= { processed: 0, lag: 0 });
     p.processed += records;
     p.lag = lag;
     this.window.push([Date.now(), records]);
     while (this.window.length > 0 && this.window[0]![0] < Date.now() - 10_000) this.window.shift();
     this.emit('update', this.snapshot());
+  }
+
+  /** Cumulative counts per `le` bound, as Prometheus serves a histogram. */
+  latencyHistogram(): { buckets: Array<{ le: string; count: number }>; sumMs: number; count: number } {
+    let cumulative = 0;
+    const buckets = this.latencyBuckets.map((n, i) => ({ le: String(BATCH_LATENCY_BUCKETS_MS[i] ?? '+Inf'), count: (cumulative += n) }));
+    return { buckets, sumMs: this.batchMs, count: this.batches };
   }
 
   snapshot(): ServiceMetricsSnapshot {
@@ -58,13 +69,19 @@ export class ServiceMetrics extends EventEmitter {
 /** Prometheus text exposition of every service's counters. */
 export function prometheusText(all: ServiceMetrics[]): string {
   const lines: string[] = [];
-  const header = (m: MetricName, type: 'counter' | 'gauge') => lines.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${type}`);
+  const header = (m: MetricName, type: 'counter' | 'gauge' | 'histogram') => lines.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${type}`);
   const perService = (m: MetricName, type: 'counter' | 'gauge', pick: (s: ServiceMetricsSnapshot) => number) => {
     header(m, type);
     for (const s of all) lines.push(`${m.name}{service="${s.service}"} ${pick(s.snapshot())}`);
   };
   for (const c of SERVED_COUNTERS) perService(COUNTER_METRICS[c], 'counter', (s) => s[c]);
   perService(BATCH_LATENCY_METRIC, 'gauge', (s) => s.batchLatencyMsAvg);
+  header(BATCH_LATENCY_HISTOGRAM, 'histogram');
+  for (const m of all) {
+    const h = m.latencyHistogram();
+    for (const b of h.buckets) lines.push(`${BATCH_LATENCY_HISTOGRAM.name}_bucket{service="${m.service}",le="${b.le}"} ${b.count}`);
+    lines.push(`${BATCH_LATENCY_HISTOGRAM.name}_sum{service="${m.service}"} ${h.sumMs}`, `${BATCH_LATENCY_HISTOGRAM.name}_count{service="${m.service}"} ${h.count}`);
+  }
   header(PARTITION_LAG_METRIC, 'gauge');
   for (const m of all) {
     for (const [tp, p] of Object.entries(m.snapshot().partitions)) {
