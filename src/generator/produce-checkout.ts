@@ -1,10 +1,10 @@
 import type { Connection } from '../config/resolve-connection.js';
-import { type Compression, type OutRecord, connectProducer } from '../kafka/producer.js';
+import { type Compression, type ProducerOptions, connectProducer } from '../kafka/producer.js';
+import { CheckoutRecordEncoder } from './checkout-records.js';
 import { LatencyStats } from './latency-stats.js';
 import { type RateProfile, targetCount } from './rate-profile.js';
 import { type RunCounts, RunManifestWriter } from './run-manifest.js';
-import { type KeyBy, type PlannedRecord, type PoisonKind, TrafficPlan } from './traffic-plan.js';
-import { SeededRandom } from './seeded-random.js';
+import { type KeyBy, type PlannedRecord, TrafficPlan } from './traffic-plan.js';
 
 /** Encodes checkout events with the ids the registry gave their contracts (never registers). */
 export interface CheckoutCodec {
@@ -63,8 +63,13 @@ export interface ProduceSummary extends Omit<RunCounts, 'created' | 'cancelled'>
   manifest: string;
 }
 
-/** An id no registry hands out: the "unknown schema id" poison. */
-export const UNKNOWN_SCHEMA_ID = 0x7ffffff0;
+/** Records per send call unless --batch-size says otherwise. */
+export const DEFAULT_BATCH_SIZE = 1000;
+
+/** The generator's producer settings; the benchmark's bare client uses them too, so they cannot drift. */
+export function generatorProducerOptions(opts: Pick<ProduceOptions, 'idempotent' | 'compression' | 'runId'>): ProducerOptions {
+  return { idempotent: opts.idempotent, acks: -1, compression: opts.compression, clientId: `streamflow-generator-${opts.runId}` };
+}
 
 /**
  * Write the checkout traffic of one run: keyed Avro records at the requested rate, with
@@ -74,11 +79,10 @@ export const UNKNOWN_SCHEMA_ID = 0x7ffffff0;
  */
 export async function produceCheckout(conn: Connection, codec: CheckoutCodec, opts: ProduceOptions): Promise<ProduceSummary> {
   const plan = new TrafficPlan({ seed: opts.seed, users: opts.users, cancelShare: opts.cancelShare, duplicates: opts.duplicates, poison: opts.poison, keyBy: opts.keyBy, producer: 'checkout-generator' });
-  const traceRng = new SeededRandom(opts.seed ^ 0x5eed);
+  const encoder = new CheckoutRecordEncoder(codec, opts.runId, opts.seed);
   const manifest = await RunManifestWriter.create(opts.env, { runId: opts.runId, topic: opts.topic, seed: opts.seed, keyBy: opts.keyBy });
-  const producer = await connectProducer(conn, { idempotent: opts.idempotent, acks: -1, compression: opts.compression, clientId: `streamflow-generator-${opts.runId}` });
+  const producer = await connectProducer(conn, generatorProducerOptions(opts));
   const latency = new LatencyStats();
-  const encodedOriginals = new Map<string, Buffer>();
   let errors = 0;
   let planned = 0;
   let inFlight: Promise<void> = Promise.resolve();
@@ -87,28 +91,12 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
   let lastProgress = 0;
   let lastAckAt: number | undefined;
 
-  const toRecord = (r: PlannedRecord): OutRecord => {
-    const source = r.kind === 'duplicate' ? r.original : r;
-    let value: Buffer;
-    if (r.kind === 'duplicate') value = encodedOriginals.get(r.original.eventId)!;
-    else if (r.kind === 'poison') value = poisonBytes(codec, r.poison, r.value);
-    else {
-      value = codec.encode(r.eventType, r.value);
-      if (r.resent) encodedOriginals.set(r.eventId, value); // the duplicate resends these exact bytes
-    }
-    return {
-      key: source.key,
-      value,
-      headers: { event_type: source.eventType, event_id: source.eventId, traceparent: `00-${traceRng.hex(16)}-${traceRng.hex(8)}-01`, run_id: opts.runId },
-    };
-  };
-
   const ack = (batch: PlannedRecord[]) => {
     for (const r of batch) {
       if (r.kind === 'valid') manifest.addValid(r.eventId, r.eventType, r.orderId, r.key);
       else if (r.kind === 'duplicate') {
         manifest.addDuplicate();
-        encodedOriginals.delete(r.original.eventId);
+        encoder.forget(r.original.eventId);
       } else manifest.addPoison(r.eventId, r.poison, r.orderId);
     }
   };
@@ -129,7 +117,7 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
       }
       const batch: PlannedRecord[] = [];
       for (let i = 0; i < allowed; i++) batch.push(timeUp ? plan.next(Date.now(), plan.pendingCount) : plan.next(Date.now(), remaining - i));
-      const records = batch.map(toRecord);
+      const records = batch.map((r) => encoder.encode(r));
       planned += batch.length;
       await inFlight;
       const sentAt = Date.now();
@@ -177,31 +165,6 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
     manifest: manifest.dir,
   };
   return summary;
-}
-
-function poisonBytes(codec: CheckoutCodec, kind: PoisonKind, value: unknown): Buffer {
-  switch (kind) {
-    case 'bad-magic-byte': {
-      const framed = Buffer.from(codec.encode('OrderCreated', value));
-      framed[0] = 0x01;
-      return framed;
-    }
-    case 'unknown-schema-id': {
-      const framed = Buffer.from(codec.encode('OrderCreated', value));
-      framed.writeInt32BE(UNKNOWN_SCHEMA_ID, 1);
-      return framed;
-    }
-    case 'truncated-avro': {
-      const framed = codec.encode('OrderCreated', value);
-      return framed.subarray(0, 5 + Math.floor((framed.length - 5) / 3));
-    }
-    case 'invalid-business': {
-      const avro = codec.encodeUnchecked('OrderCreated', value);
-      const header = Buffer.alloc(5);
-      header.writeInt32BE(codec.schemaId('OrderCreated'), 1);
-      return Buffer.concat([header, avro]);
-    }
-  }
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
