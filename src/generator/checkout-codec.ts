@@ -4,7 +4,7 @@ import { type Contract, loadContracts, subjectName } from '../schema/contracts.j
 import { resolveRegisteredSchema } from '../schema/registered-schema.js';
 import type { RegistryClient } from '../schema/registry-client.js';
 import { type RegistrationResult, registerContracts } from '../schema/schema-registration.js';
-import { encodeWithSchemaId } from '../schema/wire-format.js';
+import { FrameWriter } from '../schema/wire-format.js';
 import type { CheckoutCodec } from './produce-checkout.js';
 
 /** The records `produce checkout` writes, in this order. */
@@ -34,9 +34,10 @@ export async function resolveCheckoutCodec(client: RegistryClient, contractsDir:
   const hint = `register them first: \`streamflow schema register --dir ${shellPath(contractsDir)}${ownTopic ? '' : ` --topic ${topic}`}\``;
   const [created, cancelled] = await Promise.all(mine.map((c) => resolveRegisteredSchema(client, c.subject, hint)));
   const byType = { OrderCreated: created!, OrderCancelled: cancelled! };
+  const frames = new FrameWriter();
   return {
     schemaId: (t) => byType[t].id,
-    encode: (t, value) => encodeWithSchemaId(byType[t].type, byType[t].id, value),
+    encode: (t, value) => frames.write(byType[t].type, byType[t].id, value),
     encodeUnchecked: (_t, value) => byType.OrderCreated.type.toBuffer(value),
   };
 }

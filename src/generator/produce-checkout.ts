@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Connection } from '../config/resolve-connection.js';
 import { type Compression, type ProducerOptions, connectProducer } from '../kafka/producer.js';
 import { CheckoutRecordEncoder } from './checkout-records.js';
@@ -9,7 +10,7 @@ import { type KeyBy, type PlannedRecord, TrafficPlan } from './traffic-plan.js';
 /** Encodes checkout events with the ids the registry gave their contracts (never registers). */
 export interface CheckoutCodec {
   schemaId(eventType: 'OrderCreated' | 'OrderCancelled'): number;
-  /** Confluent framing: magic byte 0, 4-byte schema id, Avro binary. Refuses invalid records. */
+  /** Confluent framing: magic byte 0, 4-byte schema id, Avro binary. Refuses invalid records. May be a view of a shared buffer: copy before changing it. */
   encode(eventType: 'OrderCreated' | 'OrderCancelled', value: unknown): Buffer;
   /** Avro binary without validation: only for the "valid Avro, invalid business data" poison. */
   encodeUnchecked(eventType: 'OrderCreated', value: unknown): Buffer;
@@ -74,7 +75,7 @@ export function generatorProducerOptions(opts: Pick<ProduceOptions, 'idempotent'
 /**
  * Write the checkout traffic of one run: keyed Avro records at the requested rate, with
  * recorded duplicates and poison, acknowledged by Kafka (acks=all, idempotent by default).
- * One send is in flight while the next batch is encoded. The abort signal ends the run early
+ * One send is in flight while the next batch is synthesized and encoded. The abort signal ends the run early
  * with a summary marked `interrupted` (the caller decides the exit).
  */
 export async function produceCheckout(conn: Connection, codec: CheckoutCodec, opts: ProduceOptions): Promise<ProduceSummary> {
@@ -99,6 +100,7 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
         encoder.forget(r.original.eventId);
       } else manifest.addPoison(r.eventId, r.poison, r.orderId);
     }
+    manifest.flush();
   };
 
   try {
@@ -116,7 +118,8 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
         continue;
       }
       const batch: PlannedRecord[] = [];
-      for (let i = 0; i < allowed; i++) batch.push(timeUp ? plan.next(Date.now(), plan.pendingCount) : plan.next(Date.now(), remaining - i));
+      const batchNow = Date.now();
+      for (let i = 0; i < allowed; i++) batch.push(plan.next(batchNow, timeUp ? plan.pendingCount : remaining - i));
       const records = batch.map((r) => encoder.encode(r));
       planned += batch.length;
       await inFlight;
@@ -131,6 +134,9 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
           throw err;
         },
       );
+      // A send reaches the socket only once this loop yields: let kafkajs encode and write it
+      // now, so the broker works on it while the next batch is built (not after).
+      await setImmediate();
       if (opts.onProgress && Date.now() - lastProgress > 250) {
         lastProgress = Date.now();
         opts.onProgress({ sent: manifest.counts.sent, target: opts.count ?? null, elapsedMs: elapsed(), ratePerSec: manifest.counts.sent / Math.max(0.001, elapsed() / 1000), p50Ms: latency.recent(50), p99Ms: latency.recent(99) });

@@ -47,6 +47,9 @@ export class RunManifestWriter {
   readonly counts: RunCounts = { sent: 0, valid: 0, created: 0, cancelled: 0, duplicates: 0, poison: 0, poisonByKind: {} };
   private readonly valid: fs.WriteStream;
   private readonly poison: fs.WriteStream;
+  // Lines wait here until flush(): one write per acknowledged batch, not one per record.
+  private validLines = '';
+  private poisonLines = '';
 
   private constructor(
     readonly dir: string,
@@ -70,7 +73,7 @@ export class RunManifestWriter {
     this.counts.valid++;
     if (eventType === 'OrderCreated') this.counts.created++;
     else this.counts.cancelled++;
-    this.valid.write(`${eventId}\t${eventType}\t${orderId}\t${key}\n`);
+    this.validLines += `${eventId}\t${eventType}\t${orderId}\t${key}\n`;
   }
 
   addDuplicate(): void {
@@ -82,10 +85,18 @@ export class RunManifestWriter {
     this.counts.sent++;
     this.counts.poison++;
     this.counts.poisonByKind[kind] = (this.counts.poisonByKind[kind] ?? 0) + 1;
-    this.poison.write(`${eventId}\t${kind}\t${orderId}\n`);
+    this.poisonLines += `${eventId}\t${kind}\t${orderId}\n`;
+  }
+
+  /** Append the lines added since the last flush to their files. */
+  flush(): void {
+    if (this.validLines) this.valid.write(this.validLines);
+    if (this.poisonLines) this.poison.write(this.poisonLines);
+    this.validLines = this.poisonLines = '';
   }
 
   async finish(): Promise<RunManifest> {
+    this.flush();
     await Promise.all([closeStream(this.valid), closeStream(this.poison)]);
     this.manifest.finishedAt = new Date().toISOString();
     await this.save();
