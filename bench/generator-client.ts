@@ -1,16 +1,15 @@
 /**
  * The bare-client side of `bench generator`, run in its own process:
  * `node --expose-gc dist/bench/generator-client.js --topic T --codec-topic C --records N`.
- * Encodes the generator's records up front with its own encoder, then sends them with a
+ * Encodes the generator's records up front with its own batch encoder, then sends them with a
  * kafkajs producer built from the generator's producer settings, one send at a time in the
  * generator's batch size, and prints `{"recordsPerSec":N,"recordBytes":B}`.
  */
 import { shippedContractsDir } from '../src/config/package-root.js';
 import { type Connection, requireRegistry, resolveConnection } from '../src/config/resolve-connection.js';
 import { resolveCheckoutCodec } from '../src/generator/checkout-codec.js';
-import { CheckoutRecordEncoder } from '../src/generator/checkout-records.js';
+import { CheckoutBatchEncoder, unpackRecords } from '../src/generator/checkout-batches.js';
 import { type CheckoutCodec, DEFAULT_BATCH_SIZE, generatorProducerOptions } from '../src/generator/produce-checkout.js';
-import { TrafficPlan } from '../src/generator/traffic-plan.js';
 import { type OutRecord, connectProducer } from '../src/kafka/producer.js';
 import { RegistryClient } from '../src/schema/registry-client.js';
 import { TRAFFIC } from './generator-traffic.js';
@@ -26,15 +25,14 @@ const recordBytes = Math.round(batches.flat().reduce((n, r) => n + r.value.lengt
 const recordsPerSec = await sendOneAtATime(conn, arg('--topic'), batches);
 process.stdout.write(JSON.stringify({ recordsPerSec, recordBytes }) + '\n');
 
-/** The records the generator writes for TRAFFIC, encoded by its own encoder, in its send batches. */
+/** The records the generator writes for TRAFFIC, built by its own batch encoder, in its send batches and form. */
 function encodeUpFront(codec: CheckoutCodec, count: number): OutRecord[][] {
-  const plan = new TrafficPlan({ ...TRAFFIC, producer: 'checkout-generator' });
-  const encoder = new CheckoutRecordEncoder(codec, `bench-client-${Date.now().toString(36)}`, TRAFFIC.seed);
+  const runId = `bench-client-${Date.now().toString(36)}`;
+  const batches = new CheckoutBatchEncoder(codec, { ...TRAFFIC, producer: 'checkout-generator', runId });
   const out: OutRecord[][] = [];
-  for (let i = 0; i < count; i += DEFAULT_BATCH_SIZE) {
-    const batch: OutRecord[] = [];
-    for (let j = i; j < Math.min(count, i + DEFAULT_BATCH_SIZE); j++) batch.push(encoder.encode(plan.next(Date.now(), count - j)));
-    out.push(batch);
+  for (let planned = 0; planned < count; planned += DEFAULT_BATCH_SIZE) {
+    const n = Math.min(DEFAULT_BATCH_SIZE, count - planned);
+    out.push(unpackRecords(batches.next({ count: n, remaining: count - planned, timeUp: false, now: Date.now() }), runId));
   }
   return out;
 }

@@ -9,7 +9,7 @@ export const UNKNOWN_SCHEMA_ID = 0x7ffffff0;
 /**
  * Turns planned records into what Kafka receives: key, Confluent-framed value (or the poison's
  * broken bytes) and the run's headers. A duplicate resends its original's exact bytes, which
- * are kept until the duplicate is acknowledged (`forget`).
+ * are kept until the duplicate is encoded.
  */
 export class CheckoutRecordEncoder {
   private readonly originals = new Map<string, Buffer>();
@@ -26,8 +26,10 @@ export class CheckoutRecordEncoder {
   encode(r: PlannedRecord): OutRecord {
     const source = r.kind === 'duplicate' ? r.original : r;
     let value: Buffer;
-    if (r.kind === 'duplicate') value = this.originals.get(r.original.eventId)!;
-    else if (r.kind === 'poison') value = poisonBytes(this.codec, r.poison, r.value);
+    if (r.kind === 'duplicate') {
+      value = this.originals.get(r.original.eventId)!;
+      this.originals.delete(r.original.eventId); // each original is resent once
+    } else if (r.kind === 'poison') value = poisonBytes(this.codec, r.poison, r.value);
     else {
       value = this.codec.encode(r.eventType, r.value);
       if (r.resent) this.originals.set(r.eventId, value);
@@ -37,11 +39,6 @@ export class CheckoutRecordEncoder {
       value,
       headers: { event_type: source.eventType, event_id: source.eventId, traceparent: `00-${this.traceRng.hex(16)}-${this.traceRng.hex(8)}-01`, run_id: this.runId },
     };
-  }
-
-  /** The duplicate of this original was acknowledged: its bytes are no longer needed. */
-  forget(eventId: string): void {
-    this.originals.delete(eventId);
   }
 }
 

@@ -1,14 +1,17 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Connection } from '../config/resolve-connection.js';
-import { type Compression, type ProducerOptions, connectProducer } from '../kafka/producer.js';
-import { CheckoutRecordEncoder } from './checkout-records.js';
+import { type Compression, type ProducerOptions, type RecordProducer, connectProducer } from '../kafka/producer.js';
+import { type BatchRequest, type PackedBatch, unpackRecords } from './checkout-batches.js';
 import { LatencyStats } from './latency-stats.js';
 import { type RateProfile, targetCount } from './rate-profile.js';
 import { type RunCounts, RunManifestWriter } from './run-manifest.js';
-import { type KeyBy, type PlannedRecord, TrafficPlan } from './traffic-plan.js';
+import { type Synthesis, startSynthesis } from './synthesis.js';
+import type { KeyBy } from './traffic-plan.js';
 
 /** Encodes checkout events with the ids the registry gave their contracts (never registers). */
 export interface CheckoutCodec {
+  /** The registered ids and schemas it encodes with. */
+  readonly contracts: Record<'OrderCreated' | 'OrderCancelled', { id: number; schema: unknown }>;
   schemaId(eventType: 'OrderCreated' | 'OrderCancelled'): number;
   /** Confluent framing: magic byte 0, 4-byte schema id, Avro binary. Refuses invalid records. May be a view of a shared buffer: copy before changing it. */
   encode(eventType: 'OrderCreated' | 'OrderCancelled', value: unknown): Buffer;
@@ -75,67 +78,82 @@ export function generatorProducerOptions(opts: Pick<ProduceOptions, 'idempotent'
 /**
  * Write the checkout traffic of one run: keyed Avro records at the requested rate, with
  * recorded duplicates and poison, acknowledged by Kafka (acks=all, idempotent by default).
- * One send is in flight while the next batch is synthesized and encoded. The abort signal ends the run early
- * with a summary marked `interrupted` (the caller decides the exit).
+ * One send is in flight while a worker thread synthesizes and encodes the next batch. The
+ * abort signal ends the run early with a summary marked `interrupted` (the caller decides the exit).
  */
 export async function produceCheckout(conn: Connection, codec: CheckoutCodec, opts: ProduceOptions): Promise<ProduceSummary> {
-  const plan = new TrafficPlan({ seed: opts.seed, users: opts.users, cancelShare: opts.cancelShare, duplicates: opts.duplicates, poison: opts.poison, keyBy: opts.keyBy, producer: 'checkout-generator' });
-  const encoder = new CheckoutRecordEncoder(codec, opts.runId, opts.seed);
-  const manifest = await RunManifestWriter.create(opts.env, { runId: opts.runId, topic: opts.topic, seed: opts.seed, keyBy: opts.keyBy });
-  const producer = await connectProducer(conn, generatorProducerOptions(opts));
+  const traffic = { seed: opts.seed, users: opts.users, cancelShare: opts.cancelShare, duplicates: opts.duplicates, poison: opts.poison, keyBy: opts.keyBy, producer: 'checkout-generator', runId: opts.runId };
+  const synthesis = startSynthesis({ contracts: codec.contracts, traffic });
+  let producer: RecordProducer | undefined;
+  let manifest: RunManifestWriter | undefined;
+  try {
+    manifest = await RunManifestWriter.create(opts.env, { runId: opts.runId, topic: opts.topic, seed: opts.seed, keyBy: opts.keyBy });
+    producer = await connectProducer(conn, generatorProducerOptions(opts));
+    return await sendBatches(producer, synthesis, manifest, opts);
+  } finally {
+    await synthesis.close();
+    await producer?.disconnect();
+    await manifest?.finish();
+  }
+}
+
+async function sendBatches(producer: RecordProducer, synthesis: Synthesis, manifest: RunManifestWriter, opts: ProduceOptions): Promise<ProduceSummary> {
   const latency = new LatencyStats();
   let errors = 0;
   let planned = 0;
+  let owed = 0; // cancellations and duplicates the plan still owes
   let inFlight: Promise<void> = Promise.resolve();
+  let next: Promise<PackedBatch> | undefined;
   const t0 = Date.now();
   const elapsed = () => Date.now() - t0;
   let lastProgress = 0;
   let lastAckAt: number | undefined;
 
-  const ack = (batch: PlannedRecord[]) => {
-    for (const r of batch) {
-      if (r.kind === 'valid') manifest.addValid(r.eventId, r.eventType, r.orderId, r.key);
-      else if (r.kind === 'duplicate') {
-        manifest.addDuplicate();
-        encoder.forget(r.original.eventId);
-      } else manifest.addPoison(r.eventId, r.poison, r.orderId);
-    }
-    manifest.flush();
+  /** The batch the run may write now, 'wait' when the rate allows none yet, or 'done'. */
+  const decide = (): BatchRequest | 'wait' | 'done' => {
+    const now = elapsed();
+    const timeUp = opts.durationMs !== undefined && now >= opts.durationMs;
+    const remaining = opts.count !== undefined ? opts.count - planned : Infinity;
+    if (remaining <= 0 || (timeUp && owed === 0)) return 'done';
+    let allowed = opts.profile && !timeUp ? Math.floor(targetCount(opts.profile, now / 1000)) - planned : opts.batchSize;
+    if (timeUp) allowed = owed; // flush cancellations and duplicates that are owed
+    allowed = Math.min(allowed, opts.batchSize, remaining);
+    return allowed > 0 ? { count: allowed, remaining, timeUp, now: Date.now() } : 'wait';
   };
 
   try {
     for (;;) {
       if (opts.signal.aborted) break;
-      const now = elapsed();
-      const timeUp = opts.durationMs !== undefined && now >= opts.durationMs;
-      const remaining = opts.count !== undefined ? opts.count - planned : Infinity;
-      if (remaining <= 0 || (timeUp && plan.pendingCount === 0)) break;
-      let allowed = opts.profile && !timeUp ? Math.floor(targetCount(opts.profile, now / 1000)) - planned : opts.batchSize;
-      if (timeUp) allowed = plan.pendingCount; // flush cancellations and duplicates that are owed
-      allowed = Math.min(allowed, opts.batchSize, remaining);
-      if (allowed <= 0) {
-        await sleep(Math.max(1, Math.min(20, 1000 / (opts.profile?.peakPerSec ?? 1000))));
-        continue;
+      if (!next) {
+        const req = decide();
+        if (req === 'done') break;
+        if (req === 'wait') {
+          await sleep(Math.max(1, Math.min(20, 1000 / (opts.profile?.peakPerSec ?? 1000))));
+          continue;
+        }
+        next = synthesis.request(req);
       }
-      const batch: PlannedRecord[] = [];
-      const batchNow = Date.now();
-      for (let i = 0; i < allowed; i++) batch.push(plan.next(batchNow, timeUp ? plan.pendingCount : remaining - i));
-      const records = batch.map((r) => encoder.encode(r));
-      planned += batch.length;
+      const batch = await next;
+      planned += batch.types.length;
+      owed = batch.pendingCount;
+      const records = unpackRecords(batch, opts.runId);
+      // Ask for the following batch before sending this one: the worker builds it meanwhile.
+      const following = decide();
+      next = typeof following === 'object' ? synthesis.request(following) : undefined;
+      next?.catch(() => undefined); // awaited next round; a failure meanwhile is not unhandled
       await inFlight;
       const sentAt = Date.now();
       inFlight = producer.send(opts.topic, records).then(
         () => {
           latency.add(Date.now() - sentAt, records.length);
-          ack(batch);
+          manifest.append(batch.entries);
         },
         (err) => {
           errors++;
           throw err;
         },
       );
-      // A send reaches the socket only once this loop yields: let kafkajs encode and write it
-      // now, so the broker works on it while the next batch is built (not after).
+      // A send reaches the socket only once this loop yields: let kafkajs encode and write it now.
       await setImmediate();
       if (opts.onProgress && Date.now() - lastProgress > 250) {
         lastProgress = Date.now();
@@ -146,8 +164,6 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
     lastAckAt = elapsed();
   } finally {
     await inFlight.catch(() => undefined);
-    await producer.disconnect();
-    await manifest.finish();
   }
   // The run's length ends with its last acknowledgement, not with the producer's disconnect.
   const durationMs = lastAckAt ?? elapsed();

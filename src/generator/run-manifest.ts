@@ -47,9 +47,6 @@ export class RunManifestWriter {
   readonly counts: RunCounts = { sent: 0, valid: 0, created: 0, cancelled: 0, duplicates: 0, poison: 0, poisonByKind: {} };
   private readonly valid: fs.WriteStream;
   private readonly poison: fs.WriteStream;
-  // Lines wait here until flush(): one write per acknowledged batch, not one per record.
-  private validLines = '';
-  private poisonLines = '';
 
   private constructor(
     readonly dir: string,
@@ -68,35 +65,21 @@ export class RunManifestWriter {
     return writer;
   }
 
-  addValid(eventId: string, eventType: string, orderId: string, key: string): void {
-    this.counts.sent++;
-    this.counts.valid++;
-    if (eventType === 'OrderCreated') this.counts.created++;
-    else this.counts.cancelled++;
-    this.validLines += `${eventId}\t${eventType}\t${orderId}\t${key}\n`;
-  }
-
-  addDuplicate(): void {
-    this.counts.sent++;
-    this.counts.duplicates++;
-  }
-
-  addPoison(eventId: string, kind: PoisonKind, orderId: string): void {
-    this.counts.sent++;
-    this.counts.poison++;
-    this.counts.poisonByKind[kind] = (this.counts.poisonByKind[kind] ?? 0) + 1;
-    this.poisonLines += `${eventId}\t${kind}\t${orderId}\n`;
-  }
-
-  /** Append the lines added since the last flush to their files. */
-  flush(): void {
-    if (this.validLines) this.valid.write(this.validLines);
-    if (this.poisonLines) this.poison.write(this.poisonLines);
-    this.validLines = this.poisonLines = '';
+  /** Count an acknowledged batch and append its lines to the files (one write per batch). */
+  append(entries: ManifestEntries): void {
+    const c = entries.counts;
+    this.counts.sent += c.sent;
+    this.counts.valid += c.valid;
+    this.counts.created += c.created;
+    this.counts.cancelled += c.cancelled;
+    this.counts.duplicates += c.duplicates;
+    this.counts.poison += c.poison;
+    for (const [kind, n] of Object.entries(c.poisonByKind) as Array<[PoisonKind, number]>) this.counts.poisonByKind[kind] = (this.counts.poisonByKind[kind] ?? 0) + n;
+    if (entries.valid) this.valid.write(entries.valid);
+    if (entries.poison) this.poison.write(entries.poison);
   }
 
   async finish(): Promise<RunManifest> {
-    this.flush();
     await Promise.all([closeStream(this.valid), closeStream(this.poison)]);
     this.manifest.finishedAt = new Date().toISOString();
     await this.save();
@@ -109,6 +92,40 @@ export class RunManifestWriter {
     await fsp.writeFile(`${file}.tmp`, JSON.stringify(this.manifest, null, 2));
     await fsp.rename(`${file}.tmp`, file);
   }
+}
+
+/**
+ * The manifest's share of one batch, built where the batch is (the synthesis worker) and
+ * appended by the writer once Kafka acknowledged it: counts and tab-separated lines.
+ */
+export interface ManifestEntries {
+  counts: RunCounts;
+  valid: string;
+  poison: string;
+}
+
+export function newManifestEntries(): ManifestEntries {
+  return { counts: emptyCounts(), valid: '', poison: '' };
+}
+
+export function addValidEntry(e: ManifestEntries, eventId: string, eventType: string, orderId: string, key: string): void {
+  e.counts.sent++;
+  e.counts.valid++;
+  if (eventType === 'OrderCreated') e.counts.created++;
+  else e.counts.cancelled++;
+  e.valid += `${eventId}\t${eventType}\t${orderId}\t${key}\n`;
+}
+
+export function addDuplicateEntry(e: ManifestEntries): void {
+  e.counts.sent++;
+  e.counts.duplicates++;
+}
+
+export function addPoisonEntry(e: ManifestEntries, eventId: string, kind: PoisonKind, orderId: string): void {
+  e.counts.sent++;
+  e.counts.poison++;
+  e.counts.poisonByKind[kind] = (e.counts.poisonByKind[kind] ?? 0) + 1;
+  e.poison += `${eventId}\t${kind}\t${orderId}\n`;
 }
 
 function emptyCounts(): RunCounts {
