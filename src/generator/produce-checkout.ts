@@ -89,6 +89,7 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
   try {
     manifest = await RunManifestWriter.create(opts.env, { runId: opts.runId, topic: opts.topic, seed: opts.seed, keyBy: opts.keyBy });
     producer = await connectProducer(conn, generatorProducerOptions(opts));
+    await synthesis.ready; // it loaded and built the traffic model meanwhile, before the clock starts
     return await sendBatches(producer, synthesis, manifest, opts);
   } finally {
     await synthesis.close();

@@ -14,6 +14,8 @@ export interface SynthesisSetup {
 
 /** Where a run's batches come from, one request at a time. */
 export interface Synthesis {
+  /** Resolves once it can build batches (the worker has loaded and built the plan's model). */
+  readonly ready: Promise<void>;
   request(req: BatchRequest): Promise<PackedBatch>;
   close(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export function startSynthesis(setup: SynthesisSetup): Synthesis {
 
 class InlineSynthesis implements Synthesis {
   private readonly encoder: CheckoutBatchEncoder;
+  readonly ready = Promise.resolve();
 
   constructor(setup: SynthesisSetup) {
     this.encoder = new CheckoutBatchEncoder(checkoutCodecOf(setup.contracts), setup.traffic);
@@ -49,12 +52,18 @@ class InlineSynthesis implements Synthesis {
  * next batch before it sends the last, so synthesis and Avro encoding run beside kafkajs.
  */
 class WorkerSynthesis implements Synthesis {
+  readonly ready: Promise<void>;
   private readonly worker: Worker;
   private waiting: { resolve: (b: PackedBatch) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
 
   constructor(setup: SynthesisSetup) {
     this.worker = new Worker(WORKER_SCRIPT, { workerData: setup });
+    // The worker's first message says it is ready; each later one answers a request.
+    this.ready = new Promise((resolve, reject) => {
+      this.waiting = { resolve: () => resolve(), reject };
+    });
+    this.ready.catch(() => undefined); // also reported by the request that follows
     this.worker.on('message', (batch: PackedBatch) => this.settle()?.resolve(batch));
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new Error(`the synthesis worker exited (code ${code})`)));
