@@ -10,6 +10,7 @@ import type { SynthesisSetup } from './synthesis.js';
 
 const setup = workerData as SynthesisSetup;
 const encoder = new CheckoutBatchEncoder(checkoutCodecOf(setup.contracts), setup.traffic);
+parentPort!.postMessage('ready'); // Synthesis.ready
 parentPort!.on('message', (req: BatchRequest) => {
   const batch = encoder.next(req);
   parentPort!.postMessage(batch, [batch.bytes.buffer, batch.ends.buffer, batch.types.buffer] as ArrayBuffer[]);
