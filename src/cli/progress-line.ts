@@ -6,7 +6,7 @@ export class ProgressLine {
   private last = 0;
   private drawn = false;
 
-  constructor(private readonly stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, private readonly enabled: boolean) {}
+  constructor(private readonly stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, readonly enabled: boolean) {}
 
   update(text: string, force = false): void {
     if (!this.enabled || (!force && Date.now() - this.last < 100)) return;

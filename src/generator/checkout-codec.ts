@@ -4,7 +4,8 @@ import { type Contract, loadContracts, subjectName } from '../schema/contracts.j
 import { resolveRegisteredSchema } from '../schema/registered-schema.js';
 import type { RegistryClient } from '../schema/registry-client.js';
 import { type RegistrationResult, registerContracts } from '../schema/schema-registration.js';
-import { encodeWithSchemaId } from '../schema/wire-format.js';
+import { avroTypeOf } from '../schema/schema-file.js';
+import { FrameWriter } from '../schema/wire-format.js';
 import type { CheckoutCodec } from './produce-checkout.js';
 
 /** The records `produce checkout` writes, in this order. */
@@ -33,11 +34,21 @@ export async function resolveCheckoutCodec(client: RegistryClient, contractsDir:
   const ownTopic = mine.every((c) => contracts.some((x) => x.subject === c.subject));
   const hint = `register them first: \`streamflow schema register --dir ${shellPath(contractsDir)}${ownTopic ? '' : ` --topic ${topic}`}\``;
   const [created, cancelled] = await Promise.all(mine.map((c) => resolveRegisteredSchema(client, c.subject, hint)));
-  const byType = { OrderCreated: created!, OrderCancelled: cancelled! };
+  return checkoutCodecOf({
+    OrderCreated: { id: created!.id, schema: created!.type.schema({ exportAttrs: true }) },
+    OrderCancelled: { id: cancelled!.id, schema: cancelled!.type.schema({ exportAttrs: true }) },
+  });
+}
+
+/** The codec of registered contracts: plain data, so the synthesis worker can rebuild it. */
+export function checkoutCodecOf(contracts: CheckoutCodec['contracts']): CheckoutCodec {
+  const types = { OrderCreated: avroTypeOf(contracts.OrderCreated.schema), OrderCancelled: avroTypeOf(contracts.OrderCancelled.schema) };
+  const frames = new FrameWriter();
   return {
-    schemaId: (t) => byType[t].id,
-    encode: (t, value) => encodeWithSchemaId(byType[t].type, byType[t].id, value),
-    encodeUnchecked: (_t, value) => byType.OrderCreated.type.toBuffer(value),
+    contracts,
+    schemaId: (t) => contracts[t].id,
+    encode: (t, value) => frames.write(types[t], contracts[t].id, value),
+    encodeUnchecked: (_t, value) => types.OrderCreated.toBuffer(value),
   };
 }
 

@@ -59,6 +59,7 @@ const FIRST = ['Ada', 'Grace', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 
 const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman'];
 const STREETS = ['Market St', 'Station Rd', 'Hauptstrasse', 'Rue de la Paix', 'High St', 'Kungsgatan'];
 const SKU_COUNT = 500;
+const SKUS = Array.from({ length: SKU_COUNT }, (_, i) => `SKU-${String(i).padStart(5, '0')}`);
 
 interface User {
   id: string;
@@ -91,16 +92,20 @@ export class CheckoutModel {
   nextOrder(now: number): { created: OrderCreated; cancelled: OrderCancelled | null } {
     const user = this.users[this.popularity.sample(this.rng)]!;
     const orderId = this.rng.uuid();
-    const items = Array.from({ length: this.rng.int(1, 4) }, () => {
+    const items: OrderCreated['items'] = [];
+    let total = 0;
+    for (let n = this.rng.int(1, 4); n > 0; n--) {
       const sku = this.rng.int(0, SKU_COUNT - 1);
-      return { sku: `SKU-${String(sku).padStart(5, '0')}`, quantity: this.rng.int(1, 3), unit_price_minor: this.skuPrice[sku]! };
-    });
+      const item = { sku: SKUS[sku]!, quantity: this.rng.int(1, 3), unit_price_minor: this.skuPrice[sku]! };
+      items.push(item);
+      total += item.quantity * item.unit_price_minor;
+    }
     const created: OrderCreated = {
       envelope: this.envelope('OrderCreated', orderId, null, now),
       order_id: orderId,
       user_id: user.id,
       items,
-      total_minor: items.reduce((sum, i) => sum + i.quantity * i.unit_price_minor, 0),
+      total_minor: total,
       currency: user.currency,
       shipping_address: user.address,
     };

@@ -1,15 +1,19 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Connection } from '../config/resolve-connection.js';
-import { type Compression, type OutRecord, connectProducer } from '../kafka/producer.js';
+import { type Compression, type ProducerOptions, type RecordProducer, connectProducer } from '../kafka/producer.js';
+import { type BatchRequest, type PackedBatch, unpackRecords } from './checkout-batches.js';
 import { LatencyStats } from './latency-stats.js';
 import { type RateProfile, targetCount } from './rate-profile.js';
 import { type RunCounts, RunManifestWriter } from './run-manifest.js';
-import { type KeyBy, type PlannedRecord, type PoisonKind, TrafficPlan } from './traffic-plan.js';
-import { SeededRandom } from './seeded-random.js';
+import { type Synthesis, startSynthesis } from './synthesis.js';
+import type { KeyBy } from './traffic-plan.js';
 
 /** Encodes checkout events with the ids the registry gave their contracts (never registers). */
 export interface CheckoutCodec {
+  /** The registered ids and schemas it encodes with. */
+  readonly contracts: Record<'OrderCreated' | 'OrderCancelled', { id: number; schema: unknown }>;
   schemaId(eventType: 'OrderCreated' | 'OrderCancelled'): number;
-  /** Confluent framing: magic byte 0, 4-byte schema id, Avro binary. Refuses invalid records. */
+  /** Confluent framing: magic byte 0, 4-byte schema id, Avro binary. Refuses invalid records. May be a view of a shared buffer: copy before changing it. */
   encode(eventType: 'OrderCreated' | 'OrderCancelled', value: unknown): Buffer;
   /** Avro binary without validation: only for the "valid Avro, invalid business data" poison. */
   encodeUnchecked(eventType: 'OrderCreated', value: unknown): Buffer;
@@ -63,86 +67,95 @@ export interface ProduceSummary extends Omit<RunCounts, 'created' | 'cancelled'>
   manifest: string;
 }
 
-/** An id no registry hands out: the "unknown schema id" poison. */
-export const UNKNOWN_SCHEMA_ID = 0x7ffffff0;
+/** Records per send call unless --batch-size says otherwise. */
+export const DEFAULT_BATCH_SIZE = 1000;
+
+/** The generator's producer settings; the benchmark's bare client uses them too, so they cannot drift. */
+export function generatorProducerOptions(opts: Pick<ProduceOptions, 'idempotent' | 'compression' | 'runId'>): ProducerOptions {
+  return { idempotent: opts.idempotent, acks: -1, compression: opts.compression, clientId: `streamflow-generator-${opts.runId}` };
+}
 
 /**
  * Write the checkout traffic of one run: keyed Avro records at the requested rate, with
  * recorded duplicates and poison, acknowledged by Kafka (acks=all, idempotent by default).
- * One send is in flight while the next batch is encoded. The abort signal ends the run early
- * with a summary marked `interrupted` (the caller decides the exit).
+ * One send is in flight while a worker thread synthesizes and encodes the next batch. The
+ * abort signal ends the run early with a summary marked `interrupted` (the caller decides the exit).
  */
 export async function produceCheckout(conn: Connection, codec: CheckoutCodec, opts: ProduceOptions): Promise<ProduceSummary> {
-  const plan = new TrafficPlan({ seed: opts.seed, users: opts.users, cancelShare: opts.cancelShare, duplicates: opts.duplicates, poison: opts.poison, keyBy: opts.keyBy, producer: 'checkout-generator' });
-  const traceRng = new SeededRandom(opts.seed ^ 0x5eed);
-  const manifest = await RunManifestWriter.create(opts.env, { runId: opts.runId, topic: opts.topic, seed: opts.seed, keyBy: opts.keyBy });
-  const producer = await connectProducer(conn, { idempotent: opts.idempotent, acks: -1, compression: opts.compression, clientId: `streamflow-generator-${opts.runId}` });
+  const traffic = { seed: opts.seed, users: opts.users, cancelShare: opts.cancelShare, duplicates: opts.duplicates, poison: opts.poison, keyBy: opts.keyBy, producer: 'checkout-generator', runId: opts.runId };
+  const synthesis = startSynthesis({ contracts: codec.contracts, traffic });
+  let producer: RecordProducer | undefined;
+  let manifest: RunManifestWriter | undefined;
+  try {
+    manifest = await RunManifestWriter.create(opts.env, { runId: opts.runId, topic: opts.topic, seed: opts.seed, keyBy: opts.keyBy });
+    producer = await connectProducer(conn, generatorProducerOptions(opts));
+    await synthesis.ready; // it loaded and built the traffic model meanwhile, before the clock starts
+    return await sendBatches(producer, synthesis, manifest, opts);
+  } finally {
+    await synthesis.close();
+    await producer?.disconnect();
+    await manifest?.finish();
+  }
+}
+
+async function sendBatches(producer: RecordProducer, synthesis: Synthesis, manifest: RunManifestWriter, opts: ProduceOptions): Promise<ProduceSummary> {
   const latency = new LatencyStats();
-  const encodedOriginals = new Map<string, Buffer>();
   let errors = 0;
   let planned = 0;
+  let owed = 0; // cancellations and duplicates the plan still owes
   let inFlight: Promise<void> = Promise.resolve();
+  let next: Promise<PackedBatch> | undefined;
   const t0 = Date.now();
   const elapsed = () => Date.now() - t0;
   let lastProgress = 0;
   let lastAckAt: number | undefined;
 
-  const toRecord = (r: PlannedRecord): OutRecord => {
-    const source = r.kind === 'duplicate' ? r.original : r;
-    let value: Buffer;
-    if (r.kind === 'duplicate') value = encodedOriginals.get(r.original.eventId)!;
-    else if (r.kind === 'poison') value = poisonBytes(codec, r.poison, r.value);
-    else {
-      value = codec.encode(r.eventType, r.value);
-      if (r.resent) encodedOriginals.set(r.eventId, value); // the duplicate resends these exact bytes
-    }
-    return {
-      key: source.key,
-      value,
-      headers: { event_type: source.eventType, event_id: source.eventId, traceparent: `00-${traceRng.hex(16)}-${traceRng.hex(8)}-01`, run_id: opts.runId },
-    };
-  };
-
-  const ack = (batch: PlannedRecord[]) => {
-    for (const r of batch) {
-      if (r.kind === 'valid') manifest.addValid(r.eventId, r.eventType, r.orderId, r.key);
-      else if (r.kind === 'duplicate') {
-        manifest.addDuplicate();
-        encodedOriginals.delete(r.original.eventId);
-      } else manifest.addPoison(r.eventId, r.poison, r.orderId);
-    }
+  /** The batch the run may write now, 'wait' when the rate allows none yet, or 'done'. */
+  const decide = (): BatchRequest | 'wait' | 'done' => {
+    const now = elapsed();
+    const timeUp = opts.durationMs !== undefined && now >= opts.durationMs;
+    const remaining = opts.count !== undefined ? opts.count - planned : Infinity;
+    if (remaining <= 0 || (timeUp && owed === 0)) return 'done';
+    let allowed = opts.profile && !timeUp ? Math.floor(targetCount(opts.profile, now / 1000)) - planned : opts.batchSize;
+    if (timeUp) allowed = owed; // flush cancellations and duplicates that are owed
+    allowed = Math.min(allowed, opts.batchSize, remaining);
+    return allowed > 0 ? { count: allowed, remaining, timeUp, now: Date.now() } : 'wait';
   };
 
   try {
     for (;;) {
       if (opts.signal.aborted) break;
-      const now = elapsed();
-      const timeUp = opts.durationMs !== undefined && now >= opts.durationMs;
-      const remaining = opts.count !== undefined ? opts.count - planned : Infinity;
-      if (remaining <= 0 || (timeUp && plan.pendingCount === 0)) break;
-      let allowed = opts.profile && !timeUp ? Math.floor(targetCount(opts.profile, now / 1000)) - planned : opts.batchSize;
-      if (timeUp) allowed = plan.pendingCount; // flush cancellations and duplicates that are owed
-      allowed = Math.min(allowed, opts.batchSize, remaining);
-      if (allowed <= 0) {
-        await sleep(Math.max(1, Math.min(20, 1000 / (opts.profile?.peakPerSec ?? 1000))));
-        continue;
+      if (!next) {
+        const req = decide();
+        if (req === 'done') break;
+        if (req === 'wait') {
+          await sleep(Math.max(1, Math.min(20, 1000 / (opts.profile?.peakPerSec ?? 1000))));
+          continue;
+        }
+        next = synthesis.request(req);
       }
-      const batch: PlannedRecord[] = [];
-      for (let i = 0; i < allowed; i++) batch.push(timeUp ? plan.next(Date.now(), plan.pendingCount) : plan.next(Date.now(), remaining - i));
-      const records = batch.map(toRecord);
-      planned += batch.length;
+      const batch = await next;
+      planned += batch.types.length;
+      owed = batch.pendingCount;
+      const records = unpackRecords(batch, opts.runId);
+      // Ask for the following batch before sending this one: the worker builds it meanwhile.
+      const following = decide();
+      next = typeof following === 'object' ? synthesis.request(following) : undefined;
+      next?.catch(() => undefined); // awaited next round; a failure meanwhile is not unhandled
       await inFlight;
       const sentAt = Date.now();
       inFlight = producer.send(opts.topic, records).then(
         () => {
           latency.add(Date.now() - sentAt, records.length);
-          ack(batch);
+          manifest.append(batch.entries);
         },
         (err) => {
           errors++;
           throw err;
         },
       );
+      // A send reaches the socket only once this loop yields: let kafkajs encode and write it now.
+      await setImmediate();
       if (opts.onProgress && Date.now() - lastProgress > 250) {
         lastProgress = Date.now();
         opts.onProgress({ sent: manifest.counts.sent, target: opts.count ?? null, elapsedMs: elapsed(), ratePerSec: manifest.counts.sent / Math.max(0.001, elapsed() / 1000), p50Ms: latency.recent(50), p99Ms: latency.recent(99) });
@@ -152,8 +165,6 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
     lastAckAt = elapsed();
   } finally {
     await inFlight.catch(() => undefined);
-    await producer.disconnect();
-    await manifest.finish();
   }
   // The run's length ends with its last acknowledgement, not with the producer's disconnect.
   const durationMs = lastAckAt ?? elapsed();
@@ -177,31 +188,6 @@ export async function produceCheckout(conn: Connection, codec: CheckoutCodec, op
     manifest: manifest.dir,
   };
   return summary;
-}
-
-function poisonBytes(codec: CheckoutCodec, kind: PoisonKind, value: unknown): Buffer {
-  switch (kind) {
-    case 'bad-magic-byte': {
-      const framed = Buffer.from(codec.encode('OrderCreated', value));
-      framed[0] = 0x01;
-      return framed;
-    }
-    case 'unknown-schema-id': {
-      const framed = Buffer.from(codec.encode('OrderCreated', value));
-      framed.writeInt32BE(UNKNOWN_SCHEMA_ID, 1);
-      return framed;
-    }
-    case 'truncated-avro': {
-      const framed = codec.encode('OrderCreated', value);
-      return framed.subarray(0, 5 + Math.floor((framed.length - 5) / 3));
-    }
-    case 'invalid-business': {
-      const avro = codec.encodeUnchecked('OrderCreated', value);
-      const header = Buffer.alloc(5);
-      header.writeInt32BE(codec.schemaId('OrderCreated'), 1);
-      return Buffer.concat([header, avro]);
-    }
-  }
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

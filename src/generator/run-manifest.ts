@@ -65,24 +65,18 @@ export class RunManifestWriter {
     return writer;
   }
 
-  addValid(eventId: string, eventType: string, orderId: string, key: string): void {
-    this.counts.sent++;
-    this.counts.valid++;
-    if (eventType === 'OrderCreated') this.counts.created++;
-    else this.counts.cancelled++;
-    this.valid.write(`${eventId}\t${eventType}\t${orderId}\t${key}\n`);
-  }
-
-  addDuplicate(): void {
-    this.counts.sent++;
-    this.counts.duplicates++;
-  }
-
-  addPoison(eventId: string, kind: PoisonKind, orderId: string): void {
-    this.counts.sent++;
-    this.counts.poison++;
-    this.counts.poisonByKind[kind] = (this.counts.poisonByKind[kind] ?? 0) + 1;
-    this.poison.write(`${eventId}\t${kind}\t${orderId}\n`);
+  /** Count an acknowledged batch and append its lines to the files (one write per batch). */
+  append(entries: ManifestEntries): void {
+    const c = entries.counts;
+    this.counts.sent += c.sent;
+    this.counts.valid += c.valid;
+    this.counts.created += c.created;
+    this.counts.cancelled += c.cancelled;
+    this.counts.duplicates += c.duplicates;
+    this.counts.poison += c.poison;
+    for (const [kind, n] of Object.entries(c.poisonByKind) as Array<[PoisonKind, number]>) this.counts.poisonByKind[kind] = (this.counts.poisonByKind[kind] ?? 0) + n;
+    if (entries.valid) this.valid.write(entries.valid);
+    if (entries.poison) this.poison.write(entries.poison);
   }
 
   async finish(): Promise<RunManifest> {
@@ -98,6 +92,40 @@ export class RunManifestWriter {
     await fsp.writeFile(`${file}.tmp`, JSON.stringify(this.manifest, null, 2));
     await fsp.rename(`${file}.tmp`, file);
   }
+}
+
+/**
+ * The manifest's share of one batch, built where the batch is (the synthesis worker) and
+ * appended by the writer once Kafka acknowledged it: counts and tab-separated lines.
+ */
+export interface ManifestEntries {
+  counts: RunCounts;
+  valid: string;
+  poison: string;
+}
+
+export function newManifestEntries(): ManifestEntries {
+  return { counts: emptyCounts(), valid: '', poison: '' };
+}
+
+export function addValidEntry(e: ManifestEntries, eventId: string, eventType: string, orderId: string, key: string): void {
+  e.counts.sent++;
+  e.counts.valid++;
+  if (eventType === 'OrderCreated') e.counts.created++;
+  else e.counts.cancelled++;
+  e.valid += `${eventId}\t${eventType}\t${orderId}\t${key}\n`;
+}
+
+export function addDuplicateEntry(e: ManifestEntries): void {
+  e.counts.sent++;
+  e.counts.duplicates++;
+}
+
+export function addPoisonEntry(e: ManifestEntries, eventId: string, kind: PoisonKind, orderId: string): void {
+  e.counts.sent++;
+  e.counts.poison++;
+  e.counts.poisonByKind[kind] = (e.counts.poisonByKind[kind] ?? 0) + 1;
+  e.poison += `${eventId}\t${kind}\t${orderId}\n`;
 }
 
 function emptyCounts(): RunCounts {

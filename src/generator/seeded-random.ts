@@ -28,24 +28,25 @@ export class SeededRandom {
 
   /** RFC 4122 version-4 UUID built from the seeded stream. */
   uuid(): string {
-    const b = this.bytes(16);
-    b[6] = (b[6]! & 0x0f) | 0x40;
-    b[8] = (b[8]! & 0x3f) | 0x80;
-    const h = b.toString('hex');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    const a = this.next();
+    const b = (this.next() & 0xffff0fff) | 0x4000; // version 4
+    const c = ((this.next() & 0x3fffffff) | 0x80000000) >>> 0; // variant 10
+    const d = this.next();
+    return `${word(a)}-${HEX[b >>> 24]}${HEX[(b >>> 16) & 0xff]}-${HEX[(b >>> 8) & 0xff]}${HEX[b & 0xff]}-${HEX[c >>> 24]}${HEX[(c >>> 16) & 0xff]}-${HEX[(c >>> 8) & 0xff]}${HEX[c & 0xff]}${word(d)}`;
   }
 
+  /** `bytes` random bytes as lowercase hex (whole 32-bit words, big-endian, as many as needed). */
   hex(bytes: number): string {
-    return this.bytes(bytes).toString('hex');
-  }
-
-  // Whole 32-bit words into a buffer: far cheaper than formatting each word as text (profiled).
-  private bytes(n: number): Buffer {
-    const b = Buffer.allocUnsafe(Math.ceil(n / 4) * 4);
-    for (let i = 0; i < b.length; i += 4) b.writeUInt32BE(this.next(), i);
-    return b.subarray(0, n);
+    let s = '';
+    for (let i = 0; i < bytes; i += 4) s += word(this.next());
+    return bytes % 4 === 0 ? s : s.slice(0, bytes * 2);
   }
 }
+
+// Two hex digits per byte from a table: half the cost of filling a Buffer and hex-encoding it
+// (profiled: two ids and a traceparent per record).
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const word = (w: number) => HEX[w >>> 24]! + HEX[(w >>> 16) & 0xff]! + HEX[(w >>> 8) & 0xff]! + HEX[w & 0xff]!;
 
 /**
  * Zipf-like popularity over `n` items (rank r has weight 1/r^s): a few users place many

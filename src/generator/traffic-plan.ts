@@ -54,9 +54,9 @@ export class TrafficPlan {
    */
   next(now: number, remaining = Infinity): PlannedRecord {
     this.step++;
-    const due = this.pending.findIndex((p) => p.dueAt <= this.step);
-    if (due >= 0 || (this.pending.length > 0 && remaining <= this.pending.length)) {
-      return this.pending.splice(due >= 0 ? due : 0, 1)[0]!.record;
+    // The queue is ordered by due step, so its head is the one due (or owed) first.
+    if (this.pending.length > 0 && (this.pending[0]!.dueAt <= this.step || remaining <= this.pending.length)) {
+      return this.pending.shift()!.record;
     }
     const rng = this.model.random;
     const room = remaining - this.pending.length - 1;
@@ -78,10 +78,18 @@ export class TrafficPlan {
   }
 
   private schedule(record: PlannedRecord, afterSteps: number): void {
-    this.pending.push({ dueAt: this.step + afterSteps, record });
     // Cancellations must come after their order, duplicates after the original: both are
-    // scheduled later than the current step, and the queue is served earliest-due first.
-    this.pending.sort((a, b) => a.dueAt - b.dueAt);
+    // scheduled later than the current step, and the queue is served earliest-due first
+    // (entries due at the same step in the order they were scheduled).
+    const dueAt = this.step + afterSteps;
+    let lo = 0;
+    let hi = this.pending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.pending[mid]!.dueAt <= dueAt) lo = mid + 1;
+      else hi = mid;
+    }
+    this.pending.splice(lo, 0, { dueAt, record });
   }
 
   private poisonRecord(now: number): PlannedRecord {

@@ -1,6 +1,7 @@
-import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
+import { CompressionTypes, type Producer } from 'kafkajs';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+import { JavaCompatiblePartitioner } from './java-partitioner.js';
 
 export interface OutRecord {
   key: string | Buffer;
@@ -35,7 +36,7 @@ export async function connectProducer(conn: Connection, opts: ProducerOptions): 
     idempotent: opts.idempotent,
     // kafkajs tracks idempotent sequence numbers per partition only for one request in flight.
     maxInFlightRequests: opts.idempotent ? 1 : 5,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: JavaCompatiblePartitioner,
     allowAutoTopicCreation: false,
     retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
   });

@@ -12,9 +12,8 @@ const R = 24;
 
 const utf8 = new TextEncoder();
 
-/** Kafka's `Utils.murmur2`: a signed 32-bit hash of the bytes. */
-export function murmur2(bytes: Uint8Array): number {
-  const length = bytes.length;
+/** Kafka's `Utils.murmur2`: a signed 32-bit hash of the first `length` bytes. */
+export function murmur2(bytes: Uint8Array, length = bytes.length): number {
   let h = SEED ^ length;
 
   const blocks = length >>> 2;
@@ -46,9 +45,14 @@ export function toPositive(n: number): number {
   return n & 0x7fffffff;
 }
 
+// Producers hash every record's key: encode short keys into one reused buffer, not a new one each.
+const scratch = new Uint8Array(256);
+
 /** The non-negative hash the partition is taken modulo of; strings hash as UTF-8 like StringSerializer. */
 export function keyHash(key: string | Uint8Array): number {
-  return toPositive(murmur2(typeof key === 'string' ? utf8.encode(key) : key));
+  if (typeof key !== 'string') return toPositive(murmur2(key));
+  if (key.length * 3 <= scratch.length) return toPositive(murmur2(scratch, utf8.encodeInto(key, scratch).written));
+  return toPositive(murmur2(utf8.encode(key)));
 }
 
 /** The partition the Java (and kafkajs v2 default) producer picks for a record with this key. */

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,12 @@ import { SchemaCache } from '../../src/schema/registered-schema.js';
 import { RegistryClient } from '../../src/schema/registry-client.js';
 import { decodeFramed } from '../../src/schema/wire-format.js';
 import { runCli, testConnection, testEnv, uniqueName } from './helpers.js';
+
+async function runBuilt(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.resolve('bin/streamflow'), ...args], { env, maxBuffer: 1 << 24 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+  });
+}
 
 async function preparedTopic(): Promise<string> {
   const topic = uniqueName('gen.orders');
@@ -120,6 +127,28 @@ describe('produce checkout', () => {
       ids.push(await fs.readFile(path.join(env.STREAMFLOW_STATE_DIR!, 'runs', runId, 'valid.tsv'), 'utf8'));
     }
     expect(ids[0]).toBe(ids[1]);
+  });
+
+  // bin/streamflow runs the built CLI (`npm run build` first), whose batches are synthesized on
+  // a worker thread; in-process runs of the TypeScript sources synthesize on the calling thread.
+  it('the built CLI (synthesis on a worker thread) writes what the in-process run writes for a seed, all of it acknowledged', async () => {
+    const env = testEnv();
+    const manifests = [];
+    for (const built of [false, true]) {
+      const topic = await preparedTopic();
+      const args = ['produce', 'checkout', '--topic', topic, '--count', '3000', '--duplicates', '0.02', '--poison', '0.01', '--seed', '5', '--rate', 'max', '--json'];
+      const run = built ? await runBuilt(args, env) : await runCli(args, env);
+      expect(run.code, run.stderr).toBe(0);
+      const { runId, sent } = JSON.parse(run.stdout);
+      expect(sent).toBe(3000);
+      const dir = path.join(env.STREAMFLOW_STATE_DIR!, 'runs', runId);
+      manifests.push([await fs.readFile(path.join(dir, 'valid.tsv'), 'utf8'), await fs.readFile(path.join(dir, 'poison.tsv'), 'utf8')]);
+      const records = await consumeAll(topic, 3000);
+      expect(records).toHaveLength(3000);
+      const manifestIds = manifests.at(-1)!.flatMap((tsv) => tsv.split('\n').filter(Boolean).map((line) => line.split('\t')[0]));
+      expect(new Set(records.map((r) => r.headers.event_id))).toEqual(new Set(manifestIds));
+    }
+    expect(manifests[1]).toEqual(manifests[0]);
   });
 
   // A modest rate, so what is checked is the pacing, not the speed of a busy 2-core machine.

@@ -9,6 +9,7 @@ import { avroTypeOf } from '../../../src/schema/schema-file.js';
 import {
   AvroDecodeError,
   BadMagicByteError,
+  FrameWriter,
   InvalidRecordError,
   UnknownSchemaIdError,
   decodeFramed,
@@ -49,6 +50,20 @@ const order = {
 };
 
 const only = (id: number, type = orderCreated) => async (wanted: number) => (wanted === id ? type : undefined);
+
+describe('FrameWriter', () => {
+  it('writes the bytes encodeWithSchemaId does, across slabs, records larger than a slab included, none overwriting another', () => {
+    const writer = new FrameWriter(64);
+    const values = Array.from({ length: 200 }, (_, i) => ({ ...order, currency: 'X'.repeat(i % 7 === 0 ? 100 : i % 5), items: Array.from({ length: i % 4 }, () => ({ sku: `SKU-${i}`, quantity: i })) }));
+    const frames = values.map((v, i) => writer.write(orderCreated, 1000 + i, v));
+    values.forEach((v, i) => expect(frames[i]).toEqual(encodeWithSchemaId(orderCreated, 1000 + i, v)));
+  });
+
+  it('refuses invalid records with their paths, like encodeWithSchemaId', () => {
+    expect(() => new FrameWriter().write(orderCreated, 1, { ...order, items: [{ sku: 'SKU-1', quantity: 1.5 }] })).toThrow(InvalidRecordError);
+    expect(() => new FrameWriter().write(orderCreated, 1, { ...order, items: [{ sku: 'SKU-1', quantity: 1.5 }] })).toThrow(/items\.0\.quantity/);
+  });
+});
 
 describe('encodeWithSchemaId / decodeFramed', () => {
   it('frames as magic byte 0 + big-endian id + Avro binary, and decodes back', async () => {

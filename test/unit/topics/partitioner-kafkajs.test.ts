@@ -1,7 +1,8 @@
-// The one place src/topics meets kafkajs: its v2 DefaultPartitioner is the Java-compatible
+// Where src/topics meets kafkajs: its v2 DefaultPartitioner is the Java-compatible
 // murmur2 partitioner, so the two must agree on every keyed record.
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { JavaCompatiblePartitioner } from '../../../src/kafka/java-partitioner.js';
 import { partitionForKey } from '../../../src/topics/partitioner.js';
 import { sampleKeys } from '../../../src/topics/remap-impact.js';
 import { mulberry32 } from '../../../src/topics/seeded-random.js';
@@ -31,5 +32,26 @@ describe('partitionForKey agrees with kafkajs Partitioners.DefaultPartitioner', 
     const mismatches = keys.filter((key) => kafkajs({ topic: 'orders', partitionMetadata: meta, message: { key, value: null } }) !== partitionForKey(key, count));
     expect(keys).toHaveLength(10_000);
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe("the producers' JavaCompatiblePartitioner agrees with kafkajs Partitioners.DefaultPartitioner", () => {
+  const keys = [...randomKeys(8_000, 43), ...sampleKeys(2_000, 8)];
+
+  it.each([1, 12, 100])('for 10,000 random keys over %i partitions, and keeps an explicit partition', (count) => {
+    const kafkajs = Partitioners.DefaultPartitioner();
+    const ours = JavaCompatiblePartitioner();
+    const meta = partitionMetadata(count);
+    const mismatches = keys.filter((key) => kafkajs({ topic: 'orders', partitionMetadata: meta, message: { key, value: null } }) !== ours({ topic: 'orders', partitionMetadata: meta, message: { key, value: null } }));
+    expect(mismatches).toEqual([]);
+    expect(ours({ topic: 'orders', partitionMetadata: meta, message: { key: 'k', value: null, partition: count - 1 } })).toBe(count - 1);
+  });
+
+  it('spreads keyless records round robin over the partitions that have a leader', () => {
+    const ours = JavaCompatiblePartitioner();
+    const meta = partitionMetadata(4).map((p) => (p.partitionId === 2 ? { ...p, leader: -1 } : p));
+    const picked = Array.from({ length: 6 }, () => ours({ topic: 'orders', partitionMetadata: meta, message: { value: null } }));
+    expect(new Set(picked)).toEqual(new Set([0, 1, 3]));
+    expect(picked.slice(0, 3)).toEqual(picked.slice(3));
   });
 });
