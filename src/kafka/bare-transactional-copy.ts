@@ -1,6 +1,7 @@
 import { type EachBatchPayload, Partitioners, type Producer } from 'kafkajs';
 import type { Connection } from '../config/resolve-connection.js';
 import { createKafka } from './client.js';
+import { commitInTransaction } from './commit-in-transaction.js';
 
 export interface TransactionalCopyOptions {
   from: string;
@@ -35,16 +36,9 @@ export async function copyTransactionally(conn: Connection, opts: TransactionalC
     await new Promise<void>((resolve, reject) => {
       const copyChunk = async (payload: EachBatchPayload, producer: Producer, from: number, end: number) => {
         const chunk = payload.batch.messages.slice(from, end);
-        const txn = await producer.transaction();
-        try {
-          await txn.send({ topic: opts.to, acks: -1, messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })) });
-          const next = (BigInt(chunk.at(-1)!.offset) + 1n).toString();
-          await txn.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic: payload.batch.topic, partitions: [{ partition: payload.batch.partition, offset: next }] }] });
-          await txn.commit();
-        } catch (err) {
-          await txn.abort().catch(() => undefined);
-          throw err;
-        }
+        const messages = chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} }));
+        const next = (BigInt(chunk.at(-1)!.offset) + 1n).toString();
+        await commitInTransaction(producer, new Map([[opts.to, messages]]), { groupId: opts.groupId, topic: payload.batch.topic, partition: payload.batch.partition, next });
         payload.resolveOffset(chunk.at(-1)!.offset);
         copied += chunk.length;
         if (copied >= opts.records && !finishedAt) {

@@ -1,7 +1,8 @@
 import os from 'node:os';
-import { type Consumer, type EachBatchPayload, Partitioners, type Producer } from 'kafkajs';
+import { type Consumer, type EachBatchPayload, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+import { commitInTransaction } from './commit-in-transaction.js';
 import type { ConsumedRecord } from './record-reader.js';
 
 /**
@@ -146,22 +147,12 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
   const commitChunk = async (payload: EachBatchPayload, chunk: BatchRecord[], producer: Producer, final: boolean) => {
     const t0 = Date.now();
     const produced = await opts.onBatch(chunk);
-    const txn = await producer.transaction();
-    try {
-      for (const [topic, records] of groupByTopic(produced)) {
-        await txn.send({ topic, acks: -1, messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) });
-      }
-      // The batch's last offset may be a transaction marker after the last record: commit past
-      // it on the final chunk, or the group shows a lag of 1 that nothing can consume.
-      const lastRecord = BigInt(chunk.at(-1)!.offset);
-      const batchEnd = BigInt(payload.batch.lastOffset());
-      const next = ((final && batchEnd > lastRecord ? batchEnd : lastRecord) + 1n).toString();
-      await txn.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic: payload.batch.topic, partitions: [{ partition: payload.batch.partition, offset: next }] }] });
-      await txn.commit();
-    } catch (err) {
-      await txn.abort().catch(() => undefined);
-      throw err;
-    }
+    // The batch's last offset may be a transaction marker after the last record: commit past
+    // it on the final chunk, or the group shows a lag of 1 that nothing can consume.
+    const lastRecord = BigInt(chunk.at(-1)!.offset);
+    const batchEnd = BigInt(payload.batch.lastOffset());
+    const next = ((final && batchEnd > lastRecord ? batchEnd : lastRecord) + 1n).toString();
+    await commitInTransaction(producer, messagesByTopic(produced), { groupId: opts.groupId, topic: payload.batch.topic, partition: payload.batch.partition, next });
     payload.resolveOffset(chunk.at(-1)!.offset);
     touch();
     opts.onCommitted?.({
@@ -218,12 +209,14 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
   return { close };
 }
 
-function groupByTopic(records: ProducedRecord[]): Map<string, ProducedRecord[]> {
-  const byTopic = new Map<string, ProducedRecord[]>();
+/** The chunk's outputs as kafkajs messages, per topic. */
+function messagesByTopic(records: ProducedRecord[]): Map<string, Message[]> {
+  const byTopic = new Map<string, Message[]>();
   for (const r of records) {
+    const message = { key: r.key, value: r.value, headers: r.headers };
     const list = byTopic.get(r.topic);
-    if (list) list.push(r);
-    else byTopic.set(r.topic, [r]);
+    if (list) list.push(message);
+    else byTopic.set(r.topic, [message]);
   }
   return byTopic;
 }
