@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,4 +77,35 @@ export async function writeInTransactions(topic: string, batches: TransactionalW
   } finally {
     await producer.disconnect();
   }
+}
+
+/** bin/streamflow of this checkout (it runs the built dist/: `npm run build` first). */
+const BIN = path.resolve(import.meta.dirname, '../../bin/streamflow');
+const spawned: ChildProcess[] = [];
+
+export interface SpawnedCli {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Both streams, in arrival order, for failure messages. */
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** Start bin/streamflow as its own process, as an operator or a supervisor runs it. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv): SpawnedCli {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let output = '';
+  child.stdout!.on('data', (d) => ((stdout += d), (output += d)));
+  child.stderr!.on('data', (d) => ((stderr += d), (output += d)));
+  spawned.push(child);
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, output: () => output, exited };
+}
+
+/** SIGKILL every spawnCli process still running (an afterEach of the tests that spawn). */
+export function killSpawnedClis(): void {
+  for (const c of spawned.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 }

@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/dev/processes.js';
 import { createKafka } from '../../src/kafka/client.js';
-import { runCli, testConnection, testEnv, uniqueName } from './helpers.js';
+import { type SpawnedCli, killSpawnedClis, runCli, spawnCli, testConnection, testEnv, uniqueName } from './helpers.js';
 
 /*
  * Ctrl-C (SIGINT) or SIGTERM on a long-running command, as an operator or a supervisor sends
@@ -11,28 +9,10 @@ import { runCli, testConnection, testEnv, uniqueName } from './helpers.js';
  * marked `interrupted: true`, and exits 130.
  */
 
-const BIN = path.resolve('bin/streamflow');
-const spawned: ChildProcess[] = [];
 const env = testEnv();
+const start = (args: string[]) => spawnCli(args, env);
 
-interface Started {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[]): Started {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  spawned.push(child);
-  return { child, stdout: () => stdout, stderr: () => stderr, exited: new Promise((r) => child.on('exit', (code) => r(code))) };
-}
-
-async function untilStderr(run: Started, pattern: RegExp): Promise<void> {
+async function untilStderr(run: SpawnedCli, pattern: RegExp): Promise<void> {
   expect(await waitFor(async () => pattern.test(run.stderr()) || run.child.exitCode !== null, 60_000, 50), run.stderr()).toBe(true);
   expect(run.child.exitCode, run.stderr()).toBeNull();
 }
@@ -55,9 +35,7 @@ async function orderTopic(): Promise<string> {
   return topic;
 }
 
-afterEach(() => {
-  for (const c of spawned.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(killSpawnedClis);
 
 beforeAll(async () => {
   expect((await runCli(['topology', 'apply', '--execute'], env)).code).toBe(0);

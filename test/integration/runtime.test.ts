@@ -1,21 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/dev/processes.js';
-import { runCli, testEnv } from './helpers.js';
+import { killSpawnedClis, runCli, spawnCli, testEnv } from './helpers.js';
 
-const BIN = path.resolve('bin/streamflow');
-const spawned: ChildProcess[] = [];
-
-function startConsumers(env: NodeJS.ProcessEnv, args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, 'consume', '--service', 'all', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  spawned.push(child);
-  return { child, output: () => output, exited };
-}
+const startConsumers = (env: NodeJS.ProcessEnv, args: string[]) => spawnCli(['consume', '--service', 'all', ...args], env);
 
 /** Effects applied so far by the payment service for the run (from the Prometheus endpoint). */
 async function processed(port: number): Promise<number> {
@@ -29,9 +16,7 @@ async function processed(port: number): Promise<number> {
 
 describe('reference consumer runtime', () => {
   const env = testEnv();
-  afterEach(() => {
-    for (const c of spawned.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  });
+  afterEach(killSpawnedClis);
 
   beforeAll(async () => {
     expect((await runCli(['topology', 'apply', '--execute'], env)).code).toBe(0);
