@@ -8,7 +8,8 @@ import { packageRoot } from '../src/config/package-root.js';
  * machine: the ratio is what counts (goal: within 2.5x), with the load average beside it.
  */
 export async function benchStartup(args: string[]): Promise<Record<string, unknown>> {
-  const runs = Number(args[args.indexOf('--runs') + 1] ?? 20) || 20;
+  const at = args.indexOf('--runs');
+  const runs = at >= 0 ? Number(args[at + 1]) || 20 : 20;
   const cli = path.join(packageRoot(), 'bin', 'streamflow');
   const time = (argv: string[]) => {
     const t0 = process.hrtime.bigint();
