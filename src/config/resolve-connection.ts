@@ -1,3 +1,4 @@
+import { parseRedisUrl } from './redis-url.js';
 import fs from 'node:fs/promises';
 import YAML from 'yaml';
 import { UsageError } from '../errors.js';
@@ -129,7 +130,7 @@ export async function resolveConnection(flags: ConnectionFlags, env: NodeJS.Proc
 
   const redis = pick('redis', flags.redis ? { url: flags.redis } : undefined, env.STREAMFLOW_REDIS ? { url: env.STREAMFLOW_REDIS } : undefined, base?.redis);
   if (redis) {
-    if (!/^rediss?:\/\//.test(redis.url)) throw new UsageError(`Redis URL "${redis.url}" must start with redis:// or rediss://`);
+    parseRedisUrl(redis.url); // a malformed URL or cluster seed list is named here, before any command runs
     conn.redis = redis;
   }
   return conn;

@@ -38,7 +38,7 @@ export const registrySchema = z
   })
   .strict();
 
-export const redisSchema = z.object({ url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://') }).strict();
+export const redisSchema = z.object({ url: z.string().regex(/^rediss?(\+cluster)?:\/\//, 'must start with redis://, rediss:// or redis+cluster://') }).strict();
 
 const brokersSchema = z.union([
   z.array(z.string().regex(/^[^\s:,]+:\d+$/, 'each broker is host:port')).min(1),
