@@ -63,6 +63,16 @@ export class UnreachableError extends StreamflowError {
   }
 }
 
+/** The dedup store could not make a batch durable (e.g. no replica acknowledged it): the batch is redelivered. */
+export class StoreError extends StreamflowError {
+  override readonly retriable = true;
+  override name = 'StoreError';
+
+  constructor(message: string) {
+    super(message, ExitCode.unreachable);
+  }
+}
+
 /** The operator pressed Ctrl-C: exit 130. */
 export class InterruptedError extends StreamflowError {
   override readonly retriable = true;

@@ -23,6 +23,12 @@ export interface ProducedRecord {
   headers: Record<string, Buffer>;
 }
 
+export interface ChunkOutcome {
+  outputs: ProducedRecord[];
+  /** Called once the chunk's transaction committed (e.g. to drop what only a replay needed). */
+  afterCommit?(): Promise<void>;
+}
+
 export interface TransactionalConsumerOptions {
   groupId: string;
   topics: string[];
@@ -32,7 +38,8 @@ export interface TransactionalConsumerOptions {
   maxBatch?: number;
   /** Partitions processed at once, each with its own transactional producer. */
   concurrency?: number;
-  onBatch(records: BatchRecord[]): Promise<ProducedRecord[]>;
+  /** Make a chunk's effects durable; its outputs then commit with its offsets in one transaction. */
+  onBatch(records: BatchRecord[]): Promise<ChunkOutcome>;
   onCommitted?(info: { topic: string; partition: number; records: number; ms: number; lagBehind: number }): void;
   /** The member crashed (or failed to come back) and is being replaced. */
   onRestart?(error: Error): void;
@@ -144,15 +151,15 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
   consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error));
   const maxBatch = opts.maxBatch ?? 500;
 
-  const commitChunk = async (payload: EachBatchPayload, chunk: BatchRecord[], producer: Producer, final: boolean) => {
-    const t0 = Date.now();
-    const produced = await opts.onBatch(chunk);
+  const commitChunk = async (payload: EachBatchPayload, chunk: BatchRecord[], outcome: ChunkOutcome, producer: Producer, final: boolean, t0: number) => {
     // The batch's last offset may be a transaction marker after the last record: commit past
     // it on the final chunk, or the group shows a lag of 1 that nothing can consume.
     const lastRecord = BigInt(chunk.at(-1)!.offset);
     const batchEnd = BigInt(payload.batch.lastOffset());
     const next = ((final && batchEnd > lastRecord ? batchEnd : lastRecord) + 1n).toString();
-    await commitInTransaction(producer, messagesByTopic(produced), { groupId: opts.groupId, topic: payload.batch.topic, partition: payload.batch.partition, next });
+    await commitInTransaction(producer, messagesByTopic(outcome.outputs), { groupId: opts.groupId, topic: payload.batch.topic, partition: payload.batch.partition, next });
+    // Best effort: what it drops (outboxes) also expires on its own.
+    void outcome.afterCommit?.().catch(() => undefined);
     payload.resolveOffset(chunk.at(-1)!.offset);
     touch();
     opts.onCommitted?.({
@@ -189,20 +196,34 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
       value: m.value,
       headers: Object.fromEntries(Object.entries(m.headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, Buffer.isBuffer(v) ? v : Buffer.from(String(v))]]))),
     }));
-    for (let i = 0; i < records.length && payload.isRunning() && !payload.isStale(); ) {
-      if (opts.delayMs) {
-        const due = Number(records[i]!.timestamp) + opts.delayMs;
-        while (Date.now() < due && payload.isRunning() && !payload.isStale()) {
-          await new Promise((r) => setTimeout(r, Math.min(1_000, due - Date.now())));
-          await payload.heartbeat();
-          touch(); // waiting on a due retry is work in hand, not idleness
+    // A chunk's effects are made durable while the previous chunk's transaction commits: the
+    // store round trip and the Kafka one overlap, and transactions still commit in offset order.
+    let committing: Promise<void> = Promise.resolve();
+    try {
+      for (let i = 0; i < records.length && payload.isRunning() && !payload.isStale(); ) {
+        if (opts.delayMs) {
+          const due = Number(records[i]!.timestamp) + opts.delayMs;
+          while (Date.now() < due && payload.isRunning() && !payload.isStale()) {
+            await new Promise((r) => setTimeout(r, Math.min(1_000, due - Date.now())));
+            await payload.heartbeat();
+            touch(); // waiting on a due retry is work in hand, not idleness
+          }
+          if (!payload.isRunning() || payload.isStale()) break;
         }
-        if (!payload.isRunning() || payload.isStale()) break;
+        let end = i + 1;
+        while (end < records.length && end - i < maxBatch && (!opts.delayMs || Number(records[end]!.timestamp) + opts.delayMs <= Date.now())) end++;
+        const chunk = records.slice(i, end);
+        const t0 = Date.now();
+        const outcome = await opts.onBatch(chunk);
+        await committing;
+        committing = commitChunk(payload, chunk, outcome, producer, end === records.length, t0);
+        committing.catch(() => undefined); // awaited below or by the next chunk
+        i = end;
       }
-      let end = i + 1;
-      while (end < records.length && end - i < maxBatch && (!opts.delayMs || Number(records[end]!.timestamp) + opts.delayMs <= Date.now())) end++;
-      await commitChunk(payload, records.slice(i, end), producer, end === records.length);
-      i = end;
+      await committing;
+    } finally {
+      // The producer goes back to the pool only once its transaction is over.
+      await committing.catch(() => undefined);
     }
   }
 

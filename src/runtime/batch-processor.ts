@@ -3,10 +3,10 @@ import { SPRING, STREAMFLOW, encodeDeadLetterHeaders } from '../dlq/dlq-headers.
 import type { BatchRecord, ProducedRecord } from '../kafka/transactional-consumer.js';
 import { derivedEventId } from './derived-ids.js';
 import type { CommitItem, EffectStore, PreRead, StateGuard } from './effect-store.js';
-import { prefix } from './effect-store.js';
 import { fromParked, headerText, toParked } from './batch-record.js';
 import { type RetryPolicy, backoffMs } from './retry-policy.js';
 import type { ServiceCounters } from './service-counters.js';
+import type { StateCache } from './state-cache.js';
 import { validateEvent } from './services/validate-event.js';
 import { type Downstream, type InboundEvent, NonRetryableError, type OrderStates, type OutboundEvent, type ServiceHandler, type StoreOp } from './types.js';
 
@@ -26,10 +26,21 @@ export interface BatchContext {
   /** Where a failure goes next from this consumer: the next retry stage, or the DLQ. */
   failureTopic: string;
   dlqTopic: string;
+  /** The dedup window: an order's marks and state are kept this long after its last event. */
   ttlSec: number;
+  /** How long a generator run's effect counts are kept for `verify` (default 6 hours). */
+  auditSec?: number;
   metrics: ServiceCounters;
+  /** States this consumer knows: a batch whose orders are all new or known needs one store round trip. */
+  states?: StateCache;
   /** Where an emitted event is written (the benchmark redirects them off the checkout topics). */
   routeOutput?: (topic: string) => string;
+}
+
+/** A batch's outputs, and what to do once they and the batch's offsets are committed to Kafka. */
+export interface BatchOutcome {
+  outputs: ProducedRecord[];
+  afterCommit(): Promise<void>;
 }
 
 interface Prepared {
@@ -40,33 +51,44 @@ interface Prepared {
   error?: Error;
 }
 
+const DEFAULT_AUDIT_SEC = 6 * 3_600;
+
 /**
  * Process one batch: decode and validate, skip what was already applied (re-emitting its
  * outbox), park what is blocked behind an unresolved event of the same key, run the service
  * with in-process retries, forward exhausted failures to the next retry stage or the DLQ,
  * and commit every effect with its dedup mark in one store round trip. Returns the records
  * to write in the same Kafka transaction as the batch's offsets.
+ *
+ * The first pass runs the handlers on the states this consumer knows (new orders have none)
+ * without reading the store: the commit checks marks, blocking heads and every state read,
+ * and what it sends back (duplicate, blocked, conflict) is settled by a pass that reads first.
  */
-export async function processBatch(records: BatchRecord[], ctx: BatchContext): Promise<ProducedRecord[]> {
+export async function processBatch(records: BatchRecord[], ctx: BatchContext): Promise<BatchOutcome> {
   const outputs: ProducedRecord[] = [];
+  const opts = { windowSec: ctx.ttlSec, auditSec: ctx.auditSec ?? DEFAULT_AUDIT_SEC };
+  // Outboxes to delete once the Kafka transaction holding their records has committed.
+  const settled: Array<{ eventId: string; key: string }> = [];
   let pending = await Promise.all(records.map((r) => prepare(r, ctx)));
-  // Order ids a handler touched beyond the event's own order_id: read them too on a re-run.
-  const extraOrderIds = new Set<string>();
+  // Orders a handler touched beyond the event's own order_id: read them too on a re-run.
+  const extraOrders = new Map<string, string>();
   // Records the store sent back (state changed under us), with how often and its last answer.
   const sentBack = new Map<Prepared, { times: number; answer: string }>();
-  while (pending.length > 0) {
+  for (let pass = 1; pending.length > 0; pass++) {
     const released: BatchRecord[] = [];
     const retryNow: Prepared[] = [];
-    const events = pending.filter((p) => p.event).map((p) => p.event!);
-    const pre = await ctx.store.preRead(
-      ctx.handler.service,
-      events.map((e) => e.eventId),
-      [...new Set([...events.map(orderIdOf), ...extraOrderIds])],
-      [...new Set(pending.map((p) => p.key))],
-    );
-    const orders = overlay(pre);
+    const events = pending.filter((p) => p.event);
+    const pre: PreRead =
+      pass === 1
+        ? { done: new Map(), orders: cachedStates(events, ctx.states), blockedBy: new Map() }
+        : await ctx.store.preRead(
+            ctx.handler.service,
+            [...events.map((p) => ({ eventId: p.event!.eventId, orderId: orderIdOf(p.event!), key: p.key })), ...[...extraOrders].map(([orderId, key]) => ({ orderId, key }))],
+            opts,
+          );
+    const orders = new Map(pre.orders);
     const items: CommitItem[] = [];
-    const plans: Array<{ prepared: Prepared; outbox?: ProducedRecord[]; stateIds?: string[] }> = [];
+    const plans: Array<{ prepared: Prepared; outbox?: ProducedRecord[]; states?: Array<[string, Record<string, unknown>]>; stateIds?: string[] }> = [];
 
     // Keys that fail in this batch block their later events in this batch too.
     const blocked = new Map(pre.blockedBy);
@@ -76,7 +98,9 @@ export async function processBatch(records: BatchRecord[], ctx: BatchContext): P
       const eventId = p.event?.eventId ?? headerText(p.record, 'event_id') ?? `offset:${p.record.topic}:${p.record.partition}:${p.record.offset}`;
       if (p.event && pre.done.has(eventId)) {
         ctx.metrics.duplicates++;
-        outputs.push(...decodeOutbox(pre.done.get(eventId) ?? null));
+        const outbox = pre.done.get(eventId) ?? null;
+        outputs.push(...decodeOutbox(outbox));
+        if (outbox) settled.push({ eventId, key: p.key });
         continue;
       }
       // Never fail the batch (it would come back the same and stop the partition): dead-letter
@@ -101,32 +125,63 @@ export async function processBatch(records: BatchRecord[], ctx: BatchContext): P
         continue;
       }
       const encoded = failure.outputs.map((o) => ({ topic: ctx.routeOutput?.(o.topic) ?? o.topic, key: o.key, value: ctx.codec.encode(o.topic, o.eventType, o.value), headers: eventHeaders(o, p.record) }));
-      items.push({ mode: 'apply', eventId, key: p.key, ops: failure.ops, outbox: encodeOutbox(encoded), guards: failure.guards });
-      plans.push({ prepared: p, outbox: encoded, stateIds: failure.guards.map(([, id]) => id) });
+      const runId = headerText(p.record, 'run_id');
+      items.push({
+        mode: 'apply',
+        eventId,
+        key: p.key,
+        orderId: orderIdOf(p.event!),
+        ops: failure.ops,
+        states: failure.states.map(([id, state]) => [id, JSON.stringify(state)]),
+        guards: failure.guards,
+        outbox: encoded.length ? encodeOutbox(encoded) : '',
+        ...(runId ? { runId } : {}),
+      });
+      plans.push({ prepared: p, outbox: encoded, states: failure.states, stateIds: failure.guards.map(([id]) => id) });
     }
 
-    const results = await ctx.store.commit(ctx.handler.service, items, ctx.ttlSec);
+    const results = await ctx.store.commit(ctx.handler.service, items, opts);
     results.forEach((r, i) => {
       const plan = plans[i]!;
+      const item = items[i]!;
       if (r.status === 'applied') {
         ctx.metrics.processed++;
         outputs.push(...(plan.outbox ?? []));
+        if (plan.outbox?.length) settled.push({ eventId: item.eventId, key: item.key });
+        for (const [id, state] of plan.states ?? []) ctx.states?.set(id, state);
         if (r.next) released.push(fromParked(r.next));
       } else if (r.status === 'duplicate') {
         ctx.metrics.duplicates++;
         outputs.push(...decodeOutbox(r.outbox));
+        if (r.outbox) settled.push({ eventId: item.eventId, key: item.key });
+        for (const id of plan.stateIds ?? []) ctx.states?.forget(id);
       } else if (r.status === 'parked') ctx.metrics.parked++;
       // The key's state changed under us (another consumer of this service): read it again.
       else if (r.status === 'unblocked' || r.status === 'blocked' || r.status === 'conflict') {
         retryNow.push(plan.prepared);
-        sentBack.set(plan.prepared, { times: (sentBack.get(plan.prepared)?.times ?? 0) + 1, answer: r.status });
-        for (const id of plan.stateIds ?? []) extraOrderIds.add(id);
+        // The first pass guessed without reading: that is not a try of its own.
+        if (pass > 1) sentBack.set(plan.prepared, { times: (sentBack.get(plan.prepared)?.times ?? 0) + 1, answer: r.status });
+        for (const id of plan.stateIds ?? []) {
+          ctx.states?.forget(id);
+          extraOrders.set(id, plan.prepared.key);
+        }
       }
     });
     ctx.metrics.released += released.length;
     pending = [...retryNow, ...(await Promise.all(released.map((r) => prepare(r, ctx))))];
   }
-  return outputs;
+  return { outputs, afterCommit: () => (settled.length ? ctx.store.release(ctx.handler.service, settled) : Promise.resolve()) };
+}
+
+function cachedStates(events: Prepared[], cache: StateCache | undefined): Map<string, Record<string, unknown>> {
+  const known = new Map<string, Record<string, unknown>>();
+  if (!cache) return known;
+  for (const p of events) {
+    const id = orderIdOf(p.event!);
+    const s = cache.get(id);
+    if (s) known.set(id, s);
+  }
+  return known;
 }
 
 async function prepare(record: BatchRecord, ctx: BatchContext): Promise<Prepared> {
@@ -156,7 +211,7 @@ class NonRetryableErrorNamed extends NonRetryableError {
   }
 }
 
-type Handled = { ops: StoreOp[]; outputs: OutboundEvent[]; guards: StateGuard[] };
+type Handled = { ops: StoreOp[]; outputs: OutboundEvent[]; states: Array<[string, Record<string, unknown>]>; guards: StateGuard[] };
 
 async function runWithRetries(event: InboundEvent, orders: OverlayOrders, ctx: BatchContext): Promise<Handled | Error> {
   for (let attempt = 1; ; attempt++) {
@@ -171,14 +226,10 @@ async function runWithRetries(event: InboundEvent, orders: OverlayOrders, ctx: B
       outputs.push({ topic, key: cause.key, eventType, value: { envelope: envelopeFor(ctx.handler.service, cause, eventType), ...fields } });
     try {
       const ops = await ctx.handler.handle(event, view, ctx.downstream, emit);
-      const hash = `${prefix(ctx.handler.service)}orders`;
       // Guard every state the handler read or wrote, as this batch expects it to be stored.
-      const guards: StateGuard[] = [...new Set([...readIds, ...touched.keys()])].map((id) => [hash, id, stateText(orders.get(id))]);
-      for (const [id, s] of touched) {
-        orders.set(id, s);
-        ops.push(['HSET', hash, id, JSON.stringify(s)]);
-      }
-      return { ops, outputs, guards };
+      const guards: StateGuard[] = [...new Set([...readIds, ...touched.keys()])].map((id) => [id, stateText(orders.get(id))]);
+      for (const [id, s] of touched) orders.set(id, s);
+      return { ops, outputs, states: [...touched], guards };
     } catch (err) {
       if (err instanceof NonRetryableError || attempt >= ctx.retry.attempts) return err as Error;
       ctx.metrics.retried++;
@@ -191,10 +242,6 @@ type OverlayOrders = Map<string, Record<string, unknown>>;
 
 function stateText(state: Record<string, unknown> | undefined): string {
   return state ? JSON.stringify(state) : '';
-}
-
-function overlay(pre: PreRead): OverlayOrders {
-  return new Map(pre.orders);
 }
 
 function orderIdOf(e: InboundEvent): string {

@@ -3,14 +3,32 @@ import type { StoreOp } from './types.js';
 /**
  * One item of a batch commit. Every mode is applied atomically with its marks, so a crash
  * between doing the work and recording it can neither lose nor double an effect.
- * - apply:   if the event is new (dedup mark set now), run its ops and keep its outbox; if its
- *            key became blocked by another event meanwhile, apply nothing ('blocked'); if an
- *            order state it was computed from changed meanwhile, apply nothing ('conflict').
+ * - apply:   if the event is new (its dedup mark, kept with its order, set now), write its order
+ *            states, run its ops and keep its outbox until the Kafka commit; if its key became
+ *            blocked by another event meanwhile, apply nothing ('blocked'); if an order state it
+ *            was computed from is not as expected, apply nothing ('conflict').
  * - forward: the event left for a retry topic or the DLQ: it becomes its key's blocking head.
  * - park:    the key was blocked when the batch was read: queue the event behind the head.
+ *
+ * Everything an item touches lives with its record key (see store-layout.ts): an order's
+ * events keep their key from service to service, so one item never spans two Redis slots.
  */
 export type CommitItem =
-  | { mode: 'apply'; eventId: string; key: string; ops: StoreOp[]; outbox: string; guards: StateGuard[] }
+  | {
+      mode: 'apply';
+      eventId: string;
+      key: string;
+      /** The order the event is about: its dedup mark is kept with this order's state. */
+      orderId: string;
+      ops: StoreOp[];
+      /** Order states the handler wrote (JSON text). */
+      states: Array<[orderId: string, state: string]>;
+      guards: StateGuard[];
+      /** The encoded outputs, re-emitted if the event comes again before its Kafka commit; '' for none. */
+      outbox: string;
+      /** The generator run the event belongs to (its run_id header): counted for `verify`. */
+      runId?: string;
+    }
   | { mode: 'forward'; eventId: string; key: string }
   | { mode: 'park'; eventId: string; key: string; record: string };
 
@@ -27,11 +45,11 @@ export type CommitResult =
   | { status: 'conflict' };
 
 /**
- * Optimistic concurrency for order state: the value (JSON text, '' for none) a handler read.
+ * Optimistic concurrency for order state: the state (JSON text, '' for none) a handler read.
  * Two consumers of one service (e.g. its payments and orders partitions, or a retry stage)
  * may handle the same order at once; the second to commit sees the change and re-runs.
  */
-export type StateGuard = [hashKey: string, field: string, expected: string];
+export type StateGuard = [orderId: string, expected: string];
 
 /** A record parked behind its key's head, serialized with what is needed to process it later. */
 export interface ParkedRecord {
@@ -45,8 +63,16 @@ export interface ParkedRecord {
   headers: Record<string, string>; // base64 values
 }
 
+/** What a batch asks of the store before it runs: its events, their orders and keys. */
+export interface EventRef {
+  /** Absent for an order a handler touched beyond its event's own. */
+  eventId?: string;
+  orderId: string;
+  key: string;
+}
+
 export interface PreRead {
-  /** Events already applied, with their stored outbox (re-emitted on replays). */
+  /** Events already applied, with their outbox while it is kept (re-emitted on replays). */
   done: Map<string, string | null>;
   orders: Map<string, Record<string, unknown>>;
   blockedBy: Map<string, string>;
@@ -58,19 +84,26 @@ export interface ServiceStats {
   blockedKeys: number;
 }
 
-/** The dedup + effects store of the runtime: Redis for real deployments, memory for one process. */
-export interface EffectStore {
-  readonly kind: 'redis' | 'memory';
-  preRead(service: string, eventIds: string[], orderIds: string[], keys: string[]): Promise<PreRead>;
-  /** One round trip for the whole batch (order states travel as HSET ops of their event). */
-  commit(service: string, items: CommitItem[], ttlSec: number): Promise<CommitResult[]>;
-  /** eventId -> times its effects were applied (verify: exactly 1 each). */
-  effectCounts(service: string): Promise<Map<string, number>>;
-  orderStates(service: string): Promise<Map<string, Record<string, unknown>>>;
-  stats(service: string): Promise<ServiceStats>;
-  close(): Promise<void>;
+export interface CommitOptions {
+  /** Dedup window: how long an order's marks and state are kept after its last event. */
+  windowSec: number;
+  /** How long a run's effect counts (for `verify`) are kept. */
+  auditSec: number;
 }
 
-export function prefix(service: string): string {
-  return `sf:${service}:`;
+/** The dedup + effects store of the runtime: Redis (single or Cluster) for real deployments, memory for one process. */
+export interface EffectStore {
+  readonly kind: 'redis' | 'memory';
+  preRead(service: string, refs: EventRef[], opts: CommitOptions): Promise<PreRead>;
+  /** One round trip for the whole batch (a pipelined script call per slot on Redis). */
+  commit(service: string, items: CommitItem[], opts: CommitOptions): Promise<CommitResult[]>;
+  /** The batch's Kafka transaction committed: its outboxes are no longer needed. */
+  release(service: string, events: Array<{ eventId: string; key: string }>): Promise<void>;
+  /** eventId -> times its effects were applied, for one generator run (verify: exactly 1 each). */
+  effectCounts(service: string, runId: string): Promise<Map<string, number>>;
+  orderStates(service: string, orders: Array<{ orderId: string; key: string }>, opts: CommitOptions): Promise<Map<string, Record<string, unknown>>>;
+  stats(service: string): Promise<ServiceStats>;
+  /** A service counter's total (the sum of its shards' shares), e.g. payments captured per currency. */
+  counter(service: string, name: string): Promise<Map<string, number>>;
+  close(): Promise<void>;
 }

@@ -3,6 +3,8 @@ import { requireRedis } from '../config/resolve-connection.js';
 import { readRunManifest } from '../generator/run-manifest.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
 import { SPRING } from '../dlq/dlq-headers.js';
+
+const DEFAULT_WINDOW_SEC = 7 * 86_400;
 import { RedisEffectStore } from './redis-effect-store.js';
 import { serviceTopics } from './services/index.js';
 import { SERVICES, type ServiceName } from './types.js';
@@ -15,7 +17,12 @@ export async function fetchVerifyInput(conn: Connection, env: NodeJS.ProcessEnv,
   try {
     const effects = {} as VerifyInput['effects'];
     const orders = {} as VerifyInput['orders'];
-    for (const s of SERVICES) [effects[s], orders[s]] = await Promise.all([store.effectCounts(s), store.orderStates(s)]);
+    // Each order's state is read where its key put it; only this run's orders are read.
+    const runOrders = [...new Map(valid.map((v) => [v.orderId, { orderId: v.orderId, key: v.key }])).values()];
+    for (const s of SERVICES) {
+      const windowSec = (await store.recordedWindowSec(s)) ?? DEFAULT_WINDOW_SEC;
+      [effects[s], orders[s]] = await Promise.all([store.effectCounts(s, runId), store.orderStates(s, runOrders, { windowSec, auditSec: 0 })]);
+    }
     return { runId, valid, poison, effects, orders, dlq: await readRunDeadLetters(conn, runId) };
   } finally {
     await store.close();

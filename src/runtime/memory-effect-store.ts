@@ -1,113 +1,143 @@
-import { type CommitItem, type CommitResult, type EffectStore, type ParkedRecord, type PreRead, type ServiceStats, prefix } from './effect-store.js';
+import type { CommitItem, CommitOptions, CommitResult, EffectStore, EventRef, ParkedRecord, PreRead, ServiceStats } from './effect-store.js';
+
+interface Order {
+  /** Applied event ids -> when their mark expires (ms). */
+  marks: Map<string, number>;
+  state: string;
+  expires: number;
+}
+
+interface ServiceState {
+  orders: Map<string, Order>;
+  outbox: Map<string, string>;
+  blocked: Map<string, string>;
+  parked: Map<string, string[]>;
+  parkMarks: Set<string>;
+  counters: Map<string, Map<string, number>>;
+  audit: Map<string, Map<string, number>>;
+  stats: ServiceStats;
+}
 
 /**
- * The embedded store for a single process (no Redis): the same semantics as the Redis Lua
- * script, kept in memory. Effects do not survive the process, so it suits demos and tests of
+ * The embedded store for a single process (no Redis): the same semantics as the Redis
+ * scripts, kept in memory. Effects do not survive the process, so it suits demos and tests of
  * one consumer, not scale-out or crash recovery.
  */
 export class MemoryEffectStore implements EffectStore {
   readonly kind = 'memory';
-  private readonly hashes = new Map<string, Map<string, string>>();
-  private readonly marks = new Map<string, number>(); // key -> expiry (ms)
-  private readonly strings = new Map<string, string>();
-  private readonly lists = new Map<string, string[]>();
+  private readonly services = new Map<string, ServiceState>();
 
-  async preRead(service: string, eventIds: string[], orderIds: string[], keys: string[]): Promise<PreRead> {
-    const p = prefix(service);
+  async preRead(service: string, refs: EventRef[]): Promise<PreRead> {
+    const s = this.service(service);
     const pre: PreRead = { done: new Map(), orders: new Map(), blockedBy: new Map() };
-    for (const id of eventIds) if (this.marked(`${p}done:${id}`)) pre.done.set(id, this.strings.get(`${p}outbox:${id}`) ?? null);
-    for (const id of orderIds) {
-      const s = this.hash(`${p}orders`).get(id);
-      if (s) pre.orders.set(id, JSON.parse(s) as Record<string, unknown>);
-    }
-    for (const k of keys) {
-      const head = this.hash(`${p}blocked`).get(k);
-      if (head) pre.blockedBy.set(k, head);
+    for (const r of refs) {
+      const order = this.order(s, r.orderId);
+      if (order?.state) pre.orders.set(r.orderId, JSON.parse(order.state) as Record<string, unknown>);
+      if (r.eventId && order && (order.marks.get(r.eventId) ?? 0) > Date.now()) pre.done.set(r.eventId, s.outbox.get(r.eventId) ?? null);
+      const head = s.blocked.get(r.key);
+      if (head) pre.blockedBy.set(r.key, head);
     }
     return pre;
   }
 
-  async commit(service: string, items: CommitItem[], ttlSec: number): Promise<CommitResult[]> {
-    const p = prefix(service);
-    const blocked = this.hash(`${p}blocked`);
-    const stats = this.hash(`${p}stats`);
-    const incr = (h: Map<string, string>, f: string, n: number) => h.set(f, String(Number(h.get(f) ?? 0) + n));
+  async commit(service: string, items: CommitItem[], opts: CommitOptions): Promise<CommitResult[]> {
+    const s = this.service(service);
+    const now = Date.now();
+    const expires = now + opts.windowSec * 1000;
     return items.map((it): CommitResult => {
-      const head = blocked.get(it.key);
-      const parked = this.list(`${p}parked:${it.key}`);
+      const head = s.blocked.get(it.key);
+      const parked = s.parked.get(it.key) ?? [];
+      s.parked.set(it.key, parked);
       const firstId = () => (parked[0] ? (JSON.parse(parked[0]) as ParkedRecord).id : undefined);
       if (it.mode === 'forward') {
-        blocked.set(it.key, it.eventId);
+        s.blocked.set(it.key, it.eventId);
         if (firstId() === it.eventId) parked.shift();
         return { status: 'forwarded' };
       }
       if (it.mode === 'park') {
         if (!head || head === it.eventId) return { status: 'unblocked' };
-        if (this.mark(`${p}parkmark:${it.eventId}`, ttlSec)) {
+        if (!s.parkMarks.has(it.eventId)) {
+          s.parkMarks.add(it.eventId);
           parked.push(it.record);
-          incr(stats, 'parked', 1);
+          s.stats.parked++;
         }
         return { status: 'parked' };
       }
       if (head && head !== it.eventId) return { status: 'blocked' };
-      if (!this.marked(`${p}done:${it.eventId}`) && it.guards.some(([h, f, expected]) => (this.hash(h).get(f) ?? '') !== expected)) return { status: 'conflict' };
-      if (!this.mark(`${p}done:${it.eventId}`, ttlSec)) return { status: 'duplicate', outbox: this.strings.get(`${p}outbox:${it.eventId}`) ?? null };
-      for (const op of it.ops) {
-        if (op[0] === 'HSET') this.hash(op[1]).set(op[2], op[3]);
-        else if (op[0] === 'HINCRBY') incr(this.hash(op[1]), op[2], op[3]);
-        else this.strings.set(op[1], String(Number(this.strings.get(op[1]) ?? 0) + op[2]));
+      const own = this.order(s, it.orderId);
+      if (own && (own.marks.get(it.eventId) ?? 0) > now) return { status: 'duplicate', outbox: s.outbox.get(it.eventId) ?? null };
+      if (it.guards.some(([id, expected]) => (this.order(s, id)?.state ?? '') !== expected)) return { status: 'conflict' };
+      const write = (id: string) => {
+        const o = this.order(s, id) ?? { marks: new Map(), state: '', expires };
+        o.expires = expires;
+        s.orders.set(id, o);
+        return o;
+      };
+      for (const [id, state] of it.states) write(id).state = state;
+      write(it.orderId).marks.set(it.eventId, expires);
+      for (const [, counter, field, by] of it.ops) {
+        const c = s.counters.get(counter) ?? new Map<string, number>();
+        s.counters.set(counter, c.set(field, (c.get(field) ?? 0) + by));
       }
-      incr(this.hash(`${p}effects`), it.eventId, 1);
-      incr(stats, 'processed', 1);
-      this.strings.set(`${p}outbox:${it.eventId}`, it.outbox);
+      s.stats.processed++;
+      if (it.outbox) s.outbox.set(it.eventId, it.outbox);
+      if (it.runId) {
+        const a = s.audit.get(it.runId) ?? new Map<string, number>();
+        s.audit.set(it.runId, a.set(it.eventId, (a.get(it.eventId) ?? 0) + 1));
+      }
       if (head !== it.eventId) return { status: 'applied' };
       if (firstId() === it.eventId) parked.shift();
       if (!parked[0]) {
-        blocked.delete(it.key);
+        s.blocked.delete(it.key);
         return { status: 'applied' };
       }
       const next = JSON.parse(parked[0]) as ParkedRecord;
-      blocked.set(it.key, next.id);
+      s.blocked.set(it.key, next.id);
       return { status: 'applied', next };
     });
   }
 
-  async effectCounts(service: string): Promise<Map<string, number>> {
-    return new Map([...this.hash(`${prefix(service)}effects`)].map(([k, v]) => [k, Number(v)]));
+  async release(service: string, events: Array<{ eventId: string }>): Promise<void> {
+    const s = this.service(service);
+    for (const e of events) s.outbox.delete(e.eventId);
   }
 
-  async orderStates(service: string): Promise<Map<string, Record<string, unknown>>> {
-    return new Map([...this.hash(`${prefix(service)}orders`)].map(([k, v]) => [k, JSON.parse(v) as Record<string, unknown>]));
+  async effectCounts(service: string, runId: string): Promise<Map<string, number>> {
+    return new Map(this.service(service).audit.get(runId) ?? []);
+  }
+
+  async orderStates(service: string, orders: Array<{ orderId: string; key: string }>): Promise<Map<string, Record<string, unknown>>> {
+    return (await this.preRead(service, orders)).orders;
   }
 
   async stats(service: string): Promise<ServiceStats> {
-    const s = this.hash(`${prefix(service)}stats`);
-    return { processed: Number(s.get('processed') ?? 0), parked: Number(s.get('parked') ?? 0), blockedKeys: this.hash(`${prefix(service)}blocked`).size };
+    const s = this.service(service);
+    return { ...s.stats, blockedKeys: s.blocked.size };
+  }
+
+  /** A service counter's total, e.g. payments captured per currency. */
+  async counter(service: string, name: string): Promise<Map<string, number>> {
+    return new Map(this.service(service).counters.get(name) ?? []);
   }
 
   async close(): Promise<void> {}
 
-  private hash(key: string): Map<string, string> {
-    let h = this.hashes.get(key);
-    if (!h) this.hashes.set(key, (h = new Map()));
-    return h;
+  private service(name: string): ServiceState {
+    let s = this.services.get(name);
+    if (!s) {
+      s = { orders: new Map(), outbox: new Map(), blocked: new Map(), parked: new Map(), parkMarks: new Set(), counters: new Map(), audit: new Map(), stats: { processed: 0, parked: 0, blockedKeys: 0 } };
+      this.services.set(name, s);
+    }
+    return s;
   }
 
-  private list(key: string): string[] {
-    let l = this.lists.get(key);
-    if (!l) this.lists.set(key, (l = []));
-    return l;
-  }
-
-  private marked(key: string): boolean {
-    const exp = this.marks.get(key);
-    return exp !== undefined && exp > Date.now();
-  }
-
-  /** SET NX EX: true when the mark was not there. */
-  private mark(key: string, ttlSec: number): boolean {
-    if (this.marked(key)) return false;
-    this.marks.set(key, Date.now() + ttlSec * 1000);
-    return true;
+  /** An order's entry while its dedup window lasts. */
+  private order(s: ServiceState, id: string): Order | undefined {
+    const o = s.orders.get(id);
+    if (o && o.expires <= Date.now()) {
+      s.orders.delete(id);
+      return undefined;
+    }
+    return o;
   }
 }

@@ -1,147 +1,388 @@
-import { Redis } from 'ioredis';
-import { UnreachableError } from '../errors.js';
-import { redactUrlCredentials } from '../config/redact.js';
-import { type CommitItem, type CommitResult, type EffectStore, type ParkedRecord, type PreRead, type ServiceStats, prefix } from './effect-store.js';
+import type { Cluster, Redis } from 'ioredis';
+import type { CommitItem, CommitOptions, CommitResult, EffectStore, EventRef, ParkedRecord, PreRead, ServiceStats } from './effect-store.js';
+import { StoreError, UsageError } from '../errors.js';
+import { connectRedis, type RedisClient } from './redis-client.js';
+import {
+  DEFAULT_BUCKETS,
+  SHARDS,
+  type StoreLayout,
+  bucketOf,
+  eventMark,
+  generationExpiresAt,
+  generationOf,
+  keyNames,
+  orderField,
+  shardBase,
+  shardOf,
+} from './store-layout.js';
+
+/* Lua shared by both scripts: an order's entry is "<marks>|<state>", marks 8 characters each. */
+const ENTRY = `
+local function entry(f, c, p)
+  local v = redis.call('HGET', KEYS[c], f)
+  if not v and p > 0 then v = redis.call('HGET', KEYS[p], f) end
+  return v or '|'
+end
+local function split(v)
+  local bar = string.find(v, '|', 1, true)
+  return string.sub(v, 1, bar - 1), string.sub(v, bar + 1)
+end
+local function hasMark(marks, mk)
+  for i = 1, #marks, 8 do
+    if string.sub(marks, i, i + 7) == mk then return true end
+  end
+  return false
+end
+`;
 
 /*
- * The whole batch in one Lua script, so Redis applies it atomically: dedup mark, effects,
- * outbox and ordering-guard state are written together or not at all. Returns one entry per
- * item: 1 applied, {1, next-parked} applied and released the next parked record of its key,
- * {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked, 5 blocked meanwhile,
- * 6 an order state it read has changed (optimistic concurrency).
+ * One shard's share of a batch in one script, so Redis applies it atomically: dedup mark,
+ * order states, counters, outbox and ordering-guard state are written together or not at all.
+ * Every key is declared (KEYS[1] stats, KEYS[2] blocked, the rest by index), all in one slot.
+ * Returns one entry per item: 1 applied, {1, next-parked} applied and released the next parked
+ * record of its key, {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked,
+ * 5 blocked meanwhile, 6 an order state it read has changed (optimistic concurrency).
  */
-const COMMIT = `
-local p = ARGV[1]
-local ttl = tonumber(ARGV[2])
-local items = cjson.decode(ARGV[3])
+const COMMIT = `${ENTRY}
+local items = cjson.decode(ARGV[1])
+local window = tonumber(ARGV[2])
+local expireAt = tonumber(ARGV[3])
+local auditSec = tonumber(ARGV[4])
 local out = {}
-local function guardsHold(guards)
-  for _, g in ipairs(guards) do
-    if (redis.call('HGET', g[1], g[2]) or '') ~= g[3] then return false end
-  end
-  return true
+local function put(c, f, marks, state)
+  redis.call('HSET', KEYS[c], f, marks .. '|' .. state)
+  redis.call('EXPIREAT', KEYS[c], expireAt)
+end
+local function firstParkedId(list)
+  local first = redis.call('LINDEX', list, 0)
+  if first then return cjson.decode(first).id end
 end
 for i, it in ipairs(items) do
-  local head = redis.call('HGET', p .. 'blocked', it.key)
-  if it.mode == 'forward' then
-    redis.call('HSET', p .. 'blocked', it.key, it.eventId)
-    local first = redis.call('LINDEX', p .. 'parked:' .. it.key, 0)
-    if first and cjson.decode(first).id == it.eventId then redis.call('LPOP', p .. 'parked:' .. it.key) end
+  local head = redis.call('HGET', KEYS[2], it.k)
+  local parked = KEYS[it.pk]
+  if it.m == 'f' then
+    redis.call('HSET', KEYS[2], it.k, it.e)
+    if firstParkedId(parked) == it.e then redis.call('LPOP', parked) end
     out[i] = 3
-  elseif it.mode == 'park' and not (head and head ~= it.eventId) then
+  elseif it.m == 'p' and not (head and head ~= it.e) then
     out[i] = 4
-  elseif head and head ~= it.eventId and it.mode == 'apply' then
+  elseif head and head ~= it.e and it.m == 'a' then
     out[i] = 5
-  elseif head and head ~= it.eventId then
-    if redis.call('SET', p .. 'parkmark:' .. it.eventId, '1', 'NX', 'EX', ttl) then
-      redis.call('RPUSH', p .. 'parked:' .. it.key, it.record)
-      redis.call('HINCRBY', p .. 'stats', 'parked', 1)
+  elseif head and head ~= it.e then
+    if redis.call('SET', KEYS[it.pm], '1', 'NX', 'EX', window) then
+      redis.call('RPUSH', parked, it.r)
+      redis.call('EXPIRE', parked, window)
+      redis.call('HINCRBY', KEYS[1], 'parked', 1)
     end
     out[i] = 2
-  elseif redis.call('EXISTS', p .. 'done:' .. it.eventId) == 0 and not guardsHold(it.guards) then
-    out[i] = 6
-  elseif redis.call('SET', p .. 'done:' .. it.eventId, '1', 'NX', 'EX', ttl) then
-    for _, op in ipairs(it.ops) do
-      if op[1] == 'HSET' then redis.call('HSET', op[2], op[3], op[4])
-      elseif op[1] == 'HINCRBY' then redis.call('HINCRBY', op[2], op[3], op[4])
-      elseif op[1] == 'INCRBY' then redis.call('INCRBY', op[2], op[3]) end
-    end
-    redis.call('HINCRBY', p .. 'effects', it.eventId, 1)
-    redis.call('HINCRBY', p .. 'stats', 'processed', 1)
-    redis.call('SET', p .. 'outbox:' .. it.eventId, it.outbox, 'EX', ttl)
-    out[i] = 1
-    if head == it.eventId then
-      local list = p .. 'parked:' .. it.key
-      local first = redis.call('LINDEX', list, 0)
-      if first and cjson.decode(first).id == it.eventId then redis.call('LPOP', list) end
-      local nxt = redis.call('LINDEX', list, 0)
-      if nxt then
-        redis.call('HSET', p .. 'blocked', it.key, cjson.decode(nxt).id)
-        out[i] = {1, nxt}
+  else
+    local marks, ownState = split(entry(it.f, it.c, it.p))
+    if hasMark(marks, it.mk) then
+      out[i] = {0, redis.call('GET', KEYS[it.ob]) or ''}
+    else
+      local holds = true
+      for _, g in ipairs(it.g) do
+        local _, state = split(entry(g[1], g[2], g[3]))
+        if state ~= g[4] then holds = false break end
+      end
+      if not holds then
+        out[i] = 6
       else
-        redis.call('HDEL', p .. 'blocked', it.key)
+        for _, s in ipairs(it.st) do
+          if s[1] == it.f then ownState = s[4]
+          else
+            local otherMarks = split(entry(s[1], s[2], s[3]))
+            put(s[2], s[1], otherMarks, s[4])
+          end
+        end
+        -- An order has a handful of events; keep its last 64 marks at most.
+        marks = marks .. it.mk
+        if #marks > 512 then marks = string.sub(marks, #marks - 511) end
+        put(it.c, it.f, marks, ownState)
+        for _, op in ipairs(it.ops) do redis.call('HINCRBY', KEYS[op[1]], op[2], op[3]) end
+        redis.call('HINCRBY', KEYS[1], 'processed', 1)
+        if it.o ~= '' then redis.call('SET', KEYS[it.ob], it.o, 'EX', window) end
+        if it.au > 0 then
+          redis.call('HINCRBY', KEYS[it.au], it.e, 1)
+          redis.call('EXPIRE', KEYS[it.au], auditSec)
+        end
+        out[i] = 1
+        if head == it.e then
+          if firstParkedId(parked) == it.e then redis.call('LPOP', parked) end
+          local nxt = redis.call('LINDEX', parked, 0)
+          if nxt then
+            redis.call('HSET', KEYS[2], it.k, cjson.decode(nxt).id)
+            out[i] = {1, nxt}
+          else
+            redis.call('HDEL', KEYS[2], it.k)
+          end
+        end
       end
     end
-  else
-    out[i] = {0, redis.call('GET', p .. 'outbox:' .. it.eventId) or ''}
   end
 end
 return out
 `;
 
+/* What a shard's batch needs before it runs: each order's entry (and the outbox of an event already applied), each key's blocking head. */
+const READ = `${ENTRY}
+local a = cjson.decode(ARGV[1])
+local entries = {}
+for i, q in ipairs(a.q) do
+  local v = entry(q[1], q[2], q[3])
+  local marks = split(v)
+  local done = q[4] ~= '' and hasMark(marks, q[4])
+  entries[i] = {v, done and 1 or 0, done and (redis.call('GET', KEYS[q[5]]) or '') or ''}
+end
+local heads = {}
+for i, k in ipairs(a.k) do heads[i] = redis.call('HGET', KEYS[1], k) or '' end
+return {entries, heads}
+`;
+
+type ScriptClient = RedisClient & {
+  sfCommit(numKeys: number, ...args: string[]): Promise<Array<number | [number, string]>>;
+  sfRead(numKeys: number, ...args: string[]): Promise<[Array<[string, number, string]>, string[]]>;
+};
+
+/** The declared keys of one script call, numbered as the script's KEYS (1-based). */
+class KeyTable {
+  readonly keys: string[];
+  private readonly index = new Map<string, number>();
+  constructor(...fixed: string[]) {
+    this.keys = [];
+    for (const k of fixed) this.of(k);
+  }
+  of(key: string): number {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      this.keys.push(key);
+      this.index.set(key, (i = this.keys.length));
+    }
+    return i;
+  }
+}
+
+export interface RedisStoreOptions {
+  layout?: StoreLayout;
+  /**
+   * Replicas that must hold a batch's writes before its Kafka commit (Redis WAIT): a mark
+   * acknowledged by a master that dies before replicating it would otherwise be lost while its
+   * offset is committed. 'auto': 1 when the master(s) have replicas.
+   */
+  waitReplicas?: number | 'auto';
+  waitTimeoutMs?: number;
+}
+
 export class RedisEffectStore implements EffectStore {
   readonly kind = 'redis';
-  private readonly redis: Redis;
 
-  private constructor(redis: Redis) {
-    this.redis = redis;
-    this.redis.defineCommand('sfCommit', { numberOfKeys: 0, lua: COMMIT });
+  private constructor(
+    private readonly redis: ScriptClient,
+    private readonly layout: StoreLayout,
+    /** Replicas to wait for after each commit (0: none). */
+    readonly waitReplicas: number,
+    private readonly waitTimeoutMs: number,
+  ) {}
+
+  static async connect(url: string, opts: RedisStoreOptions = {}): Promise<RedisEffectStore> {
+    const redis = await connectRedis(url);
+    redis.defineCommand('sfCommit', { lua: COMMIT });
+    redis.defineCommand('sfRead', { lua: READ });
+    const wait = opts.waitReplicas === undefined || opts.waitReplicas === 'auto' ? ((await hasReplicas(redis)) ? 1 : 0) : opts.waitReplicas;
+    return new RedisEffectStore(redis as ScriptClient, opts.layout ?? { buckets: DEFAULT_BUCKETS }, wait, opts.waitTimeoutMs ?? 2_000);
   }
 
-  static async connect(url: string): Promise<RedisEffectStore> {
-    // Keep retrying through a Redis restart; each command waits for the reconnect.
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: 5_000, retryStrategy: (n) => Math.min(n * 200, 2_000) });
-    redis.on('error', () => undefined); // reported through the failing command instead
-    try {
-      await Promise.race([redis.connect(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 10 s')), 10_000))]);
-    } catch (err) {
-      redis.disconnect();
-      throw new UnreachableError('redis', redactUrlCredentials(url), (err as Error).message);
-    }
-    return new RedisEffectStore(redis);
-  }
-
-  async preRead(service: string, eventIds: string[], orderIds: string[], keys: string[]): Promise<PreRead> {
-    const p = prefix(service);
-    // Redis refuses MGET/HMGET without keys, and a batch may hold no decodable event (only poison).
-    const pipe = this.redis.pipeline();
-    if (eventIds.length) pipe.mget(...eventIds.map((id) => `${p}done:${id}`)).mget(...eventIds.map((id) => `${p}outbox:${id}`));
-    if (orderIds.length) pipe.hmget(`${p}orders`, ...orderIds);
-    if (keys.length) pipe.hmget(`${p}blocked`, ...keys);
-    const res = (await pipe.exec())!.map(([err, v]) => {
-      if (err) throw err;
-      return v as Array<string | null>;
-    });
-    const next = (asked: unknown[]) => (asked.length ? res.shift()! : []);
-    const [done, outbox, orders, blocked] = [next(eventIds), next(eventIds), next(orderIds), next(keys)];
+  async preRead(service: string, refs: EventRef[], opts: CommitOptions): Promise<PreRead> {
     const pre: PreRead = { done: new Map(), orders: new Map(), blockedBy: new Map() };
-    eventIds.forEach((id, i) => done[i] && pre.done.set(id, outbox[i] ?? null));
-    orderIds.forEach((id, i) => orders[i] && pre.orders.set(id, JSON.parse(orders[i]!) as Record<string, unknown>));
-    keys.forEach((k, i) => blocked[i] && pre.blockedBy.set(k, blocked[i]!));
+    const gen = generationOf(Date.now(), opts.windowSec);
+    await Promise.all(
+      [...groupByShard(refs, (r) => r.key)].map(async ([shard, shardRefs]) => {
+        const base = shardBase(service, shard);
+        const table = new KeyTable(keyNames.blocked(base));
+        const keys = [...new Set(shardRefs.map((r) => r.key))];
+        const q = shardRefs.map((r) => {
+          const f = orderField(r.orderId);
+          const b = bucketOf(f, this.layout);
+          return [f, table.of(keyNames.state(base, gen, b)), table.of(keyNames.state(base, gen - 1, b)), r.eventId ? eventMark(r.eventId) : '', r.eventId ? table.of(keyNames.outbox(base, r.eventId)) : 0];
+        });
+        const [entries, heads] = await this.redis.sfRead(table.keys.length, ...table.keys, JSON.stringify({ q, k: keys }));
+        shardRefs.forEach((r, i) => {
+          const [value, done, outbox] = entries[i]!;
+          const state = value.slice(value.indexOf('|') + 1);
+          if (state) pre.orders.set(r.orderId, JSON.parse(state) as Record<string, unknown>);
+          if (done && r.eventId) pre.done.set(r.eventId, outbox || null);
+        });
+        keys.forEach((k, i) => heads[i] && pre.blockedBy.set(k, heads[i]!));
+      }),
+    );
     return pre;
   }
 
-  async commit(service: string, items: CommitItem[], ttlSec: number): Promise<CommitResult[]> {
-    if (items.length === 0) return [];
-    const run = (this.redis as unknown as { sfCommit(...args: string[]): Promise<unknown[]> }).sfCommit;
-    const raw = (await run.call(this.redis, prefix(service), String(ttlSec), JSON.stringify(items))) as Array<number | [number, string]>;
-    return raw.map((r): CommitResult => {
-      if (r === 1) return { status: 'applied' };
-      if (r === 2) return { status: 'parked' };
-      if (r === 3) return { status: 'forwarded' };
-      if (r === 4) return { status: 'unblocked' };
-      if (r === 5) return { status: 'blocked' };
-      if (r === 6) return { status: 'conflict' };
-      const [code, payload] = r as [number, string];
-      return code === 1 ? { status: 'applied', next: JSON.parse(payload) as ParkedRecord } : { status: 'duplicate', outbox: payload || null };
-    });
+  async commit(service: string, items: CommitItem[], opts: CommitOptions): Promise<CommitResult[]> {
+    const results: CommitResult[] = new Array(items.length);
+    const gen = generationOf(Date.now(), opts.windowSec);
+    const byShard = groupByShard(
+      items.map((item, i) => ({ item, i })),
+      (x) => x.item.key,
+    );
+    await Promise.all(
+      [...byShard].map(async ([shard, shardItems]) => {
+        const base = shardBase(service, shard);
+        const table = new KeyTable(keyNames.stats(base), keyNames.blocked(base));
+        const stateKeys = (orderId: string): [string, number, number] => {
+          const f = orderField(orderId);
+          const b = bucketOf(f, this.layout);
+          return [f, table.of(keyNames.state(base, gen, b)), table.of(keyNames.state(base, gen - 1, b))];
+        };
+        const encoded = shardItems.map(({ item }) => {
+          const pk = table.of(keyNames.parked(base, item.key));
+          if (item.mode === 'forward') return { m: 'f', e: item.eventId, k: item.key, pk };
+          if (item.mode === 'park') return { m: 'p', e: item.eventId, k: item.key, pk, pm: table.of(keyNames.parkMark(base, item.eventId)), r: item.record };
+          const [f, c, p] = stateKeys(item.orderId);
+          return {
+            m: 'a',
+            e: item.eventId,
+            k: item.key,
+            pk,
+            mk: eventMark(item.eventId),
+            f,
+            c,
+            p,
+            st: item.states.map(([id, state]) => [...stateKeys(id), state]),
+            g: item.guards.map(([id, expected]) => [...stateKeys(id), expected]),
+            ops: item.ops.map(([, counter, field, by]) => [table.of(keyNames.counter(base, counter)), field, by]),
+            ob: table.of(keyNames.outbox(base, item.eventId)),
+            o: item.outbox,
+            au: item.runId ? table.of(keyNames.audit(base, item.runId)) : 0,
+          };
+        });
+        const raw = await this.redis.sfCommit(
+          table.keys.length,
+          ...table.keys,
+          JSON.stringify(encoded),
+          String(opts.windowSec),
+          String(generationExpiresAt(gen, opts.windowSec)),
+          String(opts.auditSec),
+        );
+        raw.forEach((r, j) => (results[shardItems[j]!.i] = commitResult(r)));
+      }),
+    );
+    await this.waitForReplicas();
+    return results;
   }
 
-  async effectCounts(service: string): Promise<Map<string, number>> {
-    return new Map(Object.entries(await this.redis.hgetall(`${prefix(service)}effects`)).map(([k, v]) => [k, Number(v)]));
+  async release(service: string, events: Array<{ eventId: string; key: string }>): Promise<void> {
+    await Promise.all([...groupByShard(events, (e) => e.key)].map(([shard, list]) => this.redis.del(...list.map((e) => keyNames.outbox(shardBase(service, shard), e.eventId)))));
   }
 
-  async orderStates(service: string): Promise<Map<string, Record<string, unknown>>> {
-    return new Map(Object.entries(await this.redis.hgetall(`${prefix(service)}orders`)).map(([k, v]) => [k, JSON.parse(v) as Record<string, unknown>]));
+  async effectCounts(service: string, runId: string): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const hash of await Promise.all(allShards().map((s) => this.redis.hgetall(keyNames.audit(shardBase(service, s), runId))))) {
+      for (const [id, n] of Object.entries(hash)) counts.set(id, (counts.get(id) ?? 0) + Number(n));
+    }
+    return counts;
+  }
+
+  async orderStates(service: string, orders: Array<{ orderId: string; key: string }>, opts: CommitOptions): Promise<Map<string, Record<string, unknown>>> {
+    const states = new Map<string, Record<string, unknown>>();
+    // A run of 100,000 orders asks in slices, so no script holds Redis for long.
+    for (let i = 0; i < orders.length; i += 5_000) {
+      const pre = await this.preRead(service, orders.slice(i, i + 5_000), opts);
+      for (const [id, s] of pre.orders) states.set(id, s);
+    }
+    return states;
   }
 
   async stats(service: string): Promise<ServiceStats> {
-    const p = prefix(service);
-    const [stats, blocked] = await Promise.all([this.redis.hgetall(`${p}stats`), this.redis.hlen(`${p}blocked`)]);
-    return { processed: Number(stats.processed ?? 0), parked: Number(stats.parked ?? 0), blockedKeys: blocked };
+    const shards = allShards().map((s) => shardBase(service, s));
+    const [stats, blocked] = await Promise.all([Promise.all(shards.map((b) => this.redis.hgetall(keyNames.stats(b)))), Promise.all(shards.map((b) => this.redis.hlen(keyNames.blocked(b))))]);
+    const sum = (field: string) => stats.reduce((n, s) => n + Number(s[field] ?? 0), 0);
+    return { processed: sum('processed'), parked: sum('parked'), blockedKeys: blocked.reduce((a, b) => a + b, 0) };
+  }
+
+  /** A service counter's total (the sum of its shards' shares), e.g. payments captured per currency. */
+  async counter(service: string, name: string): Promise<Map<string, number>> {
+    const total = new Map<string, number>();
+    for (const hash of await Promise.all(allShards().map((s) => this.redis.hgetall(keyNames.counter(shardBase(service, s), name))))) {
+      for (const [field, n] of Object.entries(hash)) total.set(field, (total.get(field) ?? 0) + Number(n));
+    }
+    return total;
+  }
+
+  /**
+   * The layout a service's state was written with (dedup window, buckets): recorded by the
+   * first process, checked by every later one, since a different window or bucket count would
+   * look for orders where they are not and apply replays again. `verify` reads it.
+   */
+  async recordLayout(service: string, windowSec: number): Promise<void> {
+    const want = JSON.stringify({ windowSec, buckets: this.layout.buckets });
+    const key = `${shardBase(service, 0)}layout`;
+    await this.redis.set(key, want, 'NX');
+    const have = await this.redis.get(key);
+    if (have !== want) {
+      const h = JSON.parse(have!) as { windowSec: number; buckets: number };
+      throw new UsageError(
+        `the ${service} service's state in Redis was written with a dedup window of ${h.windowSec} s and ${h.buckets} buckets; this run asks for ${windowSec} s and ${this.layout.buckets}`,
+        `run with --dedup-ttl ${h.windowSec}s${h.buckets !== this.layout.buckets ? ` --state-buckets ${h.buckets}` : ''}, or start from an empty store (its dedup marks are then gone)`,
+      );
+    }
+  }
+
+  async recordedWindowSec(service: string): Promise<number | undefined> {
+    const have = await this.redis.get(`${shardBase(service, 0)}layout`);
+    return have ? (JSON.parse(have) as { windowSec: number }).windowSec : undefined;
   }
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+
+  /** Block until every master's replica holds what this client wrote (Redis WAIT on each master's connection). */
+  private async waitForReplicas(): Promise<void> {
+    if (this.waitReplicas === 0) return;
+    const masters: Redis[] = isCluster(this.redis) ? this.redis.nodes('master') : [this.redis as Redis];
+    const acked = await Promise.all(masters.map((m) => m.wait(this.waitReplicas, this.waitTimeoutMs)));
+    if (acked.some((n) => n < this.waitReplicas)) {
+      throw new StoreError(`a Redis replica did not acknowledge the batch within ${this.waitTimeoutMs} ms (waiting for ${this.waitReplicas}); the batch is not committed to Kafka and will be redelivered`);
+    }
+  }
+}
+
+function commitResult(r: number | [number, string]): CommitResult {
+  if (r === 1) return { status: 'applied' };
+  if (r === 2) return { status: 'parked' };
+  if (r === 3) return { status: 'forwarded' };
+  if (r === 4) return { status: 'unblocked' };
+  if (r === 5) return { status: 'blocked' };
+  if (r === 6) return { status: 'conflict' };
+  const [code, payload] = r as [number, string];
+  return code === 1 ? { status: 'applied', next: JSON.parse(payload) as ParkedRecord } : { status: 'duplicate', outbox: payload || null };
+}
+
+function groupByShard<T>(list: T[], keyOf: (t: T) => string): Map<number, T[]> {
+  const by = new Map<number, T[]>();
+  for (const t of list) {
+    const s = shardOf(keyOf(t));
+    const l = by.get(s);
+    if (l) l.push(t);
+    else by.set(s, [t]);
+  }
+  return by;
+}
+
+function allShards(): number[] {
+  return Array.from({ length: SHARDS }, (_, i) => i);
+}
+
+function isCluster(r: RedisClient): r is Cluster {
+  return (r as Cluster).isCluster === true;
+}
+
+async function hasReplicas(redis: RedisClient): Promise<boolean> {
+  if (isCluster(redis)) {
+    const nodes = String(await redis.cluster('NODES'));
+    return nodes.split('\n').some((line) => /\bslave\b/.test(line));
+  }
+  const info = await (redis as Redis).info('replication');
+  return /connected_slaves:[1-9]/.test(info);
 }

@@ -8,6 +8,7 @@ import type { EffectStore } from './effect-store.js';
 import { FaultyDownstream, type FaultOptions } from './fault-injection.js';
 import { MemoryEffectStore } from './memory-effect-store.js';
 import { RedisEffectStore } from './redis-effect-store.js';
+import { StateCache } from './state-cache.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { ServiceMetrics, serveMetrics, type ServiceMetricsSnapshot } from './service-metrics.js';
 import { serviceHandlers, serviceTopics } from './services/index.js';
@@ -80,6 +81,7 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
           dlqTopic: t.dlq,
           ttlSec: opts.ttlSec,
           metrics: metrics[i]!.counters,
+          states: new StateCache(),
         };
         consumers.push(
           await startTransactionalConsumer(conn, {
@@ -119,7 +121,15 @@ async function openStore(conn: Connection, opts: RunServicesOptions): Promise<Ef
     return new MemoryEffectStore();
   }
   if (!conn.redis) throw new UsageError('no Redis configured for the dedup store', 'run `streamflow dev up`, pass --redis redis://host:port, or use --store memory for a single process');
-  return RedisEffectStore.connect(conn.redis.url);
+  const store = await RedisEffectStore.connect(conn.redis.url);
+  try {
+    for (const service of opts.services) await store.recordLayout(service, opts.ttlSec);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  if (store.waitReplicas) opts.log(`Redis has replicas: each batch waits for ${store.waitReplicas} to hold its writes before its Kafka commit (WAIT).`);
+  return store;
 }
 
 function waitForStop(consumers: RunningConsumer[], signal: AbortSignal, untilIdleMs: number | undefined, started: number, armed: () => boolean): Promise<'idle' | 'signal'> {

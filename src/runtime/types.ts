@@ -10,8 +10,12 @@ export interface InboundEvent {
   key: string;
 }
 
-/** A Redis write, applied atomically with the event's dedup mark (see effect-store.ts). */
-export type StoreOp = ['HSET', string, string, string] | ['HINCRBY', string, string, number] | ['INCRBY', string, number];
+/**
+ * A counter the service keeps (payments captured per currency, stock reserved per SKU...),
+ * applied atomically with the event's dedup mark (see effect-store.ts). The store keeps one
+ * share of each counter per slot of its keys; a total is the sum of the shares.
+ */
+export type StoreOp = ['HINCRBY', counter: string, field: string, by: number];
 
 export interface OutboundEvent {
   topic: string;

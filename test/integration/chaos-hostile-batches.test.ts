@@ -29,7 +29,7 @@ describe('hostile batches on the Redis dedup store (fast-check)', () => {
       fc.asyncProperty(kit.hostileBatch, fc.constantFrom(...SERVICES), fc.integer({ min: 0, max: 4 }), async (batch, service, failEvery) => {
         const records = asRecords(batch);
         const ctx = hostileContext(service, store, kit.codec, failEvery);
-        expectEveryRecordHandled(records, ctx, await withinMs(10_000, processBatch(records, ctx)));
+        expectEveryRecordHandled(records, ctx, (await withinMs(10_000, processBatch(records, ctx))).outputs);
       }),
       { numRuns: 60 },
     );
@@ -38,7 +38,7 @@ describe('hostile batches on the Redis dedup store (fast-check)', () => {
   it('dead-letters a batch that holds nothing but poison', async () => {
     const records = asRecords([{ key: Buffer.from(`poison-${Date.now()}`), value: Buffer.from([0, 0, 0, 0, 1, 2]), headers: {}, topic: 'checkout.orders' }]);
     const ctx = hostileContext('inventory', store, kit.codec, 0);
-    const [dead] = await processBatch(records, ctx);
+    const [dead] = (await processBatch(records, ctx)).outputs;
     expect(dead?.topic).toBe(ctx.dlqTopic);
   });
 });

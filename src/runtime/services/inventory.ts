@@ -16,13 +16,13 @@ export const inventoryService: ServiceHandler = {
       await downstream.call('warehouse');
       const items = v.items!.map((i) => ({ sku: i.sku, quantity: i.quantity }));
       orders.set(v.order_id, { status: 'RESERVED', items });
-      for (const i of items) ops.push(['HINCRBY', 'sf:inventory:reserved', i.sku, i.quantity]);
+      for (const i of items) ops.push(['HINCRBY', 'reserved', i.sku, i.quantity]);
       emit('checkout.inventory', 'InventoryReserved', event, { order_id: v.order_id, reservation_id: derivedEventId('inventory', v.order_id, 'reservation'), items });
     } else if (event.eventType === 'OrderCancelled') {
       if (state?.status === 'RESERVED') {
         const items = state.items as Item[];
         orders.set(v.order_id, { ...state, status: 'RELEASED' });
-        for (const i of items) ops.push(['HINCRBY', 'sf:inventory:reserved', i.sku, -i.quantity]);
+        for (const i of items) ops.push(['HINCRBY', 'reserved', i.sku, -i.quantity]);
         emit('checkout.inventory', 'InventoryReleased', event, { order_id: v.order_id, reservation_id: derivedEventId('inventory', v.order_id, 'reservation'), items, reason: v.reason ?? 'OTHER' });
       } else if (!state) orders.set(v.order_id, { status: 'CANCELLED' });
     }

@@ -10,6 +10,6 @@ export const notificationService: ServiceHandler = {
     if (!template) return [];
     await downstream.call('email');
     emit('checkout.notifications', 'NotificationSent', event, { order_id: v.order_id, user_id: v.user_id ?? 'unknown', channel: 'EMAIL', template });
-    return [['HINCRBY', 'sf:notification:sent', template, 1]] satisfies StoreOp[];
+    return [['HINCRBY', 'sent', template, 1]] satisfies StoreOp[];
   },
 };

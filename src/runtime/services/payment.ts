@@ -18,12 +18,12 @@ export const paymentService: ServiceHandler = {
       await downstream.call('payment-gateway');
       if (isDeclined(v.order_id)) {
         orders.set(v.order_id, { status: 'FAILED', amount: v.total_minor, currency: v.currency });
-        ops.push(['HINCRBY', 'sf:payment:declined', v.currency, 1]);
+        ops.push(['HINCRBY', 'declined', v.currency, 1]);
         emit('checkout.payments', 'PaymentFailed', event, { order_id: v.order_id, amount_minor: v.total_minor, currency: v.currency, reason: 'card declined', retryable: false });
         emit('checkout.orders', 'OrderCancelled', event, { order_id: v.order_id, user_id: v.user_id, reason: 'PAYMENT_FAILED' });
       } else {
         orders.set(v.order_id, { status: 'AUTHORIZED', amount: v.total_minor, currency: v.currency });
-        ops.push(['HINCRBY', 'sf:payment:captured', v.currency, v.total_minor]);
+        ops.push(['HINCRBY', 'captured', v.currency, v.total_minor]);
         emit('checkout.payments', 'PaymentAuthorized', event, {
           order_id: v.order_id,
           payment_id: derivedEventId('payment', event.eventId, 'payment_id'),
@@ -37,7 +37,7 @@ export const paymentService: ServiceHandler = {
     } else if (event.eventType === 'OrderCancelled' && v.reason !== 'PAYMENT_FAILED') {
       if (state?.status === 'AUTHORIZED') {
         orders.set(v.order_id, { ...state, status: 'REFUNDED' });
-        ops.push(['HINCRBY', 'sf:payment:captured', String(state.currency), -Number(state.amount)]);
+        ops.push(['HINCRBY', 'captured', String(state.currency), -Number(state.amount)]);
       } else if (!state) orders.set(v.order_id, { status: 'CANCELLED' });
     }
     return ops;

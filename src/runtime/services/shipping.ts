@@ -14,11 +14,11 @@ export const shippingService: ServiceHandler = {
     if (event.eventType === 'PaymentAuthorized') {
       if (state?.status === 'CANCELLED') {
         orders.set(v.order_id, { status: 'CANCELLED', skipped: true });
-        ops.push(['HINCRBY', 'sf:shipping:shipments', 'skipped', 1]);
+        ops.push(['HINCRBY', 'shipments', 'skipped', 1]);
       } else if (!state) {
         await downstream.call('carrier');
         orders.set(v.order_id, { status: 'SCHEDULED' });
-        ops.push(['HINCRBY', 'sf:shipping:shipments', 'scheduled', 1]);
+        ops.push(['HINCRBY', 'shipments', 'scheduled', 1]);
         emit('checkout.shipments', 'ShipmentScheduled', event, {
           order_id: v.order_id,
           shipment_id: derivedEventId('shipping', event.eventId, 'shipment_id'),
@@ -28,7 +28,7 @@ export const shippingService: ServiceHandler = {
         });
       }
     } else if (event.eventType === 'OrderCancelled') {
-      if (state?.status === 'SCHEDULED') ops.push(['HINCRBY', 'sf:shipping:shipments', 'cancelled', 1]);
+      if (state?.status === 'SCHEDULED') ops.push(['HINCRBY', 'shipments', 'cancelled', 1]);
       if (state?.status !== 'CANCELLED') orders.set(v.order_id, { status: 'CANCELLED', wasScheduled: state?.status === 'SCHEDULED' });
     }
     return ops;

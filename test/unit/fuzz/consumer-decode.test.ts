@@ -25,7 +25,7 @@ describe('consumer decode path under hostile input (fast-check)', () => {
       fc.asyncProperty(kit.hostileBatch, fc.constantFrom(...SERVICES), fc.integer({ min: 0, max: 4 }), async (batch, service, failEvery) => {
         const records = asRecords(batch);
         const ctx = hostileContext(service, new MemoryEffectStore(), kit.codec, failEvery);
-        expectEveryRecordHandled(records, ctx, await withinMs(5_000, processBatch(records, ctx)));
+        expectEveryRecordHandled(records, ctx, (await withinMs(5_000, processBatch(records, ctx))).outputs);
       }),
       { numRuns: 300 },
     );
@@ -42,7 +42,7 @@ describe('consumer decode path under hostile input (fast-check)', () => {
         // Distinct keys: nothing is parked behind another record's failure.
         const records: BatchRecord[] = asRecords(batch.map((r, i) => ({ ...r, key: Buffer.from(`k${i}`), topic: 'checkout.orders' })), 1);
         const ctx = hostileContext('payment', new MemoryEffectStore(), kit.codec, 0);
-        const outputs = await withinMs(5_000, processBatch(records, ctx));
+        const { outputs } = await withinMs(5_000, processBatch(records, ctx));
         expect(ctx.metrics.deadLettered).toBe(records.length);
         expect(outputs.map((o) => o.topic)).toEqual(records.map(() => ctx.dlqTopic));
       }),

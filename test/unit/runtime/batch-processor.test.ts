@@ -26,14 +26,14 @@ const handler: ServiceHandler = {
     seen.push(event.eventId);
     orders.set(String(event.value.order_id), { last: event.eventId });
     emit('out', 'Done', event, { order_id: event.key });
-    return [['HINCRBY', 'sf:payment:count', event.key, 1]];
+    return [['HINCRBY', 'count', event.key, 1]];
   },
 };
 
 let offset = 0;
 // Each key is one order, as in the checkout topics (keyed by order id).
 const orderIdFor = (key: string) => `00000000-0000-4000-8000-${Buffer.from(key).toString('hex').padStart(12, '0').slice(-12)}`;
-function record(eventId: string, key: string, topic = 'orders', headers: Record<string, Buffer> = {}): BatchRecord {
+function record(eventId: string, key: string, topic = 'orders', headers: Record<string, Buffer> = { run_id: Buffer.from('r1') }): BatchRecord {
   const value = { envelope: { event_id: eventId, event_type: 'OrderCreated', correlation_id: key, occurred_at: 0 }, order_id: orderIdFor(key) };
   return { topic, partition: 0, offset: String(offset++), timestamp: '0', key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)), headers };
 }
@@ -57,9 +57,9 @@ describe('processBatch', () => {
   it('applies each event once: a redelivered batch re-emits the stored outbox and applies nothing', async () => {
     const store = new MemoryEffectStore();
     const batch = [record('e1', 'k1'), record('e2', 'k2'), record('e1', 'k1')];
-    const first = await processBatch(batch, context(store));
-    const again = await processBatch(batch, context(store));
-    expect((await store.effectCounts('payment')).get('e1')).toBe(1);
+    const { outputs: first } = await processBatch(batch, context(store));
+    const { outputs: again } = await processBatch(batch, context(store));
+    expect((await store.effectCounts('payment', 'r1')).get('e1')).toBe(1);
     expect(first.map((o) => o.topic)).toEqual(['out', 'out', 'out']);
     expect(again.map((o) => o.value.toString())).toEqual(first.map((o) => o.value.toString()));
   });
@@ -69,7 +69,7 @@ describe('processBatch', () => {
     seen.length = 0;
     failing.add('a1');
     const ctx = context(store);
-    const out = await processBatch([record('a1', 'K'), record('a2', 'K'), record('b1', 'other'), record('a3', 'K')], ctx);
+    const { outputs: out } = await processBatch([record('a1', 'K'), record('a2', 'K'), record('b1', 'other'), record('a3', 'K')], ctx);
     const forwarded = out.filter((o) => o.topic === 'retry');
     expect(forwarded).toHaveLength(1);
     expect(forwarded[0]!.headers[SPRING.exceptionClass]!.toString()).toBe('TransientDownstreamError');
@@ -91,7 +91,7 @@ describe('processBatch', () => {
     const store = new MemoryEffectStore();
     const bad: BatchRecord = { topic: 'orders', partition: 3, offset: '42', timestamp: '1700000000000', key: Buffer.from('k'), value: Buffer.from('not json'), headers: { event_id: Buffer.from('x') } };
     const ctx = context(store);
-    const [dead] = await processBatch([bad], ctx);
+    const [dead] = (await processBatch([bad], ctx)).outputs;
     expect(dead!.topic).toBe('dlq');
     expect(dead!.value.toString()).toBe('not json');
     expect(dead!.headers[SPRING.topic]!.toString()).toBe('orders');
@@ -127,7 +127,7 @@ describe('processBatch with two consumers of one service on the same order', () 
     await processBatch([record('cancel', 'K', 'orders')], ctx());
     releaseFirst();
     await slow;
-    expect((await store.orderStates('shipping')).get(orderIdFor('K'))).toEqual({ status: 'CANCELLED' });
+    expect((await store.orderStates('shipping', [{ orderId: orderIdFor('K'), key: 'K' }])).get(orderIdFor('K'))).toEqual({ status: 'CANCELLED' });
     expect(statesSeen).toEqual(['pay:none', 'cancel:none', 'pay:CANCELLED']);
   });
   it('dead-letters an event that never gets a consistent commit instead of failing the batch forever', async () => {
@@ -137,7 +137,7 @@ describe('processBatch with two consumers of one service on the same order', () 
     const commit = store.commit.bind(store);
     store.commit = async (service, items, ttl) => Promise.all(items.map(async (i) => (i.mode === 'apply' ? { status: 'conflict' as const } : (await commit(service, [i], ttl))[0]!)));
     const ctx = context(store);
-    const out = await processBatch([record('c1', 'C'), record('c2', 'D')], ctx);
+    const { outputs: out } = await processBatch([record('c1', 'C'), record('c2', 'D')], ctx);
     expect(out.map((o) => o.topic)).toEqual(['dlq', 'dlq']);
     expect(out[0]!.headers[SPRING.exceptionClass]!.toString()).toBe('UnsettledError');
     expect(out[0]!.headers[SPRING.exceptionMessage]!.toString()).toMatch(/no consistent commit after 50 tries \(the store answered "conflict"\)/);

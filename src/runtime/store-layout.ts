@@ -1,0 +1,74 @@
+import crypto from 'node:crypto';
+
+/**
+ * Where the runtime's state lives in Redis, sized for the seed's surge and for Redis Cluster.
+ *
+ * - Slots: a record key belongs to one of SHARDS shards per service, and every key of a shard
+ *   carries the hash tag `{<service>:<shard>}`, so one script call (one shard) never spans two
+ *   cluster slots. An order's events keep their record key from service to service, so its
+ *   state, marks, parked records and outbox are all in its key's shard.
+ * - Bounded memory: an order's dedup marks (8 characters per event) and its state share one
+ *   field of a small hash, `s:<generation>:<bucket>`. A generation lasts one dedup window and
+ *   its hashes expire at the end of the next one: readers look in the current and the previous
+ *   generation, writers write to the current one, so an order is kept for at least one window
+ *   after its last event and at most two. Small hashes stay in Redis' compact listpack encoding
+ *   (some 40 to 60 bytes per order and service instead of a key's 150 or more): size the
+ *   buckets for the rate and window with `streamflow runtime plan`.
+ * - Outboxes (an event's encoded outputs, re-emitted if it comes again before its Kafka commit)
+ *   are deleted once the Kafka transaction committed; their TTL only covers a crash between.
+ */
+export const SHARDS = 64;
+export const DEFAULT_BUCKETS = 64;
+
+export interface StoreLayout {
+  /** Hashes per shard and generation for order state (see `runtime plan`). */
+  buckets: number;
+}
+
+export function shardOf(key: string): number {
+  return fnv1a(key) % SHARDS;
+}
+
+export function shardBase(service: string, shard: number): string {
+  return `sf:{${service}:${shard}}:`;
+}
+
+/** The field of an order in its state hash: 72 bits of its id's digest (ids are of any length). */
+export function orderField(orderId: string): string {
+  return crypto.createHash('md5').update(orderId).digest('base64url').slice(0, 12);
+}
+
+/** An event's dedup mark among its order's: 48 bits of its id's digest, 8 characters. */
+export function eventMark(eventId: string): string {
+  return crypto.createHash('md5').update(eventId).digest('base64url').slice(0, 8);
+}
+
+export function bucketOf(field: string, layout: StoreLayout): number {
+  return fnv1a(field) % layout.buckets;
+}
+
+export function generationOf(nowMs: number, windowSec: number): number {
+  return Math.floor(nowMs / 1000 / windowSec);
+}
+
+/** A generation's hashes expire at the end of the next generation (plus a minute of clock skew). */
+export function generationExpiresAt(generation: number, windowSec: number): number {
+  return (generation + 2) * windowSec + 60;
+}
+
+export const keyNames = {
+  state: (base: string, generation: number, bucket: number) => `${base}s:${generation}:${bucket}`,
+  outbox: (base: string, eventId: string) => `${base}ob:${eventId}`,
+  parked: (base: string, key: string) => `${base}pk:${key}`,
+  parkMark: (base: string, eventId: string) => `${base}pm:${eventId}`,
+  blocked: (base: string) => `${base}blocked`,
+  stats: (base: string) => `${base}stats`,
+  counter: (base: string, name: string) => `${base}c:${name}`,
+  audit: (base: string, runId: string) => `${base}audit:${runId}`,
+};
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
