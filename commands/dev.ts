@@ -3,7 +3,7 @@ import type { GlobalArgs } from '../src/cli/command-context.js';
 import { formatTable } from '../src/cli/table.js';
 import { type PartAction, type StackStatus, devDown, devLogs, devStatus, devUp } from '../src/dev/stack.js';
 
-type UpArgs = GlobalArgs & { brokers?: string; 'kafka-version'?: string; 'registry-version'?: string; 'kafka-only': boolean; secure: boolean };
+type UpArgs = GlobalArgs & { brokers?: string; 'kafka-version'?: string; 'registry-version'?: string; 'kafka-only': boolean; secure: boolean; 'redis-cluster'?: boolean };
 
 const up: CommandModule<GlobalArgs, UpArgs> = {
   command: 'up',
@@ -13,7 +13,9 @@ const up: CommandModule<GlobalArgs, UpArgs> = {
       .option('kafka-version', { type: 'string', describe: 'Apache Kafka version from Maven Central' })
       .option('registry-version', { type: 'string', describe: 'Apicurio Registry version from Maven Central' })
       .option('kafka-only', { type: 'boolean', default: false, describe: 'Start only Kafka' })
-      .option('secure', { type: 'boolean', default: false, describe: 'SASL/SCRAM-SHA-512 over TLS (local CA) and registry basic auth; credentials go to the local context' }) as Argv<UpArgs>,
+      .option('secure', { type: 'boolean', default: false, describe: 'SASL/SCRAM-SHA-512 over TLS (local CA) and registry basic auth; credentials go to the local context' })
+      // No default: left out, a recorded stack keeps its Redis mode.
+      .option('redis-cluster', { type: 'boolean', describe: 'A Redis Cluster (3 masters + 3 replicas) instead of one Redis; fixed when the stack is created' }) as Argv<UpArgs>,
   handler: async (argv) => {
     const { out, env } = argv.sf;
     // --brokers is global (host:port) elsewhere; for `dev up` it is the broker count.
@@ -24,6 +26,7 @@ const up: CommandModule<GlobalArgs, UpArgs> = {
       ...(argv['registry-version'] ? { registryVersion: argv['registry-version'] } : {}),
       kafkaOnly: argv['kafka-only'],
       secure: argv.secure,
+      ...(argv['redis-cluster'] !== undefined ? { redisCluster: argv['redis-cluster'] } : {}),
       env,
       log: (m) => out.info(m),
     });
@@ -92,14 +95,24 @@ function statusTable(s: StackStatus, actions?: Record<string, PartAction>): stri
   const state = (up: boolean) => (up ? 'up' : 'DOWN');
   const rows: Array<Array<string | number>> = s.kafka.brokers.map((b) => [`kafka-${b.id}`, `127.0.0.1:${b.port}`, state(b.up), b.pid ?? '-']);
   if (s.registry) rows.push(['registry', s.registry.url, state(s.registry.up), s.registry.pid ?? '-']);
-  if (s.redis) rows.push(['redis', s.redis.url, state(s.redis.up), s.redis.pid ?? '-']);
-  const headers = ['PART', 'ENDPOINT', 'STATE', 'PID'];
+  if (s.redis?.mode === 'single') rows.push(['redis', s.redis.url, state(s.redis.up), s.redis.pid ?? '-']);
+  const cluster = s.redis?.mode === 'cluster' ? s.redis : null;
+  if (cluster) {
+    const nameOf = new Map(cluster.nodes.map((n) => [n.address, n.name]));
+    for (const n of cluster.nodes) {
+      const role = n.role === 'replica' ? `replica of ${n.master ? (nameOf.get(n.master) ?? n.master) : '?'}` : n.role === 'master' ? `master ${(n.slots ?? []).join(',') || '(no slots)'}` : '-';
+      rows.push([n.name, n.address, state(n.up), n.pid ?? '-', role]);
+    }
+    for (const row of rows.slice(0, rows.length - cluster.nodes.length)) row.push('-');
+  }
+  const headers = ['PART', 'ENDPOINT', 'STATE', 'PID', ...(cluster ? ['ROLE'] : [])];
   if (actions) {
     headers.push('ACTION');
     for (const row of rows) row.push(actions[row[0] as string] ?? '-');
   }
   const security = s.secure ? ' (SASL_SSL, SCRAM-SHA-512; registry basic auth)' : '';
-  return `${formatTable(headers, rows)}\nKafka ${s.kafka.version}, bootstrap ${s.kafka.bootstrap}${security}; data in ${s.stateDir}`;
+  const clusterLine = cluster ? `\nRedis Cluster ${cluster.url} (cluster_state ${cluster.state ?? 'unknown: no node answers'})` : '';
+  return `${formatTable(headers, rows)}\nKafka ${s.kafka.version}, bootstrap ${s.kafka.bootstrap}${security}; data in ${s.stateDir}${clusterLine}`;
 }
 
 export const devCommand: CommandModule<GlobalArgs, GlobalArgs> = {

@@ -7,6 +7,8 @@ import { runTool } from './tools.js';
 
 export interface RedisBinary {
   command: string;
+  /** redis-cli from the same install (Debian's redis-tools), which creates a Redis Cluster. */
+  cli: string;
   /** Extra env (LD_LIBRARY_PATH) for a binary unpacked from Debian packages. */
   env: NodeJS.ProcessEnv;
   source: 'path' | 'env' | 'cache';
@@ -21,9 +23,12 @@ const INSTALL_HINT = 'install it with `apt-get install redis-server` (Debian/Ubu
  * cache, so a fresh machine needs no manual install step.
  */
 export async function ensureRedisBinary(env: NodeJS.ProcessEnv, cache: string, log: (m: string) => void): Promise<RedisBinary> {
-  if (env.STREAMFLOW_REDIS_SERVER) return { command: env.STREAMFLOW_REDIS_SERVER, env: {}, source: 'env' };
+  if (env.STREAMFLOW_REDIS_SERVER) {
+    const command = env.STREAMFLOW_REDIS_SERVER;
+    return { command, cli: env.STREAMFLOW_REDIS_CLI ?? path.join(path.dirname(command), 'redis-cli'), env: {}, source: 'env' };
+  }
   const onPath = await which('redis-server', env);
-  if (onPath) return { command: onPath, env: {}, source: 'path' };
+  if (onPath) return { command: onPath, cli: env.STREAMFLOW_REDIS_CLI ?? (await which('redis-cli', env)) ?? path.join(path.dirname(onPath), 'redis-cli'), env: {}, source: 'path' };
 
   const root = path.join(cache, 'redis', os.arch());
   const cached = cachedBinary(root);
@@ -49,7 +54,8 @@ export async function ensureRedisBinary(env: NodeJS.ProcessEnv, cache: string, l
 
 function cachedBinary(root: string): RedisBinary {
   const libDir = path.join(root, 'usr', 'lib', `${os.arch() === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`);
-  return { command: path.join(root, 'usr', 'bin', 'redis-server'), env: { LD_LIBRARY_PATH: libDir }, source: 'cache' };
+  const bin = path.join(root, 'usr', 'bin');
+  return { command: path.join(bin, 'redis-server'), cli: path.join(bin, 'redis-cli'), env: { LD_LIBRARY_PATH: libDir }, source: 'cache' };
 }
 
 async function aptDownload(dir: string, env: NodeJS.ProcessEnv): Promise<void> {

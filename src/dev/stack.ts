@@ -12,6 +12,22 @@ import { type KafkaNodeState, formatNode, randomClusterId, startNode, writeNodeF
 import { pathExists } from './path-exists.js';
 import { freePorts, isAlive, spawnDetached, stopProcess, tailFile, waitFor } from './processes.js';
 import { ensureRedisBinary } from './redis-binary.js';
+import {
+  type RedisClusterState,
+  type RedisMode,
+  type RedisNodeStatus,
+  REDIS_CLUSTER_SIZE,
+  createRedisCluster,
+  planRedisClusterNodes,
+  planRedisMode,
+  redisClusterLogFile,
+  redisClusterNodeName,
+  redisClusterNodesAnswer,
+  redisClusterReady,
+  redisClusterStatus,
+  requireRedisCli,
+  startRedisClusterNode,
+} from './redis-cluster.js';
 import { DEFAULT_REGISTRY_VERSION, ensureRegistryDist } from './registry-dist.js';
 import { type SecureMaterial, ensureSecureMaterial, readSecureMaterial, writePrivate } from './secure-material.js';
 import { javaCommand, javaMajorVersion } from './tools.js';
@@ -21,7 +37,10 @@ export interface StackState {
   version: 1;
   kafka: { version: string; clusterId: string; nodes: KafkaNodeState[] };
   registry: { version: string; port: number; pid: number | null; dir: string } | null;
+  /** The single Redis (null in a Redis Cluster stack or a Kafka-only one). */
   redis: { port: number; pid: number | null; dir: string; command: string; env: NodeJS.ProcessEnv } | null;
+  /** Started with --redis-cluster: six nodes instead of the single Redis; fixed when the stack is created. */
+  redisCluster?: RedisClusterState | null;
   /** Started with --secure: SASL_SSL brokers and a registry with basic auth. */
   secure?: boolean;
 }
@@ -30,7 +49,14 @@ export interface StackState {
 export interface StackStatus {
   kafka: { bootstrap: string; version: string; clusterId: string; brokers: Array<{ id: number; pid: number | null; port: number; up: boolean }> };
   registry: { url: string; up: boolean; pid: number | null; version: string } | null;
-  redis: { url: string; up: boolean; pid: number | null } | null;
+  /**
+   * A single Redis, or a Redis Cluster named by its seed URL (redis+cluster://h:p,h:p,h:p) whose
+   * `up` is its cluster_state being ok; its `nodes` say which are up and which masters or replicas.
+   */
+  redis:
+    | { mode: 'single'; url: string; up: boolean; pid: number | null }
+    | { mode: 'cluster'; url: string; up: boolean; pid: null; state: 'ok' | 'fail' | null; nodes: RedisNodeStatus[] }
+    | null;
   /** Kafka SCRAM-SHA-512 over TLS and registry basic auth (the credentials are in the `local` context). */
   secure: boolean;
   stateDir: string;
@@ -44,6 +70,8 @@ export interface UpOptions {
   kafkaOnly?: boolean;
   /** SASL/SCRAM + TLS brokers and a registry with basic auth; fixed when the stack is created. */
   secure?: boolean;
+  /** A Redis Cluster (3 masters, 3 replicas) instead of one Redis; undefined keeps a recorded stack's mode. */
+  redisCluster?: boolean;
   env: NodeJS.ProcessEnv;
   log: (message: string) => void;
 }
@@ -54,7 +82,7 @@ export type PartAction = 'kept' | 'started' | 'restarted';
 export interface UpResult extends StackStatus {
   /** Every part was answering: nothing was started. */
   alreadyRunning: boolean;
-  /** Per part, by the names of `dev status` (kafka-1, registry, redis). */
+  /** Per part, by the names of `dev status` (kafka-1, registry, redis, or redis-1..redis-6 for a cluster). */
   actions: Record<string, PartAction>;
   timings: { fetchMs: number; startMs: number; totalMs: number };
 }
@@ -121,6 +149,9 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
   if (previous && opts.secure && !previous.secure) {
     throw new UsageError('the local stack was created without --secure', 'run `streamflow dev down --purge` first to recreate it secured');
   }
+  if (opts.redisCluster && opts.kafkaOnly) throw new UsageError('--redis-cluster and --kafka-only do not go together', 'drop one of them');
+  const redisMode = planRedisMode(recordedRedisMode(previous), opts.redisCluster);
+  if (redisMode.notice) log(redisMode.notice);
   const status = previous ? await devStatus(env) : null;
   if (previous && status) {
     if (previous.kafka.nodes.length !== wantBrokers && opts.brokers !== undefined) {
@@ -132,7 +163,7 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
     if (opts.kafkaVersion && opts.kafkaVersion !== previous.kafka.version) {
       throw new UsageError(`the local stack's data is Kafka ${previous.kafka.version}, not ${opts.kafkaVersion}`, 'run `streamflow dev down --purge` first');
     }
-    const missing = !opts.kafkaOnly && (!previous.registry || !previous.redis);
+    const missing = !opts.kafkaOnly && (!previous.registry || recordedRedisMode(previous) === null);
     if (isHealthy(status) && !missing) {
       await writeLocalContext(env, status, await secureMaterialOf(env, previous));
       const actions = Object.fromEntries(partsOf(previous).map((p) => [p.name, 'kept' as const]));
@@ -146,7 +177,7 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
 
   const kafkaVersion = previous?.kafka.version ?? opts.kafkaVersion ?? DEFAULT_KAFKA_VERSION;
   // A recorded stack keeps its registry and Redis; --kafka-only only leaves them out of a new one.
-  const withExtras = !opts.kafkaOnly || Boolean(previous?.registry || previous?.redis);
+  const withExtras = !opts.kafkaOnly || Boolean(previous?.registry || recordedRedisMode(previous));
   const secure = previous?.secure ?? opts.secure ?? false;
   const cache = cacheDir(env);
   const tFetch = Date.now();
@@ -158,9 +189,13 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
   ]);
   const fetchMs = Date.now() - tFetch;
   const tStart = Date.now();
+  const withCluster = Boolean(redisBinary) && redisMode.mode === 'cluster';
+  if (withCluster && !previous?.redisCluster?.created) await requireRedisCli(redisBinary!.cli);
 
   const dir = stackDir(env);
-  const ports = await freePorts(wantBrokers * 2 + 2);
+  // Brokers (client + controller port), registry, single Redis, then a cluster's client and bus ports.
+  const basePorts = wantBrokers * 2 + 2;
+  const ports = await freePorts(basePorts + (withCluster && !previous?.redisCluster ? REDIS_CLUSTER_SIZE * 2 : 0));
   // Parts of a recorded stack keep their ports, data and, when they answer, their processes.
   const nodes: KafkaNodeState[] =
     previous?.kafka.nodes.map((n) => ({ ...n })) ??
@@ -178,14 +213,26 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
     registry: registryJar
       ? {
           version: previous?.registry?.version ?? opts.registryVersion ?? DEFAULT_REGISTRY_VERSION,
-          port: previous?.registry?.port ?? ports.at(-2)!,
+          port: previous?.registry?.port ?? ports[basePorts - 2]!,
           pid: previous?.registry?.pid ?? null,
           dir: path.join(dir, 'registry'),
         }
       : null,
-    redis: redisBinary
-      ? { port: previous?.redis?.port ?? ports.at(-1)!, pid: previous?.redis?.pid ?? null, dir: path.join(dir, 'redis'), command: redisBinary.command, env: redisBinary.env }
-      : null,
+    redis:
+      redisBinary && !withCluster
+        ? { port: previous?.redis?.port ?? ports[basePorts - 1]!, pid: previous?.redis?.pid ?? null, dir: path.join(dir, 'redis'), command: redisBinary.command, env: redisBinary.env }
+        : null,
+    ...(redisBinary && withCluster
+      ? {
+          redisCluster: {
+            command: redisBinary.command,
+            cli: redisBinary.cli,
+            env: redisBinary.env,
+            nodes: previous?.redisCluster?.nodes.map((n) => ({ ...n })) ?? planRedisClusterNodes(dir, ports.slice(basePorts)),
+            created: previous?.redisCluster?.created ?? false,
+          },
+        }
+      : {}),
     ...(secure ? { secure } : {}),
   };
 
@@ -205,6 +252,10 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
   for (const n of starting) n.pid = startNode(n, dist, java, env);
   if (state.registry && registryJar && toStart.has('registry')) state.registry.pid = await startRegistry(state.registry, registryJar, java, env, material);
   if (state.redis && toStart.has('redis')) state.redis.pid = await startRedis(state.redis, env);
+  const cluster = state.redisCluster;
+  if (cluster) {
+    for (const [i, n] of cluster.nodes.entries()) if (toStart.has(redisClusterNodeName(i))) n.pid = await startRedisClusterNode(cluster, n, env);
+  }
   await writeStackState(env, state);
   if (toStart.size > 0) log(`Starting ${[...toStart].join(', ')} (Kafka ${kafkaVersion}, ${nodes.length} broker${nodes.length > 1 ? 's' : ''})...`);
 
@@ -213,6 +264,7 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
       waitUntil('Kafka', () => kafkaReady(state, material), nodes.map((n) => path.join(n.dir, 'server.log')), state),
       state.registry ? waitUntil('the schema registry', () => registryAnswers(registryUrl(state.registry!.port), registryHeaders(material)), [path.join(state.registry.dir, 'registry.log')], state) : null,
       state.redis ? waitUntil('Redis', () => redisAnswers(state.redis!.port), [path.join(state.redis.dir, 'redis.log')], state) : null,
+      cluster ? clusterUp(env, state, cluster, log) : null,
     ]);
     // Confluent's default is BACKWARD, Apicurio's is NONE: make the local registry behave like Confluent.
     if (state.registry && toStart.has('registry')) await new RegistryClient({ url: registryUrl(state.registry.port), ...(material ? material.registry : {}) }).setCompatibility('BACKWARD');
@@ -226,6 +278,26 @@ export async function devUp(opts: UpOptions): Promise<UpResult> {
   return { ...final, alreadyRunning: false, actions, timings: { fetchMs, startMs: Date.now() - tStart, totalMs: Date.now() - t0 } };
 }
 
+/**
+ * Nodes answer; a new cluster is created (once: from then on the nodes' nodes.conf hold it, and
+ * restarted nodes rejoin from it); then every node says cluster_state:ok with its replicas in sync.
+ */
+async function clusterUp(env: NodeJS.ProcessEnv, state: StackState, cluster: RedisClusterState, log: (m: string) => void): Promise<void> {
+  const logs = cluster.nodes.map(redisClusterLogFile);
+  await waitUntil('the Redis Cluster nodes', () => redisClusterNodesAnswer(cluster), logs, state);
+  if (!cluster.created) {
+    log(`Creating the Redis Cluster (${cluster.nodes.length} nodes: 3 masters, 3 replicas) with redis-cli --cluster create...`);
+    await createRedisCluster(cluster, env);
+    cluster.created = true;
+    await writeStackState(env, state);
+  }
+  await waitUntil('the Redis Cluster', () => redisClusterReady(cluster), logs, state);
+}
+
+function recordedRedisMode(state: StackState | null): RedisMode | null {
+  return state?.redisCluster ? 'cluster' : state?.redis ? 'single' : null;
+}
+
 /** One process of the stack, named as `dev status` and `dev down` name it. */
 export interface StackPart {
   name: string;
@@ -237,6 +309,7 @@ function partsOf(state: StackState): StackPart[] {
     ...state.kafka.nodes.map((n) => ({ name: `kafka-${n.id}`, pid: n.pid })),
     ...(state.registry ? [{ name: 'registry', pid: state.registry.pid }] : []),
     ...(state.redis ? [{ name: 'redis', pid: state.redis.pid }] : []),
+    ...(state.redisCluster?.nodes.map((n, i) => ({ name: redisClusterNodeName(i), pid: n.pid })) ?? []),
   ];
 }
 
@@ -246,7 +319,8 @@ function answering(status: StackStatus | null): Set<string> {
   return new Set([
     ...status.kafka.brokers.filter((b) => b.up).map((b) => `kafka-${b.id}`),
     ...(status.registry?.up ? ['registry'] : []),
-    ...(status.redis?.up ? ['redis'] : []),
+    ...(status.redis?.mode === 'single' && status.redis.up ? ['redis'] : []),
+    ...(status.redis?.mode === 'cluster' ? status.redis.nodes.filter((n) => n.up).map((n) => n.name) : []),
   ]);
 }
 
@@ -349,11 +423,14 @@ async function startRedis(redis: NonNullable<StackState['redis']>, env: NodeJS.P
 }
 
 function allProcesses(state: StackState): number[] {
-  return [...state.kafka.nodes.map((n) => n.pid), state.registry?.pid, state.redis?.pid].filter((p): p is number => typeof p === 'number');
+  return [...state.kafka.nodes.map((n) => n.pid), state.registry?.pid, state.redis?.pid, ...(state.redisCluster?.nodes.map((n) => n.pid) ?? [])].filter(
+    (p): p is number => typeof p === 'number',
+  );
 }
 
 function isHealthy(status: StackStatus): boolean {
-  return status.kafka.brokers.every((b) => b.up) && (status.registry?.up ?? true) && (status.redis?.up ?? true);
+  const redisWhole = status.redis?.mode === 'cluster' ? status.redis.up && status.redis.nodes.every((n) => n.up) : (status.redis?.up ?? true);
+  return status.kafka.brokers.every((b) => b.up) && (status.registry?.up ?? true) && redisWhole;
 }
 
 /** Live status of the recorded stack: pids alive and each endpoint answering. */
@@ -378,11 +455,18 @@ export async function devStatus(env: NodeJS.ProcessEnv): Promise<StackStatus | n
         }
       : null,
     redis: state.redis
-      ? { url: `redis://127.0.0.1:${state.redis.port}`, pid: state.redis.pid, up: state.redis.pid !== null && isAlive(state.redis.pid) && (await redisAnswers(state.redis.port)) }
-      : null,
+      ? { mode: 'single', url: `redis://127.0.0.1:${state.redis.port}`, pid: state.redis.pid, up: state.redis.pid !== null && isAlive(state.redis.pid) && (await redisAnswers(state.redis.port)) }
+      : state.redisCluster
+        ? await clusterStatusOf(state.redisCluster)
+        : null,
     secure: Boolean(state.secure),
     stateDir: stackDir(env),
   };
+}
+
+async function clusterStatusOf(cluster: RedisClusterState): Promise<NonNullable<StackStatus['redis']>> {
+  const live = await redisClusterStatus(cluster);
+  return { mode: 'cluster', url: live.url, up: live.state === 'ok', pid: null, state: live.state, nodes: live.nodes };
 }
 
 /**
@@ -424,6 +508,7 @@ async function stopAll(state: StackState): Promise<Array<{ what: string; pid: nu
     ...state.kafka.nodes.map((n) => ({ what: `kafka-${n.id}`, pid: n.pid })),
     { what: 'registry', pid: state.registry?.pid ?? null },
     { what: 'redis', pid: state.redis?.pid ?? null },
+    ...(state.redisCluster?.nodes.map((n, i) => ({ what: redisClusterNodeName(i), pid: n.pid })) ?? []),
   ].filter((t): t is { what: string; pid: number } => t.pid !== null);
   return Promise.all(targets.map(async (t) => ({ ...t, result: await stopProcess(t.pid) })));
 }
@@ -441,6 +526,7 @@ export async function devDown(env: NodeJS.ProcessEnv, opts: { purge?: boolean } 
     for (const n of state.kafka.nodes) n.pid = null;
     if (state.registry) state.registry.pid = null;
     if (state.redis) state.redis.pid = null;
+    for (const n of state.redisCluster?.nodes ?? []) n.pid = null;
     await writeStackState(env, state);
   }
   await fs.rm(localContextPath(env), { force: true });
@@ -458,6 +544,7 @@ export async function devLogs(env: NodeJS.ProcessEnv, target: LogTarget | undefi
   if (!target || target === 'kafka') for (const n of state.kafka.nodes) files.push({ name: `kafka-${n.id}`, file: path.join(n.dir, 'server.log') });
   if ((!target || target === 'registry') && state.registry) files.push({ name: 'registry', file: path.join(state.registry.dir, 'registry.log') });
   if ((!target || target === 'redis') && state.redis) files.push({ name: 'redis', file: path.join(state.redis.dir, 'redis.log') });
+  if (!target || target === 'redis') for (const [i, n] of (state.redisCluster?.nodes ?? []).entries()) files.push({ name: redisClusterNodeName(i), file: redisClusterLogFile(n) });
   const present = [];
   for (const f of files) if (await pathExists(f.file)) present.push({ ...f, tail: tailFile(f.file, lines) });
   return present;
@@ -475,12 +562,36 @@ export async function restartBroker(env: NodeJS.ProcessEnv, id: number): Promise
   return node.pid;
 }
 
-/** Restart the stopped or killed Redis of the recorded stack on its port, on its data (chaos runs). */
-export async function restartRedis(env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Restart the stopped or killed Redis of the recorded stack on its port, on its data (chaos runs).
+ * In a Redis Cluster stack, `port` names the node; it rejoins from its nodes.conf (a master that
+ * was failed over comes back as a replica of its successor).
+ */
+export async function restartRedis(env: NodeJS.ProcessEnv, port?: number): Promise<number> {
   const state = await readStackState(env);
+  if (state?.redisCluster) {
+    const cluster = state.redisCluster;
+    const node = cluster.nodes.find((n) => n.port === port);
+    if (!node) throw new UsageError(`no Redis Cluster node on port ${port ?? '(none given)'} in the local stack`, `name one of ${cluster.nodes.map((n) => n.port).join(', ')}`);
+    if (node.pid && isAlive(node.pid)) return node.pid;
+    node.pid = await startRedisClusterNode(cluster, node, env);
+    await writeStackState(env, state);
+    return node.pid;
+  }
   if (!state?.redis) throw new UsageError('no Redis in the local stack');
   if (state.redis.pid && isAlive(state.redis.pid)) return state.redis.pid;
   state.redis.pid = await startRedis(state.redis, env);
   await writeStackState(env, state);
   return state.redis.pid;
+}
+
+/**
+ * The Redis Cluster's nodes live, with their pids and roles (tests and chaos runs pick a master
+ * to SIGKILL from it); throws when the recorded stack has no Redis Cluster.
+ */
+export async function redisClusterNodes(env: NodeJS.ProcessEnv): Promise<Array<RedisNodeStatus & { port: number }>> {
+  const state = await readStackState(env);
+  if (!state?.redisCluster) throw new UsageError('the local stack has no Redis Cluster', 'start one with `streamflow dev up --redis-cluster` (on a new or purged stack)');
+  const live = await redisClusterStatus(state.redisCluster);
+  return live.nodes.map((n, i) => ({ ...n, port: state.redisCluster!.nodes[i]!.port }));
 }
