@@ -109,3 +109,13 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv): SpawnedCli {
 export function killSpawnedClis(): void {
   for (const c of spawned.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 }
+
+/**
+ * An env for a stack of a test's own: a private state dir and config under `home`, and none of
+ * the test stack's STREAMFLOW_* endpoints (the download cache is shared).
+ */
+export function privateStackEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', STREAMFLOW_STATE_DIR: path.join(home, 'state'), STREAMFLOW_CONFIG: path.join(home, 'config.yaml') };
+  for (const k of Object.keys(env)) if (k.startsWith('STREAMFLOW_') && !['STREAMFLOW_STATE_DIR', 'STREAMFLOW_CONFIG', 'STREAMFLOW_CACHE_DIR'].includes(k)) delete env[k];
+  return env;
+}
