@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Connection } from '../../src/config/resolve-connection.js';
 import { isAlive, signal, waitFor } from '../../src/dev/processes.js';
-import { readStackState, restartBroker, restartRedis } from '../../src/dev/stack.js';
+import { readStackState, redisClusterNodes, restartBroker, restartRedis } from '../../src/dev/stack.js';
 import { createKafka, withAdmin } from '../../src/kafka/client.js';
 
 /** The faults a chaos run injects into the local stack, and what it watches to see them heal. */
@@ -65,12 +65,16 @@ export async function killBroker(env: NodeJS.ProcessEnv, id: number): Promise<vo
   if (!(await waitFor(() => !isAlive(pid), 10_000))) throw new Error(`broker ${id} (pid ${pid}) survived SIGKILL`);
 }
 
-export { restartBroker, restartRedis };
+export { redisClusterNodes, restartBroker, restartRedis };
 
-/** SIGKILL Redis (no shutdown save: only what its append-only file already holds survives). */
-export async function killRedis(env: NodeJS.ProcessEnv): Promise<void> {
-  const pid = (await stack(env)).redis?.pid;
-  if (!pid) throw new Error('Redis is not running');
+/**
+ * SIGKILL Redis (no shutdown save: only what its append-only file already holds survives). In a
+ * Redis Cluster stack, `port` names the node (pick one, e.g. a master, from redisClusterNodes).
+ */
+export async function killRedis(env: NodeJS.ProcessEnv, port?: number): Promise<void> {
+  const state = await stack(env);
+  const pid = state.redisCluster ? state.redisCluster.nodes.find((n) => n.port === port)?.pid : state.redis?.pid;
+  if (!pid) throw new Error(state.redisCluster ? `no running Redis Cluster node on port ${port ?? '(none given)'}` : 'Redis is not running');
   signal(pid, 'SIGKILL');
   if (!(await waitFor(() => !isAlive(pid), 10_000))) throw new Error(`Redis (pid ${pid}) survived SIGKILL`);
 }
