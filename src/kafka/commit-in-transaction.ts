@@ -17,11 +17,41 @@ export interface ChunkOffset {
 export async function commitInTransaction(producer: Producer, outputs: Map<string, Message[]>, offset: ChunkOffset): Promise<void> {
   const txn = await producer.transaction();
   try {
-    for (const [topic, messages] of outputs) await txn.send({ topic, acks: -1, messages });
+    for (const [topic, messages] of outputs) for (const slice of slicesBySize(messages)) await txn.send({ topic, acks: -1, messages: slice });
     await txn.sendOffsets({ consumerGroupId: offset.groupId, topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.next }] }] });
     await txn.commit();
   } catch (err) {
     await txn.abort().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * kafkajs sends all of a request's records for one partition as one record batch, and a chunk's
+ * outputs usually go to one partition (they keep the keys of the chunk's single input
+ * partition): above the broker's message.max.bytes (1 MB by default) the whole transaction
+ * fails with MESSAGE_TOO_LARGE. Sends of at most this many bytes stay well under it.
+ */
+const MAX_SEND_BYTES = 512 * 1024;
+
+function slicesBySize(messages: Message[]): Message[][] {
+  const slices: Message[][] = [];
+  let slice: Message[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = sizeOf(m.key) + sizeOf(m.value) + Object.entries(m.headers ?? {}).reduce((n, [k, v]) => n + k.length + sizeOf(v as Buffer | string), 0) + 32;
+    if (slice.length && bytes + size > MAX_SEND_BYTES) {
+      slices.push(slice);
+      slice = [];
+      bytes = 0;
+    }
+    slice.push(m);
+    bytes += size;
+  }
+  if (slice.length) slices.push(slice);
+  return slices;
+}
+
+function sizeOf(v: Buffer | string | null | undefined): number {
+  return v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 }
