@@ -47,7 +47,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       services,
       ...(argv.group ? { group: argv.group } : {}),
       store: argv.store,
-      ttlSec: Math.round(parseTtl(argv['dedup-ttl']) / 1000),
+      ttlSec: Math.round(parseDuration(argv['dedup-ttl'], '--dedup-ttl') / 1000),
       faults: { failRate: argv['fail-rate'], latencyMs: argv.latency ? parseDuration(argv.latency, '--latency') : 0 },
       retry: { ...DEFAULT_RETRY, attempts: argv.retries },
       maxBatch: argv['max-batch'],
@@ -71,8 +71,3 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
     if (interrupted) throw new InterruptedError('stopped by signal after committing the batch in hand');
   },
 };
-
-function parseTtl(text: string): number {
-  const days = text.match(/^(\d+)d$/);
-  return days ? Number(days[1]) * 86_400_000 : parseDuration(text, '--dedup-ttl');
-}

@@ -89,12 +89,12 @@ export function parseGrowth(text: string, flag = '--growth'): number {
   return value;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, sec: 1_000, m: 60_000, min: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, sec: 1_000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "90s", "2m", "1h", "500ms" -> milliseconds; a bare number is seconds. */
+/** "90s", "2m", "1h", "7d", "500ms" -> milliseconds; a bare number is seconds. */
 export function parseDuration(text: string, flag = '--duration'): number {
-  const m = String(text).trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)?$/i);
-  if (!m) throw new UsageError(`${flag} ${shown(text)} is not a duration`, 'use e.g. 30s, 2m, 1h or 500ms');
+  const m = String(text).trim().match(/^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|d)?$/i);
+  if (!m) throw new UsageError(`${flag} ${shown(text)} is not a duration`, 'use e.g. 30s, 2m, 1h, 7d or 500ms');
   const ms = Number(m[1]) * DURATION_UNITS[(m[2] ?? 's').toLowerCase()]!;
   if (ms <= 0) throw new UsageError(`${flag} must be greater than zero, got ${shown(text)}`);
   return ms;
