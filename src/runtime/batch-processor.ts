@@ -4,6 +4,7 @@ import type { BatchRecord, ProducedRecord } from '../kafka/transactional-consume
 import { derivedEventId } from './derived-ids.js';
 import type { CommitItem, EffectStore, PreRead, StateGuard } from './effect-store.js';
 import { fromParked, headerText, toParked } from './batch-record.js';
+import { decodeOutbox, encodeOutbox } from './outbox-codec.js';
 import { type RetryPolicy, backoffMs } from './retry-policy.js';
 import type { ServiceCounters } from './service-counters.js';
 import type { StateCache } from './state-cache.js';
@@ -134,7 +135,7 @@ export async function processBatch(records: BatchRecord[], ctx: BatchContext): P
         ops: failure.ops,
         states: failure.states.map(([id, state]) => [id, JSON.stringify(state)]),
         guards: failure.guards,
-        outbox: encoded.length ? encodeOutbox(encoded) : '',
+        outbox: encodeOutbox(encoded),
         ...(runId ? { runId } : {}),
       });
       plans.push({ prepared: p, outbox: encoded, states: failure.states, stateIds: failure.guards.map(([id]) => id) });
@@ -299,18 +300,4 @@ function originOf(record: BatchRecord): { topic: string; partition: number; offs
     return { topic: topic.toString(), partition: partition.readInt32BE(0), offset: offset.readBigInt64BE(0).toString(), timestamp: timestamp.readBigInt64BE(0).toString() };
   }
   return { topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp };
-}
-
-function encodeOutbox(records: ProducedRecord[]): string {
-  return JSON.stringify(records.map((r) => ({ t: r.topic, k: r.key, v: r.value.toString('base64'), h: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, v.toString('base64')])) })));
-}
-
-function decodeOutbox(outbox: string | null): ProducedRecord[] {
-  if (!outbox) return [];
-  return (JSON.parse(outbox) as Array<{ t: string; k: string; v: string; h: Record<string, string> }>).map((r) => ({
-    topic: r.t,
-    key: r.k,
-    value: Buffer.from(r.v, 'base64'),
-    headers: Object.fromEntries(Object.entries(r.h).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-  }));
 }

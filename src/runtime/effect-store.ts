@@ -24,8 +24,8 @@ export type CommitItem =
       /** Order states the handler wrote (JSON text). */
       states: Array<[orderId: string, state: string]>;
       guards: StateGuard[];
-      /** The encoded outputs, re-emitted if the event comes again before its Kafka commit; '' for none. */
-      outbox: string;
+      /** The encoded outputs (outbox-codec.ts), re-emitted if the event comes again before its Kafka commit; empty for none. */
+      outbox: Buffer;
       /** The generator run the event belongs to (its run_id header): counted for `verify`. */
       runId?: string;
     }
@@ -34,7 +34,7 @@ export type CommitItem =
 
 export type CommitResult =
   | { status: 'applied'; next?: ParkedRecord }
-  | { status: 'duplicate'; outbox: string | null }
+  | { status: 'duplicate'; outbox: Buffer | null }
   | { status: 'parked' }
   | { status: 'forwarded' }
   /** A park request found its key no longer blocked: process the event now. */
@@ -73,7 +73,7 @@ export interface EventRef {
 
 export interface PreRead {
   /** Events already applied, with their outbox while it is kept (re-emitted on replays). */
-  done: Map<string, string | null>;
+  done: Map<string, Buffer | null>;
   orders: Map<string, Record<string, unknown>>;
   blockedBy: Map<string, string>;
 }

@@ -9,7 +9,7 @@ interface Order {
 
 interface ServiceState {
   orders: Map<string, Order>;
-  outbox: Map<string, string>;
+  outbox: Map<string, Buffer>;
   blocked: Map<string, string>;
   parked: Map<string, string[]>;
   parkMarks: Set<string>;
@@ -80,7 +80,7 @@ export class MemoryEffectStore implements EffectStore {
         s.counters.set(counter, c.set(field, (c.get(field) ?? 0) + by));
       }
       s.stats.processed++;
-      if (it.outbox) s.outbox.set(it.eventId, it.outbox);
+      if (it.outbox.length) s.outbox.set(it.eventId, it.outbox);
       if (it.runId) {
         const a = s.audit.get(it.runId) ?? new Map<string, number>();
         s.audit.set(it.runId, a.set(it.eventId, (a.get(it.eventId) ?? 0) + 1));

@@ -16,12 +16,21 @@ import {
   shardOf,
 } from './store-layout.js';
 
-/* Lua shared by both scripts: an order's entry is "<marks>|<state>", marks 8 characters each. */
+/*
+ * Lua shared by both scripts: an order's entry is "<marks>|<state>", marks 8 characters each,
+ * in the current generation's hash (KEYS[c]) or else the previous one's (KEYS[p]). A script
+ * reads an entry once and keeps what it wrote in `seen`.
+ */
 const ENTRY = `
+local seen = {}
 local function entry(f, c, p)
-  local v = redis.call('HGET', KEYS[c], f)
+  local v = seen[f]
+  if v then return v end
+  v = redis.call('HGET', KEYS[c], f)
   if not v and p > 0 then v = redis.call('HGET', KEYS[p], f) end
-  return v or '|'
+  v = v or '|'
+  seen[f] = v
+  return v
 end
 local function split(v)
   local bar = string.find(v, '|', 1, true)
@@ -38,10 +47,11 @@ end
 /*
  * One shard's share of a batch in one script, so Redis applies it atomically: dedup mark,
  * order states, counters, outbox and ordering-guard state are written together or not at all.
- * Every key is declared (KEYS[1] stats, KEYS[2] blocked, the rest by index), all in one slot.
- * Returns one entry per item: 1 applied, {1, next-parked} applied and released the next parked
- * record of its key, {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked,
- * 5 blocked meanwhile, 6 an order state it read has changed (optimistic concurrency).
+ * Every key is declared (KEYS[1] stats, KEYS[2] blocked, the rest by index), all in one slot;
+ * outboxes are binary arguments (ARGV[n]) after the items. Returns one entry per item:
+ * 1 applied, {1, next-parked} applied and released the next parked record of its key,
+ * {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked, 5 blocked meanwhile,
+ * 6 an order state it read has changed (optimistic concurrency).
  */
 const COMMIT = `${ENTRY}
 local items = cjson.decode(ARGV[1])
@@ -49,19 +59,26 @@ local window = tonumber(ARGV[2])
 local expireAt = tonumber(ARGV[3])
 local auditSec = tonumber(ARGV[4])
 local out = {}
+local written, audited = {}, {}
+local processed, parkedCount = 0, 0
+-- Most batches meet no blocked key: one HLEN instead of an HGET per item.
+local anyBlocked = redis.call('HLEN', KEYS[2]) > 0
 local function put(c, f, marks, state)
-  redis.call('HSET', KEYS[c], f, marks .. '|' .. state)
-  redis.call('EXPIREAT', KEYS[c], expireAt)
+  local v = marks .. '|' .. state
+  redis.call('HSET', KEYS[c], f, v)
+  seen[f] = v
+  written[c] = true
 end
 local function firstParkedId(list)
   local first = redis.call('LINDEX', list, 0)
   if first then return cjson.decode(first).id end
 end
 for i, it in ipairs(items) do
-  local head = redis.call('HGET', KEYS[2], it.k)
+  local head = anyBlocked and redis.call('HGET', KEYS[2], it.k)
   local parked = KEYS[it.pk]
   if it.m == 'f' then
     redis.call('HSET', KEYS[2], it.k, it.e)
+    anyBlocked = true
     if firstParkedId(parked) == it.e then redis.call('LPOP', parked) end
     out[i] = 3
   elseif it.m == 'p' and not (head and head ~= it.e) then
@@ -72,7 +89,7 @@ for i, it in ipairs(items) do
     if redis.call('SET', KEYS[it.pm], '1', 'NX', 'EX', window) then
       redis.call('RPUSH', parked, it.r)
       redis.call('EXPIRE', parked, window)
-      redis.call('HINCRBY', KEYS[1], 'parked', 1)
+      parkedCount = parkedCount + 1
     end
     out[i] = 2
   else
@@ -100,11 +117,11 @@ for i, it in ipairs(items) do
         if #marks > 512 then marks = string.sub(marks, #marks - 511) end
         put(it.c, it.f, marks, ownState)
         for _, op in ipairs(it.ops) do redis.call('HINCRBY', KEYS[op[1]], op[2], op[3]) end
-        redis.call('HINCRBY', KEYS[1], 'processed', 1)
-        if it.o ~= '' then redis.call('SET', KEYS[it.ob], it.o, 'EX', window) end
+        processed = processed + 1
+        if it.o > 0 then redis.call('SET', KEYS[it.ob], ARGV[it.o], 'EX', window) end
         if it.au > 0 then
           redis.call('HINCRBY', KEYS[it.au], it.e, 1)
-          redis.call('EXPIRE', KEYS[it.au], auditSec)
+          audited[it.au] = true
         end
         out[i] = 1
         if head == it.e then
@@ -121,6 +138,10 @@ for i, it in ipairs(items) do
     end
   end
 end
+for c in pairs(written) do redis.call('EXPIREAT', KEYS[c], expireAt) end
+for a in pairs(audited) do redis.call('EXPIRE', KEYS[a], auditSec) end
+if processed > 0 then redis.call('HINCRBY', KEYS[1], 'processed', processed) end
+if parkedCount > 0 then redis.call('HINCRBY', KEYS[1], 'parked', parkedCount) end
 return out
 `;
 
@@ -139,9 +160,10 @@ for i, k in ipairs(a.k) do heads[i] = redis.call('HGET', KEYS[1], k) or '' end
 return {entries, heads}
 `;
 
+// The Buffer variants (ioredis defines them per script) keep binary outboxes intact.
 type ScriptClient = RedisClient & {
-  sfCommit(numKeys: number, ...args: string[]): Promise<Array<number | [number, string]>>;
-  sfRead(numKeys: number, ...args: string[]): Promise<[Array<[string, number, string]>, string[]]>;
+  sfCommitBuffer(numKeys: number, ...args: Array<string | Buffer>): Promise<Array<number | [number, Buffer]>>;
+  sfReadBuffer(numKeys: number, ...args: string[]): Promise<[Array<[Buffer, number, Buffer]>, Buffer[]]>;
 };
 
 /** The declared keys of one script call, numbered as the script's KEYS (1-based). */
@@ -195,24 +217,25 @@ export class RedisEffectStore implements EffectStore {
   async preRead(service: string, refs: EventRef[], opts: CommitOptions): Promise<PreRead> {
     const pre: PreRead = { done: new Map(), orders: new Map(), blockedBy: new Map() };
     const gen = generationOf(Date.now(), opts.windowSec);
+    const fields = new FieldMemo();
     await Promise.all(
       [...groupByShard(refs, (r) => r.key)].map(async ([shard, shardRefs]) => {
         const base = shardBase(service, shard);
         const table = new KeyTable(keyNames.blocked(base));
         const keys = [...new Set(shardRefs.map((r) => r.key))];
         const q = shardRefs.map((r) => {
-          const f = orderField(r.orderId);
+          const f = fields.of(r.orderId);
           const b = bucketOf(f, this.layout);
           return [f, table.of(keyNames.state(base, gen, b)), table.of(keyNames.state(base, gen - 1, b)), r.eventId ? eventMark(r.eventId) : '', r.eventId ? table.of(keyNames.outbox(base, r.eventId)) : 0];
         });
-        const [entries, heads] = await this.redis.sfRead(table.keys.length, ...table.keys, JSON.stringify({ q, k: keys }));
+        const [entries, heads] = await this.redis.sfReadBuffer(table.keys.length, ...table.keys, JSON.stringify({ q, k: keys }));
         shardRefs.forEach((r, i) => {
           const [value, done, outbox] = entries[i]!;
-          const state = value.slice(value.indexOf('|') + 1);
-          if (state) pre.orders.set(r.orderId, JSON.parse(state) as Record<string, unknown>);
-          if (done && r.eventId) pre.done.set(r.eventId, outbox || null);
+          const state = value.subarray(value.indexOf(BAR) + 1);
+          if (state.length) pre.orders.set(r.orderId, JSON.parse(state.toString()) as Record<string, unknown>);
+          if (done && r.eventId) pre.done.set(r.eventId, outbox.length ? outbox : null);
         });
-        keys.forEach((k, i) => heads[i] && pre.blockedBy.set(k, heads[i]!));
+        keys.forEach((k, i) => heads[i]!.length && pre.blockedBy.set(k, heads[i]!.toString()));
       }),
     );
     return pre;
@@ -221,6 +244,7 @@ export class RedisEffectStore implements EffectStore {
   async commit(service: string, items: CommitItem[], opts: CommitOptions): Promise<CommitResult[]> {
     const results: CommitResult[] = new Array(items.length);
     const gen = generationOf(Date.now(), opts.windowSec);
+    const fields = new FieldMemo();
     const byShard = groupByShard(
       items.map((item, i) => ({ item, i })),
       (x) => x.item.key,
@@ -229,8 +253,10 @@ export class RedisEffectStore implements EffectStore {
       [...byShard].map(async ([shard, shardItems]) => {
         const base = shardBase(service, shard);
         const table = new KeyTable(keyNames.stats(base), keyNames.blocked(base));
+        // Outboxes travel as binary arguments after the four fixed ones.
+        const outboxes: Buffer[] = [];
         const stateKeys = (orderId: string): [string, number, number] => {
-          const f = orderField(orderId);
+          const f = fields.of(orderId);
           const b = bucketOf(f, this.layout);
           return [f, table.of(keyNames.state(base, gen, b)), table.of(keyNames.state(base, gen - 1, b))];
         };
@@ -252,17 +278,18 @@ export class RedisEffectStore implements EffectStore {
             g: item.guards.map(([id, expected]) => [...stateKeys(id), expected]),
             ops: item.ops.map(([, counter, field, by]) => [table.of(keyNames.counter(base, counter)), field, by]),
             ob: table.of(keyNames.outbox(base, item.eventId)),
-            o: item.outbox,
+            o: item.outbox.length ? 4 + outboxes.push(item.outbox) : 0,
             au: item.runId ? table.of(keyNames.audit(base, item.runId)) : 0,
           };
         });
-        const raw = await this.redis.sfCommit(
+        const raw = await this.redis.sfCommitBuffer(
           table.keys.length,
           ...table.keys,
           JSON.stringify(encoded),
           String(opts.windowSec),
           String(generationExpiresAt(gen, opts.windowSec)),
           String(opts.auditSec),
+          ...outboxes,
         );
         raw.forEach((r, j) => (results[shardItems[j]!.i] = commitResult(r)));
       }),
@@ -348,15 +375,27 @@ export class RedisEffectStore implements EffectStore {
   }
 }
 
-function commitResult(r: number | [number, string]): CommitResult {
+function commitResult(r: number | [number, Buffer]): CommitResult {
   if (r === 1) return { status: 'applied' };
   if (r === 2) return { status: 'parked' };
   if (r === 3) return { status: 'forwarded' };
   if (r === 4) return { status: 'unblocked' };
   if (r === 5) return { status: 'blocked' };
   if (r === 6) return { status: 'conflict' };
-  const [code, payload] = r as [number, string];
-  return code === 1 ? { status: 'applied', next: JSON.parse(payload) as ParkedRecord } : { status: 'duplicate', outbox: payload || null };
+  const [code, payload] = r as [number, Buffer];
+  return code === 1 ? { status: 'applied', next: JSON.parse(payload.toString()) as ParkedRecord } : { status: 'duplicate', outbox: payload.length ? payload : null };
+}
+
+const BAR = '|'.charCodeAt(0);
+
+/** An order's field, computed once per call however many items name the order. */
+class FieldMemo {
+  private readonly fields = new Map<string, string>();
+  of(orderId: string): string {
+    let f = this.fields.get(orderId);
+    if (f === undefined) this.fields.set(orderId, (f = orderField(orderId)));
+    return f;
+  }
 }
 
 function groupByShard<T>(list: T[], keyOf: (t: T) => string): Map<number, T[]> {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { SHARDS, eventMark, orderField, shardBase, shardOf } from '../../../src/runtime/store-layout.js';
+
+describe('store layout', () => {
+  it('gives marks a fixed width of 8 and fields 12 characters, for UUIDs and any other id', () => {
+    for (const id of ['3067a51d-a320-45e8-96da-417bd9493622', 'order-42', 'x'.repeat(300)]) {
+      expect(eventMark(id)).toMatch(/^[A-Za-z0-9_-]{8}$/);
+      expect(orderField(id)).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    }
+  });
+
+  it('tells UUIDs apart that differ only in their random bits', () => {
+    const a = '3067a51d-a320-45e8-96da-417bd9493622';
+    const b = '3067a51d-a320-45e8-96da-417bd9493623';
+    expect(eventMark(a)).not.toBe(eventMark(b));
+    expect(orderField(a)).not.toBe(orderField(b));
+  });
+
+  it('puts every key of a shard under one hash tag, the same for a record key wherever it is seen', () => {
+    const shard = shardOf('user-17');
+    expect(shard).toBe(shardOf('user-17'));
+    expect(shard).toBeGreaterThanOrEqual(0);
+    expect(shard).toBeLessThan(SHARDS);
+    expect(shardBase('payment', shard)).toBe(`sf:{payment:${shard}}:`);
+  });
+});
