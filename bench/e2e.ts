@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Connection, resolveConnection } from '../src/config/resolve-connection.js';
+import { type Connection, requireRedis, resolveConnection } from '../src/config/resolve-connection.js';
+import { type RedisClient, connectRedis } from '../src/runtime/redis-client.js';
+import { type StoreFootprint, auditBytes, measureFootprint } from '../src/runtime/store-footprint.js';
 import { freePort, sleep } from '../src/dev/processes.js';
 import { newRunId } from '../src/generator/run-manifest.js';
 import { type ClusterSession, withClusterSession } from '../src/kafka/cluster-session.js';
@@ -52,8 +54,10 @@ export async function benchE2e(args: string[]): Promise<Record<string, unknown>>
   const leftovers = new BenchLeftovers(conn, log);
   const groupOf = (s: ServiceName) => `bench-e2e-${stamp}-${s}`;
   const instances: Instance[] = [];
+  const redis = await connectRedis(requireRedis(conn).url);
   try {
     await positionFreshGroups(conn, groupOf, leftovers);
+    const before = await measureFootprint(redis);
 
     const runId = newRunId();
     log(`e2e benchmark: run ${runId}, ${records.toLocaleString('en-US')} records through ${SERVICES.length} services x ${processes} process(es); logs in ${workDir}`);
@@ -76,6 +80,7 @@ export async function benchE2e(args: string[]): Promise<Record<string, unknown>>
     const timing = await waitUntilDrained(conn, instances, groupOf, log);
     for (const i of instances) i.cpuSec = i.proc.cpuSeconds() ?? i.cpuSec;
     await Promise.all(instances.map((i) => i.proc.stop()));
+    const store = await storeGrowth(redis, before, runId, produced.created);
 
     const seconds = (timing.endAt - timing.startAt) / 1000;
     const services = Object.fromEntries(
@@ -108,6 +113,7 @@ export async function benchE2e(args: string[]): Promise<Record<string, unknown>>
       goalOrdersPerSec: GOAL_ORDERS_PER_SEC,
       batchLatencyMsP99: p99(instances),
       services,
+      store,
       verify: verify ? { ok: verify.ok, expected: verify.expected, services: verify.services, sagaInconsistent: verify.saga.inconsistent } : { ok: false, error: `see ${workDir}/verify.log` },
       ...(profile ? { profile: { service: profiled, ...profile } } : {}),
       loadAverage,
@@ -118,7 +124,27 @@ export async function benchE2e(args: string[]): Promise<Record<string, unknown>>
   } finally {
     await Promise.all(instances.map((i) => i.proc.stop()));
     await leftovers.delete();
+    redis.disconnect();
   }
+}
+
+/**
+ * What the run left in Redis (issue 15: at most 300 B per order across the four services, no
+ * key without a TTL above 1,000 members): used_memory before and after, less the run's effect
+ * counts for verify (kept for hours, not for the dedup window), per order.
+ */
+async function storeGrowth(redis: RedisClient, before: StoreFootprint, runId: string, orders: number) {
+  const after = await measureFootprint(redis);
+  const audit = await auditBytes(redis, SERVICES, runId);
+  const grown = after.usedBytes - before.usedBytes;
+  return {
+    grownBytes: grown,
+    bytesPerOrder: Math.round((grown - audit) / orders),
+    auditBytesPerOrder: Math.round(audit / orders),
+    keys: after.keys,
+    keysWithoutTtl: after.keysWithoutTtl,
+    largestWithoutTtl: after.largestWithoutTtl,
+  };
 }
 
 /** Every stage's group of every service committed at the end of its topics, so it reads only what comes next. */
@@ -200,7 +226,7 @@ function p99(instances: Instance[]): number | null {
   return q === null ? null : Math.round(q);
 }
 
-function report(r: { ordersPerSec: number; eventsPerSec: number; seedRatio: number; durationMs: number; orders: number; processes: number; drained: boolean; batchLatencyMsP99: number | null; services: Record<string, { events: number; eventsPerSec: number; cpuSec: number; batchLatencyMsP99: number | null }>; verify: { ok: boolean }; loadAverage: number[]; loadAverageAtStart: number[] }, profile: Awaited<ReturnType<typeof topSelfTime>> | undefined, log: (m: string) => void): void {
+function report(r: { ordersPerSec: number; eventsPerSec: number; seedRatio: number; durationMs: number; orders: number; processes: number; drained: boolean; batchLatencyMsP99: number | null; services: Record<string, { events: number; eventsPerSec: number; cpuSec: number; batchLatencyMsP99: number | null }>; store: Awaited<ReturnType<typeof storeGrowth>>; verify: { ok: boolean }; loadAverage: number[]; loadAverageAtStart: number[] }, profile: Awaited<ReturnType<typeof topSelfTime>> | undefined, log: (m: string) => void): void {
   for (const [s, v] of Object.entries(r.services)) {
     log(`${s.padEnd(13)} ${v.events.toLocaleString('en-US').padStart(9)} events  ${v.eventsPerSec.toLocaleString('en-US').padStart(7)}/s  CPU ${v.cpuSec.toFixed(1).padStart(5)} s  batch p99 ${v.batchLatencyMsP99 ?? '-'} ms`);
   }
@@ -208,6 +234,10 @@ function report(r: { ordersPerSec: number; eventsPerSec: number; seedRatio: numb
     `e2e:       ${r.ordersPerSec.toLocaleString('en-US')} orders/s, ${r.eventsPerSec.toLocaleString('en-US')} events/s (${r.orders.toLocaleString('en-US')} orders in ${(r.durationMs / 1000).toFixed(1)} s, ${r.processes} process(es) per service${r.drained ? '' : ', NOT drained'}); batch p99 ${r.batchLatencyMsP99 ?? '-'} ms`,
   );
   log(`ratio:     ${r.seedRatio}x the seed's ${SEED_ORDERS_PER_SEC.toLocaleString('en-US')} orders/s (goal: ${GOAL_ORDERS_PER_SEC.toLocaleString('en-US')} orders/s); verify ${r.verify.ok ? 'OK' : 'FAILED'}; load average ${r.loadAverageAtStart.join(' ')} at start, ${r.loadAverage.join(' ')} at end`);
+  const w = r.store.largestWithoutTtl;
+  log(
+    `store:     ${r.store.bytesPerOrder} B per order across the services (goal: at most 300), + ${r.store.auditBytesPerOrder} B per order of effect counts for verify (kept for hours); ${r.store.keysWithoutTtl} keys without a TTL${w ? `, the largest ${w.key} (${w.type}, ${w.members} members)` : ''}`,
+  );
   if (profile) {
     log(`CPU profile ${profile.file}: ${profile.sampledMs} ms sampled, busy ${(profile.busyShare * 100).toFixed(0)}%; shares of busy time by package: ${profile.byPackage.map((p) => `${p.where} ${(p.share * 100).toFixed(0)}%`).join(', ')}; top self time:`);
     for (const f of profile.top) log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${String(f.selfMs).padStart(6)} ms  ${f.frame}`);

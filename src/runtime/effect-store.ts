@@ -84,6 +84,10 @@ export interface ServiceStats {
   blockedKeys: number;
 }
 
+export interface EffectCounts {
+  get(eventId: string): number | undefined;
+}
+
 export interface CommitOptions {
   /** Dedup window: how long an order's marks and state are kept after its last event. */
   windowSec: number;
@@ -99,8 +103,8 @@ export interface EffectStore {
   commit(service: string, items: CommitItem[], opts: CommitOptions): Promise<CommitResult[]>;
   /** The batch's Kafka transaction committed: its outboxes are no longer needed. */
   release(service: string, events: Array<{ eventId: string; key: string }>): Promise<void>;
-  /** eventId -> times its effects were applied, for one generator run (verify: exactly 1 each). */
-  effectCounts(service: string, runId: string): Promise<Map<string, number>>;
+  /** Times each event's effects were applied, for one generator run (verify: exactly 1 each). */
+  effectCounts(service: string, runId: string): Promise<EffectCounts>;
   orderStates(service: string, orders: Array<{ orderId: string; key: string }>, opts: CommitOptions): Promise<Map<string, Record<string, unknown>>>;
   stats(service: string): Promise<ServiceStats>;
   /** A service counter's total (the sum of its shards' shares), e.g. payments captured per currency. */

@@ -1,4 +1,4 @@
-import type { CommitItem, CommitOptions, CommitResult, EffectStore, EventRef, ParkedRecord, PreRead, ServiceStats } from './effect-store.js';
+import type { CommitItem, CommitOptions, CommitResult, EffectCounts, EffectStore, EventRef, ParkedRecord, PreRead, ServiceStats } from './effect-store.js';
 
 interface Order {
   /** Applied event ids -> when their mark expires (ms). */
@@ -102,7 +102,7 @@ export class MemoryEffectStore implements EffectStore {
     for (const e of events) s.outbox.delete(e.eventId);
   }
 
-  async effectCounts(service: string, runId: string): Promise<Map<string, number>> {
+  async effectCounts(service: string, runId: string): Promise<EffectCounts> {
     return new Map(this.service(service).audit.get(runId) ?? []);
   }
 

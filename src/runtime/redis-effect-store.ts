@@ -1,10 +1,13 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { CommitItem, CommitOptions, CommitResult, EffectStore, EventRef, ParkedRecord, PreRead, ServiceStats } from './effect-store.js';
+import type { CommitItem, CommitOptions, CommitResult, EffectCounts, EffectStore, EventRef, ParkedRecord, PreRead, ServiceStats } from './effect-store.js';
 import { StoreError, UsageError } from '../errors.js';
 import { connectRedis, type RedisClient } from './redis-client.js';
+import { statePackerFor } from './state-packing.js';
 import {
+  AUDIT_BUCKETS,
   DEFAULT_BUCKETS,
   SHARDS,
+  auditBucketOf,
   type StoreLayout,
   bucketOf,
   eventMark,
@@ -120,7 +123,7 @@ for i, it in ipairs(items) do
         processed = processed + 1
         if it.o > 0 then redis.call('SET', KEYS[it.ob], ARGV[it.o], 'EX', window) end
         if it.au > 0 then
-          redis.call('HINCRBY', KEYS[it.au], it.e, 1)
+          redis.call('HINCRBY', KEYS[it.au], it.af, 1)
           audited[it.au] = true
         end
         out[i] = 1
@@ -218,6 +221,7 @@ export class RedisEffectStore implements EffectStore {
     const pre: PreRead = { done: new Map(), orders: new Map(), blockedBy: new Map() };
     const gen = generationOf(Date.now(), opts.windowSec);
     const fields = new FieldMemo();
+    const packer = statePackerFor(service);
     await Promise.all(
       [...groupByShard(refs, (r) => r.key)].map(async ([shard, shardRefs]) => {
         const base = shardBase(service, shard);
@@ -232,7 +236,7 @@ export class RedisEffectStore implements EffectStore {
         shardRefs.forEach((r, i) => {
           const [value, done, outbox] = entries[i]!;
           const state = value.subarray(value.indexOf(BAR) + 1);
-          if (state.length) pre.orders.set(r.orderId, JSON.parse(state.toString()) as Record<string, unknown>);
+          if (state.length) pre.orders.set(r.orderId, JSON.parse(packer.unpack(state.toString())) as Record<string, unknown>);
           if (done && r.eventId) pre.done.set(r.eventId, outbox.length ? outbox : null);
         });
         keys.forEach((k, i) => heads[i]!.length && pre.blockedBy.set(k, heads[i]!.toString()));
@@ -245,6 +249,7 @@ export class RedisEffectStore implements EffectStore {
     const results: CommitResult[] = new Array(items.length);
     const gen = generationOf(Date.now(), opts.windowSec);
     const fields = new FieldMemo();
+    const packer = statePackerFor(service);
     const byShard = groupByShard(
       items.map((item, i) => ({ item, i })),
       (x) => x.item.key,
@@ -274,12 +279,13 @@ export class RedisEffectStore implements EffectStore {
             f,
             c,
             p,
-            st: item.states.map(([id, state]) => [...stateKeys(id), state]),
-            g: item.guards.map(([id, expected]) => [...stateKeys(id), expected]),
+            st: item.states.map(([id, state]) => [...stateKeys(id), packer.pack(state)]),
+            g: item.guards.map(([id, expected]) => [...stateKeys(id), packer.pack(expected)]),
             ops: item.ops.map(([, counter, field, by]) => [table.of(keyNames.counter(base, counter)), field, by]),
             ob: table.of(keyNames.outbox(base, item.eventId)),
             o: item.outbox.length ? 4 + outboxes.push(item.outbox) : 0,
-            au: item.runId ? table.of(keyNames.audit(base, item.runId)) : 0,
+            au: item.runId ? table.of(keyNames.audit(base, item.runId, auditBucketOf(fields.of(item.eventId)))) : 0,
+            af: item.runId ? fields.of(item.eventId) : '',
           };
         });
         const raw = await this.redis.sfCommitBuffer(
@@ -302,12 +308,14 @@ export class RedisEffectStore implements EffectStore {
     await Promise.all([...groupByShard(events, (e) => e.key)].map(([shard, list]) => this.redis.del(...list.map((e) => keyNames.outbox(shardBase(service, shard), e.eventId)))));
   }
 
-  async effectCounts(service: string, runId: string): Promise<Map<string, number>> {
+  async effectCounts(service: string, runId: string): Promise<EffectCounts> {
     const counts = new Map<string, number>();
-    for (const hash of await Promise.all(allShards().map((s) => this.redis.hgetall(keyNames.audit(shardBase(service, s), runId))))) {
-      for (const [id, n] of Object.entries(hash)) counts.set(id, (counts.get(id) ?? 0) + Number(n));
+    const keys = allShards().flatMap((s) => Array.from({ length: AUDIT_BUCKETS }, (_, b) => keyNames.audit(shardBase(service, s), runId, b)));
+    for (const hash of await Promise.all(keys.map((k) => this.redis.hgetall(k)))) {
+      for (const [field, n] of Object.entries(hash)) counts.set(field, (counts.get(field) ?? 0) + Number(n));
     }
-    return counts;
+    // Counted by the event's field (its id's 72 bits), not by its whole id.
+    return { get: (eventId) => counts.get(orderField(eventId)) };
   }
 
   async orderStates(service: string, orders: Array<{ orderId: string; key: string }>, opts: CommitOptions): Promise<Map<string, Record<string, unknown>>> {

@@ -63,6 +63,16 @@ export function bucketOf(field: string, layout: StoreLayout): number {
   return fnv1a(field) % layout.buckets;
 }
 
+/**
+ * A run's effect counts (for `verify`) per shard in this many small hashes, by the event's
+ * field: they stay listpack-encoded up to some 130,000 events per service and run.
+ */
+export const AUDIT_BUCKETS = 16;
+
+export function auditBucketOf(field: string): number {
+  return fnv1a(field) % AUDIT_BUCKETS;
+}
+
 export function generationOf(nowMs: number, windowSec: number): number {
   return Math.floor(nowMs / 1000 / windowSec);
 }
@@ -80,7 +90,7 @@ export const keyNames = {
   blocked: (base: string) => `${base}blocked`,
   stats: (base: string) => `${base}stats`,
   counter: (base: string, name: string) => `${base}c:${name}`,
-  audit: (base: string, runId: string) => `${base}audit:${runId}`,
+  audit: (base: string, runId: string, bucket: number) => `${base}audit:${runId}:${bucket}`,
 };
 
 function fnv1a(s: string): number {

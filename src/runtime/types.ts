@@ -45,6 +45,8 @@ export interface ServiceHandler {
   service: ServiceName;
   /** Topics the service consumes. */
   topics: string[];
+  /** Frequent fragments of the service's order states as JSON, stored as one byte each (state-packing.ts). */
+  stateTokens?: readonly string[];
   handle(event: InboundEvent, orders: OrderStates, downstream: Downstream, emit: Emitter): Promise<StoreOp[]>;
 }
 

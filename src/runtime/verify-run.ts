@@ -1,5 +1,6 @@
 import type { PoisonEntry, ValidEntry } from '../generator/run-manifest.js';
 import { derivedEventId, isDeclined } from './derived-ids.js';
+import type { EffectCounts } from './effect-store.js';
 import type { ServiceName } from './types.js';
 
 export interface ServiceVerdict {
@@ -18,7 +19,7 @@ export interface VerifyInput {
   runId: string;
   valid: ValidEntry[];
   poison: PoisonEntry[];
-  effects: Record<ServiceName, Map<string, number>>;
+  effects: Record<ServiceName, EffectCounts>;
   orders: Record<ServiceName, Map<string, Record<string, unknown>>>;
   /** Dead letters of this run (records carrying its run_id header) in every service DLQ. */
   dlq: DlqEntry[];

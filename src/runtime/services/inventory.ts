@@ -7,6 +7,7 @@ type Item = { sku: string; quantity: number };
 export const inventoryService: ServiceHandler = {
   service: 'inventory',
   topics: ['checkout.orders'],
+  stateTokens: ['{"status":"RESERVED","items":[{"sku":"SKU-', '{"status":"RELEASED","items":[{"sku":"SKU-', '{"status":"CANCELLED"}', '","quantity":', '},{"sku":"SKU-', '}]}'],
   async handle(event, orders, downstream, emit) {
     const v = event.value as unknown as { order_id: string; items?: Item[]; reason?: string };
     const state = orders.get(v.order_id);

@@ -9,6 +9,7 @@ import type { ServiceHandler, StoreOp } from '../types.js';
 export const paymentService: ServiceHandler = {
   service: 'payment',
   topics: ['checkout.orders'],
+  stateTokens: ['{"status":"AUTHORIZED","amount":', '{"status":"REFUNDED","amount":', '{"status":"FAILED","amount":', '{"status":"CANCELLED"}', ',"currency":"', '"}'],
   async handle(event, orders, downstream, emit) {
     const v = event.value as unknown as { order_id: string; user_id: string; total_minor: number; currency: string; shipping_address: unknown; reason?: string };
     const state = orders.get(v.order_id);
