@@ -7,7 +7,8 @@ import { shippedContractsDir } from '../src/config/package-root.js';
 import { DEFAULT_RETRY } from '../src/runtime/retry-policy.js';
 import { runServices } from '../src/runtime/run-services.js';
 import { SERVICES, type ServiceName } from '../src/runtime/types.js';
-import { parseDuration } from '../src/cli/flag-values.js';
+import { parseDuration, positiveInt } from '../src/cli/flag-values.js';
+import { DEFAULT_BUCKETS } from '../src/runtime/store-layout.js';
 
 type ConsumeArgs = GlobalArgs & {
   service: ServiceName | 'all';
@@ -15,6 +16,7 @@ type ConsumeArgs = GlobalArgs & {
   'until-idle'?: string;
   store: 'redis' | 'memory';
   'dedup-ttl': string;
+  'state-buckets'?: number;
   'fail-rate': number;
   latency?: string;
   retries: number;
@@ -31,6 +33,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       .option('until-idle', { type: 'string', describe: 'Stop after this long without records, e.g. 10s' })
       .option('store', { choices: ['redis', 'memory'] as const, default: 'redis' as const, describe: 'Dedup store: Redis, or embedded memory for one process' })
       .option('dedup-ttl', { type: 'string', default: '7d', describe: 'How long dedup marks live (at least the topics\' retention)' })
+      .option('state-buckets', { type: 'number', describe: `Order-state hashes per shard (default ${DEFAULT_BUCKETS}); size them with \`streamflow runtime plan\`` })
       .option('fail-rate', { type: 'number', default: 0, describe: 'Share of downstream calls failing transiently, 0..1' })
       .option('latency', { type: 'string', describe: 'Stall the payment gateway on each batch, e.g. 3s (the seed\'s payment stall)' })
       .option('retries', { type: 'number', default: DEFAULT_RETRY.attempts, describe: 'In-process attempts before a retry topic' })
@@ -48,6 +51,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       ...(argv.group ? { group: argv.group } : {}),
       store: argv.store,
       ttlSec: Math.round(parseDuration(argv['dedup-ttl'], '--dedup-ttl') / 1000),
+      ...(argv['state-buckets'] !== undefined ? { stateBuckets: positiveInt('--state-buckets', argv['state-buckets']) } : {}),
       faults: { failRate: argv['fail-rate'], latencyMs: argv.latency ? parseDuration(argv.latency, '--latency') : 0 },
       retry: { ...DEFAULT_RETRY, attempts: argv.retries },
       maxBatch: argv['max-batch'],

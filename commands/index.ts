@@ -22,6 +22,7 @@ export const commandEntries: CommandEntry[] = [
   { command: 'topology <command>', describe: 'Plan and apply a topology file (topics, partitions, replication, configs)', load: async () => (await import('./topology.js')).topologyCommand },
   { command: 'partition', describe: "The partition Kafka's default partitioner (Java client and kafkajs) picks for a key", load: async () => (await import('./partition.js')).partitionCommand },
   { command: 'consume', describe: 'Run the reference checkout services (idempotent, ordered, retries, DLQ, saga compensation)', load: async () => (await import('./consume.js')).consumeCommand },
+  { command: 'runtime <command>', describe: "Size the runtime's Redis state (dedup marks and order states) for a rate and window", load: async () => (await import('./runtime.js')).runtimeCommand },
   { command: 'lag', describe: 'Consumer lag per group and partition: records, time behind, rate and ETA; a CI/alert gate', load: async () => (await import('./lag.js')).lagCommand },
   { command: 'offsets <command>', describe: 'Reset and export consumer-group offsets', load: async () => (await import('./offsets.js')).offsetsCommand },
   { command: 'dlq <command>', describe: 'Dead-letter queues: list, browse with decoded payloads, redrive as a resumable job', load: async () => (await import('./dlq.js')).dlqCommand },

@@ -20,7 +20,7 @@ export async function fetchVerifyInput(conn: Connection, env: NodeJS.ProcessEnv,
     // Each order's state is read where its key put it; only this run's orders are read.
     const runOrders = [...new Map(valid.map((v) => [v.orderId, { orderId: v.orderId, key: v.key }])).values()];
     for (const s of SERVICES) {
-      const windowSec = (await store.recordedWindowSec(s)) ?? DEFAULT_WINDOW_SEC;
+      const windowSec = (await store.adoptRecordedLayout(s)) ?? DEFAULT_WINDOW_SEC;
       [effects[s], orders[s]] = await Promise.all([store.effectCounts(s, runId), store.orderStates(s, runOrders, { windowSec, auditSec: 0 })]);
     }
     return { runId, valid, poison, effects, orders, dlq: await readRunDeadLetters(conn, runId) };

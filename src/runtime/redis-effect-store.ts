@@ -200,6 +200,7 @@ export interface RedisStoreOptions {
 
 export class RedisEffectStore implements EffectStore {
   readonly kind = 'redis';
+  private readonly recorded = new Map<string, StoreLayout>();
 
   private constructor(
     private readonly redis: ScriptClient,
@@ -222,6 +223,7 @@ export class RedisEffectStore implements EffectStore {
     const gen = generationOf(Date.now(), opts.windowSec);
     const fields = new FieldMemo();
     const packer = statePackerFor(service);
+    const layout = this.layoutOf(service);
     await Promise.all(
       [...groupByShard(refs, (r) => r.key)].map(async ([shard, shardRefs]) => {
         const base = shardBase(service, shard);
@@ -229,7 +231,7 @@ export class RedisEffectStore implements EffectStore {
         const keys = [...new Set(shardRefs.map((r) => r.key))];
         const q = shardRefs.map((r) => {
           const f = fields.of(r.orderId);
-          const b = bucketOf(f, this.layout);
+          const b = bucketOf(f, layout);
           return [f, table.of(keyNames.state(base, gen, b)), table.of(keyNames.state(base, gen - 1, b)), r.eventId ? eventMark(r.eventId) : '', r.eventId ? table.of(keyNames.outbox(base, r.eventId)) : 0];
         });
         const [entries, heads] = await this.redis.sfReadBuffer(table.keys.length, ...table.keys, JSON.stringify({ q, k: keys }));
@@ -250,6 +252,7 @@ export class RedisEffectStore implements EffectStore {
     const gen = generationOf(Date.now(), opts.windowSec);
     const fields = new FieldMemo();
     const packer = statePackerFor(service);
+    const layout = this.layoutOf(service);
     const byShard = groupByShard(
       items.map((item, i) => ({ item, i })),
       (x) => x.item.key,
@@ -262,7 +265,7 @@ export class RedisEffectStore implements EffectStore {
         const outboxes: Buffer[] = [];
         const stateKeys = (orderId: string): [string, number, number] => {
           const f = fields.of(orderId);
-          const b = bucketOf(f, this.layout);
+          const b = bucketOf(f, layout);
           return [f, table.of(keyNames.state(base, gen, b)), table.of(keyNames.state(base, gen - 1, b))];
         };
         const encoded = shardItems.map(({ item }) => {
@@ -363,9 +366,17 @@ export class RedisEffectStore implements EffectStore {
     }
   }
 
-  async recordedWindowSec(service: string): Promise<number | undefined> {
+  /** Read a service's state as it was written (verify): its recorded buckets, and its window. */
+  async adoptRecordedLayout(service: string): Promise<number | undefined> {
     const have = await this.redis.get(`${shardBase(service, 0)}layout`);
-    return have ? (JSON.parse(have) as { windowSec: number }).windowSec : undefined;
+    if (!have) return undefined;
+    const recorded = JSON.parse(have) as { windowSec: number; buckets: number };
+    this.recorded.set(service, { buckets: recorded.buckets });
+    return recorded.windowSec;
+  }
+
+  private layoutOf(service: string): StoreLayout {
+    return this.recorded.get(service) ?? this.layout;
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,8 @@ export interface RunServicesOptions {
   store: 'redis' | 'memory';
   /** Dedup marks and outboxes live this long: at least the topics' retention. */
   ttlSec: number;
+  /** State hashes per shard and generation (size them with `streamflow runtime plan`). */
+  stateBuckets?: number;
   faults: FaultOptions;
   retry: RetryPolicy;
   maxBatch: number;
@@ -121,7 +123,7 @@ async function openStore(conn: Connection, opts: RunServicesOptions): Promise<Ef
     return new MemoryEffectStore();
   }
   if (!conn.redis) throw new UsageError('no Redis configured for the dedup store', 'run `streamflow dev up`, pass --redis redis://host:port, or use --store memory for a single process');
-  const store = await RedisEffectStore.connect(conn.redis.url);
+  const store = await RedisEffectStore.connect(conn.redis.url, opts.stateBuckets ? { layout: { buckets: opts.stateBuckets } } : {});
   try {
     for (const service of opts.services) await store.recordLayout(service, opts.ttlSec);
   } catch (err) {
