@@ -4,8 +4,8 @@ import { readRunManifest } from '../generator/run-manifest.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
 import { SPRING } from '../dlq/dlq-headers.js';
 
-const DEFAULT_WINDOW_SEC = 7 * 86_400;
 import { RedisEffectStore } from './redis-effect-store.js';
+import { DEFAULT_WINDOW_SEC } from './store-layout.js';
 import { serviceTopics } from './services/index.js';
 import { SERVICES, type ServiceName } from './types.js';
 import type { DlqEntry, VerifyInput } from './verify-run.js';

@@ -6,6 +6,7 @@ import { statePackerFor } from './state-packing.js';
 import {
   AUDIT_BUCKETS,
   DEFAULT_BUCKETS,
+  DEFAULT_WINDOW_SEC,
   SHARDS,
   auditBucketOf,
   type StoreLayout,
@@ -50,7 +51,8 @@ end
 /*
  * One shard's share of a batch in one script, so Redis applies it atomically: dedup mark,
  * order states, counters, outbox and ordering-guard state are written together or not at all.
- * Every key is declared (KEYS[1] stats, KEYS[2] blocked, the rest by index), all in one slot;
+ * Every key is declared (KEYS[1] stats, KEYS[2] and KEYS[3] the keys blocked behind a failure in
+ * this generation and the previous one, the rest by index), all in one slot;
  * outboxes are binary arguments (ARGV[n]) after the items. Returns one entry per item:
  * 1 applied, {1, next-parked} applied and released the next parked record of its key,
  * {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked, 5 blocked meanwhile,
@@ -64,8 +66,18 @@ local auditSec = tonumber(ARGV[4])
 local out = {}
 local written, audited = {}, {}
 local processed, parkedCount = 0, 0
--- Most batches meet no blocked key: one HLEN instead of an HGET per item.
-local anyBlocked = redis.call('HLEN', KEYS[2]) > 0
+-- Most batches meet no blocked key: two HLENs instead of HGETs per item.
+local anyBlocked = redis.call('HLEN', KEYS[2]) > 0 or redis.call('HLEN', KEYS[3]) > 0
+local blockedWritten = false
+local function block(k, e)
+  redis.call('HSET', KEYS[2], k, e)
+  redis.call('HDEL', KEYS[3], k)
+  blockedWritten = true
+end
+local function unblock(k)
+  redis.call('HDEL', KEYS[2], k)
+  redis.call('HDEL', KEYS[3], k)
+end
 local function put(c, f, marks, state)
   local v = marks .. '|' .. state
   redis.call('HSET', KEYS[c], f, v)
@@ -77,10 +89,10 @@ local function firstParkedId(list)
   if first then return cjson.decode(first).id end
 end
 for i, it in ipairs(items) do
-  local head = anyBlocked and redis.call('HGET', KEYS[2], it.k)
+  local head = anyBlocked and (redis.call('HGET', KEYS[2], it.k) or redis.call('HGET', KEYS[3], it.k))
   local parked = KEYS[it.pk]
   if it.m == 'f' then
-    redis.call('HSET', KEYS[2], it.k, it.e)
+    block(it.k, it.e)
     anyBlocked = true
     if firstParkedId(parked) == it.e then redis.call('LPOP', parked) end
     out[i] = 3
@@ -131,10 +143,10 @@ for i, it in ipairs(items) do
           if firstParkedId(parked) == it.e then redis.call('LPOP', parked) end
           local nxt = redis.call('LINDEX', parked, 0)
           if nxt then
-            redis.call('HSET', KEYS[2], it.k, cjson.decode(nxt).id)
+            block(it.k, cjson.decode(nxt).id)
             out[i] = {1, nxt}
           else
-            redis.call('HDEL', KEYS[2], it.k)
+            unblock(it.k)
           end
         end
       end
@@ -142,6 +154,7 @@ for i, it in ipairs(items) do
   end
 end
 for c in pairs(written) do redis.call('EXPIREAT', KEYS[c], expireAt) end
+if blockedWritten then redis.call('EXPIREAT', KEYS[2], expireAt) end
 for a in pairs(audited) do redis.call('EXPIRE', KEYS[a], auditSec) end
 if processed > 0 then redis.call('HINCRBY', KEYS[1], 'processed', processed) end
 if parkedCount > 0 then redis.call('HINCRBY', KEYS[1], 'parked', parkedCount) end
@@ -159,7 +172,7 @@ for i, q in ipairs(a.q) do
   entries[i] = {v, done and 1 or 0, done and (redis.call('GET', KEYS[q[5]]) or '') or ''}
 end
 local heads = {}
-for i, k in ipairs(a.k) do heads[i] = redis.call('HGET', KEYS[1], k) or '' end
+for i, k in ipairs(a.k) do heads[i] = redis.call('HGET', KEYS[1], k) or redis.call('HGET', KEYS[2], k) or '' end
 return {entries, heads}
 `;
 
@@ -227,7 +240,7 @@ export class RedisEffectStore implements EffectStore {
     await Promise.all(
       [...groupByShard(refs, (r) => r.key)].map(async ([shard, shardRefs]) => {
         const base = shardBase(service, shard);
-        const table = new KeyTable(keyNames.blocked(base));
+        const table = new KeyTable(keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
         const keys = [...new Set(shardRefs.map((r) => r.key))];
         const q = shardRefs.map((r) => {
           const f = fields.of(r.orderId);
@@ -260,7 +273,7 @@ export class RedisEffectStore implements EffectStore {
     await Promise.all(
       [...byShard].map(async ([shard, shardItems]) => {
         const base = shardBase(service, shard);
-        const table = new KeyTable(keyNames.stats(base), keyNames.blocked(base));
+        const table = new KeyTable(keyNames.stats(base), keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
         // Outboxes travel as binary arguments after the four fixed ones.
         const outboxes: Buffer[] = [];
         const stateKeys = (orderId: string): [string, number, number] => {
@@ -333,7 +346,10 @@ export class RedisEffectStore implements EffectStore {
 
   async stats(service: string): Promise<ServiceStats> {
     const shards = allShards().map((s) => shardBase(service, s));
-    const [stats, blocked] = await Promise.all([Promise.all(shards.map((b) => this.redis.hgetall(keyNames.stats(b)))), Promise.all(shards.map((b) => this.redis.hlen(keyNames.blocked(b))))]);
+    const window = (await this.adoptRecordedLayout(service)) ?? DEFAULT_WINDOW_SEC;
+    const gen = generationOf(Date.now(), window);
+    const blockedKeys = shards.flatMap((b) => [keyNames.blocked(b, gen), keyNames.blocked(b, gen - 1)]);
+    const [stats, blocked] = await Promise.all([Promise.all(shards.map((b) => this.redis.hgetall(keyNames.stats(b)))), Promise.all(blockedKeys.map((k) => this.redis.hlen(k)))]);
     const sum = (field: string) => stats.reduce((n, s) => n + Number(s[field] ?? 0), 0);
     return { processed: sum('processed'), parked: sum('parked'), blockedKeys: blocked.reduce((a, b) => a + b, 0) };
   }

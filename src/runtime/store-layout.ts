@@ -18,6 +18,8 @@ import crypto from 'node:crypto';
  *   are deleted once the Kafka transaction committed; their TTL only covers a crash between.
  */
 export const SHARDS = 64;
+/** The dedup window when a service recorded none (consume's --dedup-ttl default). */
+export const DEFAULT_WINDOW_SEC = 7 * 86_400;
 export const DEFAULT_BUCKETS = 64;
 
 export interface StoreLayout {
@@ -87,7 +89,8 @@ export const keyNames = {
   outbox: (base: string, eventId: string) => `${base}ob:${eventId}`,
   parked: (base: string, key: string) => `${base}pk:${key}`,
   parkMark: (base: string, eventId: string) => `${base}pm:${eventId}`,
-  blocked: (base: string) => `${base}blocked`,
+  /** Keys waiting behind an unresolved failure, by generation like order state: a key stays blocked for at least one window. */
+  blocked: (base: string, generation: number) => `${base}blocked:${generation}`,
   stats: (base: string) => `${base}stats`,
   counter: (base: string, name: string) => `${base}c:${name}`,
   audit: (base: string, runId: string, bucket: number) => `${base}audit:${runId}:${bucket}`,
