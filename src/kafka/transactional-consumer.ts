@@ -180,6 +180,11 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
       const producer = idle.pop()!; // kafkajs runs at most `concurrency` batches at once
       try {
         await consumeBatch(payload, producer);
+      } catch (err) {
+        // A failed batch (its store mid-failover) is redelivered: work in hand, not idleness,
+        // or --until-idle would stop a consumer that is waiting out a failover.
+        touch();
+        throw err;
       } finally {
         idle.push(producer);
       }

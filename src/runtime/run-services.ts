@@ -19,6 +19,11 @@ export interface RunServicesOptions {
   /** Base consumer group (one service only); default `<service>-service`. */
   group?: string;
   store: 'redis' | 'memory';
+  /**
+   * Replicas each Redis master must hand a batch's writes to before its Kafka commit (WAIT), at
+   * most as many as the master has; 'auto' (default): 1 when there are replicas; 0: never wait.
+   */
+  redisWaitReplicas?: number | 'auto';
   /** Dedup marks and outboxes live this long: at least the topics' retention. */
   ttlSec: number;
   faults: FaultOptions;
@@ -32,6 +37,8 @@ export interface RunServicesOptions {
   metricsPort?: number;
   signal: AbortSignal;
   log: (m: string) => void;
+  /** What an operator must not miss (e.g. a Redis master running without a replica); default: log. */
+  warn?: (m: string) => void;
   onMetrics?: (snapshots: ServiceMetricsSnapshot[]) => void;
   /** Every consumer has joined its group. */
   onReady?: () => void;
@@ -121,14 +128,15 @@ async function openStore(conn: Connection, opts: RunServicesOptions): Promise<Ef
     return new MemoryEffectStore();
   }
   if (!conn.redis) throw new UsageError('no Redis configured for the dedup store', 'run `streamflow dev up`, pass --redis redis://host:port, or use --store memory for a single process');
-  const store = await RedisEffectStore.connect(conn.redis.url);
+  const store = await RedisEffectStore.connect(conn.redis.url, { waitReplicas: opts.redisWaitReplicas ?? 'auto', log: opts.log, warn: opts.warn ?? opts.log });
   try {
     for (const service of opts.services) await store.recordLayout(service, opts.ttlSec);
   } catch (err) {
     await store.close();
     throw err;
   }
-  if (store.waitReplicas) opts.log(`Redis has replicas: each batch waits for ${store.waitReplicas} to hold its writes before its Kafka commit (WAIT).`);
+  if (store.waitReplicas) opts.log(`Redis has replicas: each batch waits for ${store.waitReplicas} to hold its writes before its Kafka commit (WAIT), on every master that has ${store.waitReplicas === 1 ? 'one' : 'them'}.`);
+  else if (opts.redisWaitReplicas === 0) opts.log('Redis WAIT is off (--redis-wait-replicas 0): a batch commits to Kafka as soon as its master has its writes; a master crash before replicating them loses them.');
   return store;
 }
 
