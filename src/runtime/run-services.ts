@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { type RunningConsumer, startTransactionalConsumer } from '../kafka/transactional-consumer.js';
 import { RegistryClient } from '../schema/registry-client.js';
+import { BatchFailureLog } from './batch-failure-log.js';
 import { type BatchContext, processBatch } from './batch-processor.js';
 import { checkoutEventCodec } from './checkout-event-codec.js';
 import type { EffectStore } from './effect-store.js';
@@ -63,6 +64,7 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
   const metrics = opts.services.map((s) => new ServiceMetrics(s));
   const server = opts.metricsPort !== undefined ? serveMetrics(opts.metricsPort, metrics) : undefined;
   const consumers: RunningConsumer[] = [];
+  const failures = new BatchFailureLog(opts.log);
   const started = Date.now();
   try {
     for (const [i, service] of opts.services.entries()) {
@@ -106,6 +108,7 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
               metrics[i]!.recordBatch(c.topic, c.partition, c.records, c.ms, c.lagBehind);
               opts.onMetrics?.(metrics.map((m) => m.snapshot()));
             },
+            onBatchError: (err, at) => failures.failed(stage.name, err, at),
             onRestart: (err) => opts.log(`${stage.name}: consumer replaced after ${err.name}: ${err.message}; it resumes from the committed offsets`),
           }),
         );
