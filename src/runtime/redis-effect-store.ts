@@ -291,7 +291,8 @@ export class RedisEffectStore implements EffectStore {
         raw.forEach((r, j) => (results[shardItems[j]!.i] = commitResult(r)));
       }),
     ));
-    await this.replicas.waitFor(targets);
+    // WAIT covers this connection's writes: a batch that wrote nothing has nothing to wait for.
+    if (items.length > 0) await this.replicas.waitFor(targets);
     return results;
   }
 

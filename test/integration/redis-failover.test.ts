@@ -97,6 +97,9 @@ describe('runtime through a Redis Cluster master failover', () => {
     ).toBe(true);
     const failoverMs = Date.now() - killedAt;
     const appliedAtKill = await processed(port);
+    // The services see that the promoted master has no replica, and go on without waiting on it.
+    const noReplica = `warning: Redis master ${heir.address} has no replica`;
+    expect(await waitFor(() => services.stderr().includes(noReplica), 20_000, 200), services.output().slice(-6_000)).toBe(true);
 
     // The killed node comes back as a replica of its successor: WAIT on that master resumes.
     await restartRedis(env, victim.port);
@@ -105,16 +108,16 @@ describe('runtime through a Redis Cluster master failover', () => {
       'the killed master rejoins as a replica of the promoted one',
     ).toBe(true);
     const rejoinedAt = await processed(port);
+    const again = `Redis master ${heir.address} has 1 replica again: batches wait for 1`;
+    expect(await waitFor(() => services.stderr().includes(again), 20_000, 200), services.output().slice(-6_000)).toBe(true);
 
     expect(await generator.exited, generator.output()).toBe(0);
     expect(await services.exited, services.output().slice(-6_000)).toBe(0);
     const drainedMs = Date.now() - t0;
 
-    // The services waited for replicas, and went on, saying so loudly, once the promoted master had none.
+    // The services waited for replicas from the start.
     const logs = services.stderr();
     expect(logs).toMatch(/Redis has replicas: each batch waits for 1 to hold its writes/);
-    expect(logs).toContain(`warning: Redis master ${heir.address} has no replica`);
-    expect(logs).toContain(`Redis master ${heir.address} has 1 replica again: batches wait for 1`);
 
     // The store spans the three masters of the cluster as it is now (the promoted one included, the killed one its replica).
     const after = await masters(env);
