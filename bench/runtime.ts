@@ -1,4 +1,6 @@
 import os from 'node:os';
+import { parseWaitReplicas } from '../src/cli/flag-values.js';
+import { redactUrlCredentials } from '../src/config/redact.js';
 import { cacheDir } from '../src/config/paths.js';
 import { shippedContractsDir } from '../src/config/package-root.js';
 import { requireRedis, requireRegistry, resolveConnection } from '../src/config/resolve-connection.js';
@@ -39,6 +41,8 @@ const CONCURRENCY = 4;
  */
 export async function benchRuntime(args: string[]): Promise<Record<string, unknown>> {
   const records = Number(flagValue(args, '--records') ?? 100_000);
+  // As `consume --redis-wait-replicas`: what WAIT after each batch costs is `auto` against `0`.
+  const waitReplicas = parseWaitReplicas(flagValue(args, '--redis-wait-replicas') ?? 'auto', '--redis-wait-replicas');
   const conn = await resolveConnection({}, process.env);
   const log = (m: string) => process.stderr.write(m + '\n');
   const loadAtStart = os.loadavg().map(round2);
@@ -57,7 +61,10 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     });
 
     // Ours: the payment service's full path, its events redirected to bench topics.
-    const store = await RedisEffectStore.connect(requireRedis(conn).url);
+    const redisUrl = requireRedis(conn).url;
+    const store = await RedisEffectStore.connect(redisUrl, { waitReplicas, log, warn: (m) => log(`warning: ${m}`) });
+    const replicas = Object.fromEntries(store.replicasByMaster());
+    log(`store: ${redactUrlCredentials(redisUrl)} (${conn.sources.redis ?? 'default'}), masters and their replicas ${JSON.stringify(replicas)}; WAIT for ${store.waitReplicas} replica(s) per master after each batch${store.waitReplicas ? '' : ' (off)'}`);
     const codec = await checkoutEventCodec(registry, shippedContractsDir());
     const metrics = zeroCounters();
     const handled = { n: 0, startedAt: 0 };
@@ -85,7 +92,7 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     await store.close();
     const oursRate = Math.round(records / (oursMs / 1000));
     const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    log(`ours:      ${fmt(oursRate)} records/s (decode, validate, Redis dedup+effects, transactional outputs+offsets), peak RSS ${rssMb} MB`);
+    log(`ours:      ${fmt(oursRate)} records/s (decode, validate, Redis dedup+effects${store.waitReplicas ? ', WAIT' : ''}, transactional outputs+offsets), peak RSS ${rssMb} MB; load average ${os.loadavg().map(round2).join(' ')}`);
 
     const clientRate = Math.round(
       await copyTransactionally(conn, { from: topic, to: `${topic}.copy`, records, groupId: leftovers.group(`bench-copy-${stamp}`), transactionSize: TRANSACTION_SIZE, concurrency: CONCURRENCY }),
@@ -121,7 +128,7 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     return {
       name: 'runtime',
       records,
-      ours: { recordsPerSec: oursRate, rssMb },
+      ours: { recordsPerSec: oursRate, rssMb, redis: { url: redactUrlCredentials(redisUrl), waitReplicas: store.waitReplicas, replicasByMaster: replicas } },
       client: { recordsPerSec: clientRate, transactionSize: TRANSACTION_SIZE, concurrency: CONCURRENCY },
       bare: { recordsPerSec: bareRate },
       reference: { recordsPerSec: consumerPerfRate },

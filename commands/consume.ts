@@ -7,7 +7,7 @@ import { shippedContractsDir } from '../src/config/package-root.js';
 import { DEFAULT_RETRY } from '../src/runtime/retry-policy.js';
 import { runServices } from '../src/runtime/run-services.js';
 import { SERVICES, type ServiceName } from '../src/runtime/types.js';
-import { parseDuration, positiveInt } from '../src/cli/flag-values.js';
+import { parseDuration, parseWaitReplicas, positiveInt } from '../src/cli/flag-values.js';
 import { DEFAULT_BUCKETS } from '../src/runtime/store-layout.js';
 
 type ConsumeArgs = GlobalArgs & {
@@ -15,6 +15,7 @@ type ConsumeArgs = GlobalArgs & {
   group?: string;
   'until-idle'?: string;
   store: 'redis' | 'memory';
+  'redis-wait-replicas': string;
   'dedup-ttl': string;
   'state-buckets'?: number;
   'fail-rate': number;
@@ -32,6 +33,11 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       .option('group', { type: 'string', describe: 'Consumer group (default <service>-service)' })
       .option('until-idle', { type: 'string', describe: 'Stop after this long without records, e.g. 10s' })
       .option('store', { choices: ['redis', 'memory'] as const, default: 'redis' as const, describe: 'Dedup store: Redis, or embedded memory for one process' })
+      .option('redis-wait-replicas', {
+        type: 'string',
+        default: 'auto',
+        describe: 'Replicas each Redis master must hold a batch\'s writes on before its Kafka commit (WAIT), at most as many as it has: N, or auto (1 when there are replicas); 0 turns WAIT off',
+      })
       .option('dedup-ttl', { type: 'string', default: '7d', describe: 'How long dedup marks live (at least the topics\' retention)' })
       .option('state-buckets', { type: 'number', describe: `Order-state hashes per shard (default ${DEFAULT_BUCKETS}); size them with \`streamflow runtime plan\`` })
       .option('fail-rate', { type: 'number', default: 0, describe: 'Share of downstream calls failing transiently, 0..1' })
@@ -50,6 +56,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       services,
       ...(argv.group ? { group: argv.group } : {}),
       store: argv.store,
+      redisWaitReplicas: parseWaitReplicas(argv['redis-wait-replicas'], '--redis-wait-replicas'),
       ttlSec: Math.round(parseDuration(argv['dedup-ttl'], '--dedup-ttl') / 1000),
       ...(argv['state-buckets'] !== undefined ? { stateBuckets: positiveInt('--state-buckets', argv['state-buckets']) } : {}),
       faults: { failRate: argv['fail-rate'], latencyMs: argv.latency ? parseDuration(argv.latency, '--latency') : 0 },
@@ -60,6 +67,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       ...(argv['metrics-port'] !== undefined ? { metricsPort: argv['metrics-port'] } : {}),
       signal,
       log: (m) => out.info(m),
+      warn: (m) => out.warn(m),
       onMetrics: (all) => progress.update(all.map((s) => `${s.service} ${s.processed} (${s.ratePerSec}/s) dlq ${s.deadLettered} retry ${s.forwarded} parked ${s.parked}`).join(' | ')),
     }).finally(() => progress.done());
     const interrupted = result.stoppedBy === 'signal';

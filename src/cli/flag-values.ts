@@ -100,6 +100,14 @@ export function parseDuration(text: string, flag = '--duration'): number {
   return ms;
 }
 
+/** "auto", or a count of Redis replicas to WAIT for ("0" turns WAIT off). */
+export function parseWaitReplicas(text: string, flag = '--redis-wait-replicas'): number | 'auto' {
+  const t = String(text).trim().toLowerCase();
+  if (t === 'auto') return 'auto';
+  if (!/^\d{1,3}$/.test(t)) throw new UsageError(`${flag} must be a number of replicas (0 turns WAIT off) or auto, got ${shown(text)}`, `e.g. ${flag} 1`);
+  return Number(t);
+}
+
 /** What the operator typed, quoted; yargs hands a repeated flag over as an array. */
 function shown(value: unknown): string {
   return JSON.stringify(value) ?? String(value);

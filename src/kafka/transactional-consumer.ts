@@ -43,6 +43,8 @@ export interface TransactionalConsumerOptions {
   onCommitted?(info: { topic: string; partition: number; records: number; ms: number; lagBehind: number }): void;
   /** The member crashed (or failed to come back) and is being replaced. */
   onRestart?(error: Error): void;
+  /** A batch failed and will be redelivered (e.g. its store is failing over). */
+  onBatchError?(error: Error, at: { topic: string; partition: number }): void;
 }
 
 export interface RunningConsumer {
@@ -180,6 +182,12 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
       const producer = idle.pop()!; // kafkajs runs at most `concurrency` batches at once
       try {
         await consumeBatch(payload, producer);
+      } catch (err) {
+        // A failed batch (its store mid-failover) is redelivered: work in hand, not idleness,
+        // or --until-idle would stop a consumer that is waiting out a failover.
+        touch();
+        opts.onBatchError?.(err as Error, { topic: payload.batch.topic, partition: payload.batch.partition });
+        throw err;
       } finally {
         idle.push(producer);
       }

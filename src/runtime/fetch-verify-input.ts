@@ -13,7 +13,8 @@ import type { DlqEntry, VerifyInput } from './verify-run.js';
 /** Gather what verifyRun needs: the run's manifest, each service's store, and the DLQs. */
 export async function fetchVerifyInput(conn: Connection, env: NodeJS.ProcessEnv, runId: string): Promise<VerifyInput> {
   const { valid, poison } = await readRunManifest(env, runId);
-  const store = await RedisEffectStore.connect(requireRedis(conn).url);
+  // verify only reads: no WAIT, and no word about masters without a replica.
+  const store = await RedisEffectStore.connect(requireRedis(conn).url, { waitReplicas: 0 });
   try {
     const effects = {} as VerifyInput['effects'];
     const orders = {} as VerifyInput['orders'];

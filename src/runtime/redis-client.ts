@@ -24,6 +24,9 @@ export async function connectRedis(url: string): Promise<RedisClient> {
           retryDelayOnClusterDown: 300,
           retryDelayOnTryAgain: 200,
           maxRedirections: 64,
+          // Re-read the slot map (masters and their replicas) every 2 s, not only after a MOVED:
+          // the WAIT after each batch counts each master's replicas from it (redis-replica-wait.ts).
+          slotsRefreshInterval: 2_000,
           redisOptions: {
             maxRetriesPerRequest: null,
             connectTimeout: 5_000,

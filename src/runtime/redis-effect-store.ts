@@ -1,7 +1,7 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { CommitItem, CommitOptions, CommitResult, EffectCounts, EffectStore, EventRef, ParkedRecord, PreRead, ServiceStats } from './effect-store.js';
-import { StoreError, UsageError } from '../errors.js';
+import { StoreError, StreamflowError, UsageError } from '../errors.js';
 import { connectRedis, type RedisClient } from './redis-client.js';
+import { ReplicaWait, anyReplica } from './redis-replica-wait.js';
 import { statePackerFor } from './state-packing.js';
 import {
   AUDIT_BUCKETS,
@@ -203,12 +203,16 @@ class KeyTable {
 export interface RedisStoreOptions {
   layout?: StoreLayout;
   /**
-   * Replicas that must hold a batch's writes before its Kafka commit (Redis WAIT): a mark
-   * acknowledged by a master that dies before replicating it would otherwise be lost while its
-   * offset is committed. 'auto': 1 when the master(s) have replicas.
+   * Replicas that must hold a batch's writes before its Kafka commit (Redis WAIT), on every
+   * master, at most as many as that master has (see redis-replica-wait.ts): a mark acknowledged
+   * by a master that dies before replicating it would otherwise be lost while its offset is
+   * committed. 'auto' (the default): 1 when the master(s) have replicas; 0: never wait.
    */
   waitReplicas?: number | 'auto';
   waitTimeoutMs?: number;
+  /** Where a master running without a replica is reported (default: stderr). */
+  warn?: (message: string) => void;
+  log?: (message: string) => void;
 }
 
 export class RedisEffectStore implements EffectStore {
@@ -218,17 +222,35 @@ export class RedisEffectStore implements EffectStore {
   private constructor(
     private readonly redis: ScriptClient,
     private readonly layout: StoreLayout,
-    /** Replicas to wait for after each commit (0: none). */
+    /** Replicas to wait for on each master after each commit, at most (0: none). */
     readonly waitReplicas: number,
-    private readonly waitTimeoutMs: number,
+    private readonly replicas: ReplicaWait,
   ) {}
 
   static async connect(url: string, opts: RedisStoreOptions = {}): Promise<RedisEffectStore> {
     const redis = await connectRedis(url);
-    redis.defineCommand('sfCommit', { lua: COMMIT });
-    redis.defineCommand('sfRead', { lua: READ });
-    const wait = opts.waitReplicas === undefined || opts.waitReplicas === 'auto' ? ((await hasReplicas(redis)) ? 1 : 0) : opts.waitReplicas;
-    return new RedisEffectStore(redis as ScriptClient, opts.layout ?? { buckets: DEFAULT_BUCKETS }, wait, opts.waitTimeoutMs ?? 2_000);
+    try {
+      redis.defineCommand('sfCommit', { lua: COMMIT });
+      redis.defineCommand('sfRead', { lua: READ });
+      const wanted = opts.waitReplicas ?? 'auto';
+      if (wanted !== 'auto' && !(Number.isInteger(wanted) && wanted >= 0)) throw new UsageError(`replicas to wait for must be an integer >= 0 or auto, got ${wanted}`);
+      const max = wanted === 'auto' ? ((await anyReplica(redis)) ? 1 : 0) : wanted;
+      const replicas = await ReplicaWait.start(redis, {
+        max,
+        timeoutMs: opts.waitTimeoutMs ?? 2_000,
+        warn: opts.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)),
+        log: opts.log ?? ((m) => process.stderr.write(`${m}\n`)),
+      });
+      return new RedisEffectStore(redis as ScriptClient, opts.layout ?? { buckets: DEFAULT_BUCKETS }, max, replicas);
+    } catch (err) {
+      redis.disconnect();
+      throw err;
+    }
+  }
+
+  /** Replicas each master has now (by address), as the WAIT after each batch counts them. */
+  replicasByMaster(): Map<string, number> {
+    return this.replicas.replicasByMaster();
   }
 
   async preRead(service: string, refs: EventRef[], opts: CommitOptions): Promise<PreRead> {
@@ -237,7 +259,7 @@ export class RedisEffectStore implements EffectStore {
     const fields = new FieldMemo();
     const packer = statePackerFor(service);
     const layout = this.layoutOf(service);
-    await Promise.all(
+    await retriable(Promise.all(
       [...groupByShard(refs, (r) => r.key)].map(async ([shard, shardRefs]) => {
         const base = shardBase(service, shard);
         const table = new KeyTable(keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
@@ -256,7 +278,7 @@ export class RedisEffectStore implements EffectStore {
         });
         keys.forEach((k, i) => heads[i]!.length && pre.blockedBy.set(k, heads[i]!.toString()));
       }),
-    );
+    ));
     return pre;
   }
 
@@ -270,7 +292,9 @@ export class RedisEffectStore implements EffectStore {
       items.map((item, i) => ({ item, i })),
       (x) => x.item.key,
     );
-    await Promise.all(
+    // The masters as they are before the first write: any of them that is gone by the WAIT may have lost it.
+    const targets = this.replicas.targets();
+    await retriable(Promise.all(
       [...byShard].map(async ([shard, shardItems]) => {
         const base = shardBase(service, shard);
         const table = new KeyTable(keyNames.stats(base), keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
@@ -315,8 +339,9 @@ export class RedisEffectStore implements EffectStore {
         );
         raw.forEach((r, j) => (results[shardItems[j]!.i] = commitResult(r)));
       }),
-    );
-    await this.waitForReplicas();
+    ));
+    // WAIT covers this connection's writes: a batch that wrote nothing has nothing to wait for.
+    if (items.length > 0) await this.replicas.waitFor(targets);
     return results;
   }
 
@@ -396,17 +421,22 @@ export class RedisEffectStore implements EffectStore {
   }
 
   async close(): Promise<void> {
+    this.replicas.stop();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
 
-  /** Block until every master's replica holds what this client wrote (Redis WAIT on each master's connection). */
-  private async waitForReplicas(): Promise<void> {
-    if (this.waitReplicas === 0) return;
-    const masters: Redis[] = isCluster(this.redis) ? this.redis.nodes('master') : [this.redis as Redis];
-    const acked = await Promise.all(masters.map((m) => m.wait(this.waitReplicas, this.waitTimeoutMs)));
-    if (acked.some((n) => n < this.waitReplicas)) {
-      throw new StoreError(`a Redis replica did not acknowledge the batch within ${this.waitTimeoutMs} ms (waiting for ${this.waitReplicas}); the batch is not committed to Kafka and will be redelivered`);
-    }
+/**
+ * A Redis failure mid-batch (too many redirections through a failover, a connection closed) is
+ * retriable: the batch is not committed to Kafka, so it is redelivered and the marks it finds
+ * say what was applied.
+ */
+async function retriable<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof StreamflowError) throw err;
+    throw new StoreError(`Redis failed the batch (${(err as Error).message}): it is not committed to Kafka and will be redelivered`);
   }
 }
 
@@ -448,15 +478,3 @@ function allShards(): number[] {
   return Array.from({ length: SHARDS }, (_, i) => i);
 }
 
-function isCluster(r: RedisClient): r is Cluster {
-  return (r as Cluster).isCluster === true;
-}
-
-async function hasReplicas(redis: RedisClient): Promise<boolean> {
-  if (isCluster(redis)) {
-    const nodes = String(await redis.cluster('NODES'));
-    return nodes.split('\n').some((line) => /\bslave\b/.test(line));
-  }
-  const info = await (redis as Redis).info('replication');
-  return /connected_slaves:[1-9]/.test(info);
-}

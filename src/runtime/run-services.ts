@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { type RunningConsumer, startTransactionalConsumer } from '../kafka/transactional-consumer.js';
 import { RegistryClient } from '../schema/registry-client.js';
+import { BatchFailureLog } from './batch-failure-log.js';
 import { type BatchContext, processBatch } from './batch-processor.js';
 import { checkoutEventCodec } from './checkout-event-codec.js';
 import type { EffectStore } from './effect-store.js';
@@ -19,6 +20,11 @@ export interface RunServicesOptions {
   /** Base consumer group (one service only); default `<service>-service`. */
   group?: string;
   store: 'redis' | 'memory';
+  /**
+   * Replicas each Redis master must hand a batch's writes to before its Kafka commit (WAIT), at
+   * most as many as the master has; 'auto' (default): 1 when there are replicas; 0: never wait.
+   */
+  redisWaitReplicas?: number | 'auto';
   /** Dedup marks and outboxes live this long: at least the topics' retention. */
   ttlSec: number;
   /** State hashes per shard and generation (size them with `streamflow runtime plan`). */
@@ -34,6 +40,8 @@ export interface RunServicesOptions {
   metricsPort?: number;
   signal: AbortSignal;
   log: (m: string) => void;
+  /** What an operator must not miss (e.g. a Redis master running without a replica); default: log. */
+  warn?: (m: string) => void;
   onMetrics?: (snapshots: ServiceMetricsSnapshot[]) => void;
   /** Every consumer has joined its group. */
   onReady?: () => void;
@@ -58,6 +66,7 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
   const metrics = opts.services.map((s) => new ServiceMetrics(s));
   const server = opts.metricsPort !== undefined ? serveMetrics(opts.metricsPort, metrics) : undefined;
   const consumers: RunningConsumer[] = [];
+  const failures = new BatchFailureLog(opts.log);
   const started = Date.now();
   try {
     for (const [i, service] of opts.services.entries()) {
@@ -101,6 +110,7 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
               metrics[i]!.recordBatch(c.topic, c.partition, c.records, c.ms, c.lagBehind);
               opts.onMetrics?.(metrics.map((m) => m.snapshot()));
             },
+            onBatchError: (err, at) => failures.failed(stage.name, err, at),
             onRestart: (err) => opts.log(`${stage.name}: consumer replaced after ${err.name}: ${err.message}; it resumes from the committed offsets`),
           }),
         );
@@ -123,14 +133,20 @@ async function openStore(conn: Connection, opts: RunServicesOptions): Promise<Ef
     return new MemoryEffectStore();
   }
   if (!conn.redis) throw new UsageError('no Redis configured for the dedup store', 'run `streamflow dev up`, pass --redis redis://host:port, or use --store memory for a single process');
-  const store = await RedisEffectStore.connect(conn.redis.url, opts.stateBuckets ? { layout: { buckets: opts.stateBuckets } } : {});
+  const store = await RedisEffectStore.connect(conn.redis.url, {
+    waitReplicas: opts.redisWaitReplicas ?? 'auto',
+    log: opts.log,
+    warn: opts.warn ?? opts.log,
+    ...(opts.stateBuckets ? { layout: { buckets: opts.stateBuckets } } : {}),
+  });
   try {
     for (const service of opts.services) await store.recordLayout(service, opts.ttlSec);
   } catch (err) {
     await store.close();
     throw err;
   }
-  if (store.waitReplicas) opts.log(`Redis has replicas: each batch waits for ${store.waitReplicas} to hold its writes before its Kafka commit (WAIT).`);
+  if (store.waitReplicas) opts.log(`Redis has replicas: each batch waits for ${store.waitReplicas} to hold its writes before its Kafka commit (WAIT), on every master that has ${store.waitReplicas === 1 ? 'one' : 'them'}.`);
+  else if (opts.redisWaitReplicas === 0) opts.log('Redis WAIT is off (--redis-wait-replicas 0): a batch commits to Kafka as soon as its master has its writes; a master crash before replicating them loses them.');
   return store;
 }
 

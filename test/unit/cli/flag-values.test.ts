@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atLeastOne, int64, nonNegativeInt, parseDuration, parseRateOrMax, positiveInt } from '../../../src/cli/flag-values.js';
+import { atLeastOne, int64, nonNegativeInt, parseDuration, parseRateOrMax, parseWaitReplicas, positiveInt } from '../../../src/cli/flag-values.js';
 import { UsageError } from '../../../src/errors.js';
 
 describe('flag values', () => {
@@ -26,5 +26,14 @@ describe('flag values', () => {
   it('durations keep their hint', () => {
     expect(parseDuration('1.5s')).toBe(1500);
     expect(() => parseDuration('soon', '--until-idle')).toThrow('--until-idle "soon" is not a duration');
+  });
+
+  it('replicas to WAIT for: a count (0 turns WAIT off) or auto', () => {
+    expect(parseWaitReplicas('auto')).toBe('auto');
+    expect(parseWaitReplicas(' AUTO ')).toBe('auto');
+    expect(parseWaitReplicas('0')).toBe(0);
+    expect(parseWaitReplicas('2')).toBe(2);
+    expect(() => parseWaitReplicas('-1')).toThrow('--redis-wait-replicas must be a number of replicas (0 turns WAIT off) or auto, got "-1"');
+    expect(() => parseWaitReplicas('one', '--wait')).toThrow(UsageError);
   });
 });

@@ -1,0 +1,25 @@
+import { Kafka } from 'kafkajs';
+import { RedisEffectStore } from './dist/src/runtime/redis-effect-store.js';
+import { processBatch } from './dist/src/runtime/batch-processor.js';
+import { paymentService } from './dist/src/runtime/services/payment.js';
+import { zeroCounters } from './dist/src/runtime/service-counters.js';
+import { checkoutEventCodec } from './dist/src/runtime/checkout-event-codec.js';
+import { RegistryClient } from './dist/src/schema/registry-client.js';
+import { shippedContractsDir } from './dist/src/config/package-root.js';
+import { MemoryEffectStore } from './dist/src/runtime/memory-effect-store.js';
+const kafka = new Kafka({ brokers: ['127.0.0.1:33347'], logLevel: 1 });
+const consumer = kafka.consumer({ groupId: 'prof-' + Date.now() });
+await consumer.connect(); await consumer.subscribe({ topics: ['checkout.orders'], fromBeginning: true });
+const records = [];
+await new Promise((resolve) => consumer.run({ eachBatch: async ({ batch }) => { for (const m of batch.messages) if (records.length < 40000) records.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, Buffer.from(v)])) }); if (records.length >= 40000) resolve(); } }));
+await consumer.disconnect();
+const codec = await checkoutEventCodec(new RegistryClient({ url: 'http://127.0.0.1:40301/apis/ccompat/v7' }), shippedContractsDir());
+const store = process.env.MEM ? new MemoryEffectStore() : await RedisEffectStore.connect('redis://127.0.0.1:41245');
+const svc = 'pb' + Date.now().toString(36);
+const metrics = zeroCounters();
+const ctx = { handler: { ...paymentService, service: svc }, store, codec, downstream: { call: async () => {} }, retry: { attempts: 1, baseMs: 1, maxMs: 1 }, group: 'g', failureTopic: 'f', dlqTopic: 'd', ttlSec: 3600, metrics };
+const t = Date.now(); let outs = 0;
+for (let i = 0; i < records.length; i += 2000) { const o = await processBatch(records.slice(i, i + 2000), ctx); outs += o.outputs.length; await o.afterCommit(); }
+const ms = Date.now() - t;
+console.log(`${records.length} records in ${ms} ms: ${Math.round(records.length / ms * 1000)} rec/s, ${(ms * 1000 / records.length).toFixed(1)} us/rec, outputs ${outs}`, JSON.stringify(metrics));
+await store.close();
