@@ -7,7 +7,7 @@ import { shippedContractsDir } from '../src/config/package-root.js';
 import { DEFAULT_RETRY } from '../src/runtime/retry-policy.js';
 import { runServices } from '../src/runtime/run-services.js';
 import { SERVICES, type ServiceName } from '../src/runtime/types.js';
-import { parseDuration, positiveInt } from '../src/cli/flag-values.js';
+import { parseDuration, parseStoreNamespace, positiveInt } from '../src/cli/flag-values.js';
 import { DEFAULT_BUCKETS } from '../src/runtime/store-layout.js';
 
 type ConsumeArgs = GlobalArgs & {
@@ -17,6 +17,7 @@ type ConsumeArgs = GlobalArgs & {
   store: 'redis' | 'memory';
   'dedup-ttl': string;
   'state-buckets'?: number;
+  'store-namespace'?: string;
   'fail-rate': number;
   latency?: string;
   retries: number;
@@ -24,6 +25,11 @@ type ConsumeArgs = GlobalArgs & {
   'metrics-port'?: number;
   contracts?: string;
 };
+
+function storeNamespaceOf(text: string, store: 'redis' | 'memory'): string {
+  if (store !== 'redis') throw new UsageError('--store-namespace names a part of the Redis store', 'drop it, or use --store redis');
+  return parseStoreNamespace(text);
+}
 
 export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
   builder: (y) =>
@@ -34,6 +40,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       .option('store', { choices: ['redis', 'memory'] as const, default: 'redis' as const, describe: 'Dedup store: Redis, or embedded memory for one process' })
       .option('dedup-ttl', { type: 'string', default: '7d', describe: 'How long dedup marks live (at least the topics\' retention)' })
       .option('state-buckets', { type: 'number', describe: `Order-state hashes per shard (default ${DEFAULT_BUCKETS}); size them with \`streamflow runtime plan\`` })
+      .option('store-namespace', { type: 'string', describe: 'Keep the services\' Redis state apart under this name (its own dedup window), e.g. for a soak run' })
       .option('fail-rate', { type: 'number', default: 0, describe: 'Share of downstream calls failing transiently, 0..1' })
       .option('latency', { type: 'string', describe: 'Stall the payment gateway on each batch, e.g. 3s (the seed\'s payment stall)' })
       .option('retries', { type: 'number', default: DEFAULT_RETRY.attempts, describe: 'In-process attempts before a retry topic' })
@@ -56,6 +63,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       retry: { ...DEFAULT_RETRY, attempts: argv.retries },
       maxBatch: argv['max-batch'],
       contractsDir: argv.contracts ?? shippedContractsDir(),
+      ...(argv['store-namespace'] !== undefined ? { storeNamespace: storeNamespaceOf(argv['store-namespace'], argv.store) } : {}),
       ...(argv['until-idle'] ? { untilIdleMs: parseDuration(argv['until-idle'], '--until-idle') } : {}),
       ...(argv['metrics-port'] !== undefined ? { metricsPort: argv['metrics-port'] } : {}),
       signal,

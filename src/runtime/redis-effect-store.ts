@@ -18,6 +18,7 @@ import {
   orderField,
   shardBase,
   shardOf,
+  storeScope,
 } from './store-layout.js';
 
 /*
@@ -209,6 +210,8 @@ export interface RedisStoreOptions {
    */
   waitReplicas?: number | 'auto';
   waitTimeoutMs?: number;
+  /** Keep the services' state apart in this namespace (see storeScope); default: the services' own keys. */
+  namespace?: string;
 }
 
 export class RedisEffectStore implements EffectStore {
@@ -221,6 +224,7 @@ export class RedisEffectStore implements EffectStore {
     /** Replicas to wait for after each commit (0: none). */
     readonly waitReplicas: number,
     private readonly waitTimeoutMs: number,
+    private readonly namespace: string | undefined,
   ) {}
 
   static async connect(url: string, opts: RedisStoreOptions = {}): Promise<RedisEffectStore> {
@@ -228,7 +232,12 @@ export class RedisEffectStore implements EffectStore {
     redis.defineCommand('sfCommit', { lua: COMMIT });
     redis.defineCommand('sfRead', { lua: READ });
     const wait = opts.waitReplicas === undefined || opts.waitReplicas === 'auto' ? ((await hasReplicas(redis)) ? 1 : 0) : opts.waitReplicas;
-    return new RedisEffectStore(redis as ScriptClient, opts.layout ?? { buckets: DEFAULT_BUCKETS }, wait, opts.waitTimeoutMs ?? 2_000);
+    return new RedisEffectStore(redis as ScriptClient, opts.layout ?? { buckets: DEFAULT_BUCKETS }, wait, opts.waitTimeoutMs ?? 2_000, opts.namespace);
+  }
+
+  /** The key prefix of one shard of a service's state (in the store's namespace, if any). */
+  private base(service: string, shard: number): string {
+    return shardBase(storeScope(service, this.namespace), shard);
   }
 
   async preRead(service: string, refs: EventRef[], opts: CommitOptions): Promise<PreRead> {
@@ -239,7 +248,7 @@ export class RedisEffectStore implements EffectStore {
     const layout = this.layoutOf(service);
     await Promise.all(
       [...groupByShard(refs, (r) => r.key)].map(async ([shard, shardRefs]) => {
-        const base = shardBase(service, shard);
+        const base = this.base(service, shard);
         const table = new KeyTable(keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
         const keys = [...new Set(shardRefs.map((r) => r.key))];
         const q = shardRefs.map((r) => {
@@ -272,7 +281,7 @@ export class RedisEffectStore implements EffectStore {
     );
     await Promise.all(
       [...byShard].map(async ([shard, shardItems]) => {
-        const base = shardBase(service, shard);
+        const base = this.base(service, shard);
         const table = new KeyTable(keyNames.stats(base), keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
         // Outboxes travel as binary arguments after the four fixed ones.
         const outboxes: Buffer[] = [];
@@ -321,12 +330,12 @@ export class RedisEffectStore implements EffectStore {
   }
 
   async release(service: string, events: Array<{ eventId: string; key: string }>): Promise<void> {
-    await Promise.all([...groupByShard(events, (e) => e.key)].map(([shard, list]) => this.redis.del(...list.map((e) => keyNames.outbox(shardBase(service, shard), e.eventId)))));
+    await Promise.all([...groupByShard(events, (e) => e.key)].map(([shard, list]) => this.redis.del(...list.map((e) => keyNames.outbox(this.base(service, shard), e.eventId)))));
   }
 
   async effectCounts(service: string, runId: string): Promise<EffectCounts> {
     const counts = new Map<string, number>();
-    const keys = allShards().flatMap((s) => Array.from({ length: AUDIT_BUCKETS }, (_, b) => keyNames.audit(shardBase(service, s), runId, b)));
+    const keys = allShards().flatMap((s) => Array.from({ length: AUDIT_BUCKETS }, (_, b) => keyNames.audit(this.base(service, s), runId, b)));
     for (const hash of await Promise.all(keys.map((k) => this.redis.hgetall(k)))) {
       for (const [field, n] of Object.entries(hash)) counts.set(field, (counts.get(field) ?? 0) + Number(n));
     }
@@ -345,7 +354,7 @@ export class RedisEffectStore implements EffectStore {
   }
 
   async stats(service: string): Promise<ServiceStats> {
-    const shards = allShards().map((s) => shardBase(service, s));
+    const shards = allShards().map((s) => this.base(service, s));
     const window = (await this.adoptRecordedLayout(service)) ?? DEFAULT_WINDOW_SEC;
     const gen = generationOf(Date.now(), window);
     const blockedKeys = shards.flatMap((b) => [keyNames.blocked(b, gen), keyNames.blocked(b, gen - 1)]);
@@ -357,7 +366,7 @@ export class RedisEffectStore implements EffectStore {
   /** A service counter's total (the sum of its shards' shares), e.g. payments captured per currency. */
   async counter(service: string, name: string): Promise<Map<string, number>> {
     const total = new Map<string, number>();
-    for (const hash of await Promise.all(allShards().map((s) => this.redis.hgetall(keyNames.counter(shardBase(service, s), name))))) {
+    for (const hash of await Promise.all(allShards().map((s) => this.redis.hgetall(keyNames.counter(this.base(service, s), name))))) {
       for (const [field, n] of Object.entries(hash)) total.set(field, (total.get(field) ?? 0) + Number(n));
     }
     return total;
@@ -370,21 +379,21 @@ export class RedisEffectStore implements EffectStore {
    */
   async recordLayout(service: string, windowSec: number): Promise<void> {
     const want = JSON.stringify({ windowSec, buckets: this.layout.buckets });
-    const key = `${shardBase(service, 0)}layout`;
+    const key = `${this.base(service, 0)}layout`;
     await this.redis.set(key, want, 'NX');
     const have = await this.redis.get(key);
     if (have !== want) {
       const h = JSON.parse(have!) as { windowSec: number; buckets: number };
       throw new UsageError(
-        `the ${service} service's state in Redis was written with a dedup window of ${h.windowSec} s and ${h.buckets} buckets; this run asks for ${windowSec} s and ${this.layout.buckets}`,
-        `run with --dedup-ttl ${h.windowSec}s${h.buckets !== this.layout.buckets ? ` --state-buckets ${h.buckets}` : ''}, or start from an empty store (its dedup marks are then gone)`,
+        `the ${service} service's state in Redis${this.namespace ? ` (store namespace ${this.namespace})` : ''} was written with a dedup window of ${h.windowSec} s and ${h.buckets} buckets; this run asks for ${windowSec} s and ${this.layout.buckets}`,
+        `run with --dedup-ttl ${h.windowSec}s${h.buckets !== this.layout.buckets ? ` --state-buckets ${h.buckets}` : ''}, or start from an empty store (its dedup marks are then gone), or keep a separate copy with --store-namespace NAME`,
       );
     }
   }
 
   /** Read a service's state as it was written (verify): its recorded buckets, and its window. */
   async adoptRecordedLayout(service: string): Promise<number | undefined> {
-    const have = await this.redis.get(`${shardBase(service, 0)}layout`);
+    const have = await this.redis.get(`${this.base(service, 0)}layout`);
     if (!have) return undefined;
     const recorded = JSON.parse(have) as { windowSec: number; buckets: number };
     this.recorded.set(service, { buckets: recorded.buckets });

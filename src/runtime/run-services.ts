@@ -23,6 +23,8 @@ export interface RunServicesOptions {
   ttlSec: number;
   /** State hashes per shard and generation (size them with `streamflow runtime plan`). */
   stateBuckets?: number;
+  /** Keep the services' Redis state under this namespace (see storeScope); default: their own keys. */
+  storeNamespace?: string;
   faults: FaultOptions;
   retry: RetryPolicy;
   maxBatch: number;
@@ -123,13 +125,14 @@ async function openStore(conn: Connection, opts: RunServicesOptions): Promise<Ef
     return new MemoryEffectStore();
   }
   if (!conn.redis) throw new UsageError('no Redis configured for the dedup store', 'run `streamflow dev up`, pass --redis redis://host:port, or use --store memory for a single process');
-  const store = await RedisEffectStore.connect(conn.redis.url, opts.stateBuckets ? { layout: { buckets: opts.stateBuckets } } : {});
+  const store = await RedisEffectStore.connect(conn.redis.url, { ...(opts.stateBuckets ? { layout: { buckets: opts.stateBuckets } } : {}), ...(opts.storeNamespace ? { namespace: opts.storeNamespace } : {}) });
   try {
     for (const service of opts.services) await store.recordLayout(service, opts.ttlSec);
   } catch (err) {
     await store.close();
     throw err;
   }
+  if (opts.storeNamespace) opts.log(`Redis store namespace ${opts.storeNamespace}: the services' state is kept apart from their default keys.`);
   if (store.waitReplicas) opts.log(`Redis has replicas: each batch waits for ${store.waitReplicas} to hold its writes before its Kafka commit (WAIT).`);
   return store;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atLeastOne, int64, nonNegativeInt, parseDuration, parseRateOrMax, positiveInt } from '../../../src/cli/flag-values.js';
+import { atLeastOne, int64, nonNegativeInt, parseDuration, parseRateOrMax, parseStoreNamespace, positiveInt } from '../../../src/cli/flag-values.js';
 import { UsageError } from '../../../src/errors.js';
 
 describe('flag values', () => {
@@ -26,5 +26,10 @@ describe('flag values', () => {
   it('durations keep their hint', () => {
     expect(parseDuration('1.5s')).toBe(1500);
     expect(() => parseDuration('soon', '--until-idle')).toThrow('--until-idle "soon" is not a duration');
+  });
+
+  it('a store namespace cannot break a key\'s hash tag', () => {
+    expect(parseStoreNamespace('soak-k3x_1')).toBe('soak-k3x_1');
+    for (const bad of ['', 'a.b', 'a}b', 'a:b', 'a b']) expect(() => parseStoreNamespace(bad)).toThrow(/^--store-namespace must be 1 to 64 letters/);
   });
 });
