@@ -18,9 +18,11 @@ export interface SoakArgs {
   useStack: boolean;
   out: string | undefined;
   json: boolean;
+  /** The services log kafkajs' events (rebalances, retries) to their logs. */
+  verbose: boolean;
 }
 
-/** `npm run test:soak -- [--rate R] [--duration D] [--window W] [--sample S] [--drain-limit D] [--redis-cluster | --use-stack] [--out DIR] [--json]`. */
+/** `npm run test:soak -- [--rate R] [--duration D] [--window W] [--sample S] [--drain-limit D] [--redis-cluster | --use-stack] [--out DIR] [--json] [--verbose]`. */
 export function parseSoakArgs(argv: string[]): SoakArgs {
   let values;
   try {
@@ -36,6 +38,7 @@ export function parseSoakArgs(argv: string[]): SoakArgs {
         'use-stack': { type: 'boolean', default: false },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
       },
     }));
   } catch (err) {
@@ -54,6 +57,7 @@ export function parseSoakArgs(argv: string[]): SoakArgs {
     useStack: values['use-stack'],
     out: values.out,
     json: values.json,
+    verbose: values.verbose,
   };
 }
 

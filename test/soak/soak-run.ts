@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { positionFreshGroups, stageGroups } from '../../bench/e2e.js';
 import { BenchLeftovers } from '../../bench/leftovers.js';
-import { StreamflowProcess, scrapeService } from '../../bench/service-process.js';
+import { StreamflowProcess } from '../../bench/service-process.js';
 import { shippedContractsDir, shippedTopologyFile } from '../../src/config/package-root.js';
 import { type Connection, requireRegistry, resolveConnection } from '../../src/config/resolve-connection.js';
 import { freePort } from '../../src/dev/processes.js';
@@ -20,7 +20,7 @@ import { registerContracts } from '../../src/schema/schema-registration.js';
 import { executeTopologyPlan, planTopologyOnCluster } from '../../src/topics/topology-apply.js';
 import { readTopologyFile } from '../../src/topics/topology-file.js';
 import { renderSoakPlot } from './soak-plot.js';
-import { SoakSampler, rssBytes } from './soak-sampler.js';
+import { SoakSampler, rssBytes, scrapeCounts } from './soak-sampler.js';
 import { SOAK_PROCESSES, type SoakProcess, type SoakSample, formatSample, samplesCsv, stateBytes, toMb } from './soak-samples.js';
 import { type Flatness, type MemoryFigures, judgeFlatness, lagAt, maxRssMb, memoryFigures } from './soak-verdict.js';
 
@@ -38,6 +38,8 @@ export interface SoakOptions {
   /** Run against the current context / STREAMFLOW_* env instead of a private stack. */
   useStack: boolean;
   outDir: string;
+  /** Run the services with --verbose (kafkajs' events in their logs). */
+  verbose?: boolean;
   /** The environment of the soak (the stack's, with --use-stack). */
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
@@ -161,7 +163,7 @@ async function soak(opts: SoakOptions, ctx: SoakContext): Promise<SoakReport> {
 
   for (const service of SERVICES) {
     const port = await freePort();
-    const args = ['consume', '--service', service, '--group', ctx.groupOf(service), '--dedup-ttl', `${opts.windowSec}s`, '--store-namespace', ctx.storeNamespace, '--metrics-port', String(port), '--json'];
+    const args = ['consume', '--service', service, '--group', ctx.groupOf(service), '--dedup-ttl', `${opts.windowSec}s`, '--store-namespace', ctx.storeNamespace, '--metrics-port', String(port), '--json', ...(opts.verbose ? ['--verbose'] : [])];
     ctx.services.push({ service, port, proc: new StreamflowProcess(args, { logFile: path.join(opts.outDir, `${service}.log`), env: ctx.env }) });
   }
   log(`soak: ${SERVICES.length} services starting (dedup window ${opts.windowSec} s, store namespace ${ctx.storeNamespace}, groups soak-<stamp>-<service>: ${ctx.groupOf('payment')}, ...); logs in ${opts.outDir}`);
@@ -236,7 +238,11 @@ async function soak(opts: SoakOptions, ctx: SoakContext): Promise<SoakReport> {
     const v = parseLastJson<VerifyReport>(verifier.stdout());
     verify = { ok: code === 0 && v?.ok === true, exitCode: code, services: v?.services ?? null, dlq: v?.dlq ?? null, saga: v?.saga ?? null };
     await fs.writeFile(path.join(opts.outDir, 'verify.json'), verifier.stdout());
-    if (!verify.ok) failures.push(v ? `verify found discrepancies (see ${opts.outDir}/verify.json)` : `verify failed (exit ${code}): see ${opts.outDir}/verify.log`);
+    if (!verify.ok) {
+      failures.push(v ? `verify found discrepancies (see ${opts.outDir}/verify.json; the run's manifest is kept in ${opts.outDir}/manifest)` : `verify failed (exit ${code}): see ${opts.outDir}/verify.log`);
+      // For a post-mortem: the private stack, and the manifest in its state dir, are deleted at the end.
+      await fs.cp(runDir(ctx.env, ctx.runId), path.join(opts.outDir, 'manifest'), { recursive: true }).catch(() => undefined);
+    }
   }
 
   const flatInput = { samples, startMs, windowSec: opts.windowSec, trafficEndMs: endMs, baselineBytes };
@@ -279,7 +285,7 @@ async function takeSample(sampler: SoakSampler, ctx: SoakContext, t: number, pha
     sampler.redisMemory(),
     sampler.auditBytes(),
     sampler.lag(),
-    Promise.all(ctx.services.map(async (s) => [s.service, (await scrapeService(s.port))?.handled ?? null] as const)),
+    Promise.all(ctx.services.map(async (s) => [s.service, await scrapeCounts(s.port)] as const)),
   ]);
   const pids: Record<SoakProcess, number | undefined> = { generator: generatorPid, ...(Object.fromEntries(ctx.services.map((s) => [s.service, s.proc.pid])) as Record<ServiceName, number>) };
   const { sent, created } = sampler.sent();
@@ -293,7 +299,8 @@ async function takeSample(sampler: SoakSampler, ctx: SoakContext, t: number, pha
     redisKeys: mem.keys,
     rssBytes: Object.fromEntries(SOAK_PROCESSES.map((p) => [p, rssBytes(pids[p])])) as Record<SoakProcess, number | null>,
     lag: lag.perService,
-    handled: Object.fromEntries(handled) as Record<ServiceName, number | null>,
+    handled: Object.fromEntries(handled.map(([s, c]) => [s, c?.handled ?? null])) as Record<ServiceName, number | null>,
+    duplicates: Object.fromEntries(handled.map(([s, c]) => [s, c?.duplicates ?? null])) as Record<ServiceName, number | null>,
   };
 }
 
@@ -329,8 +336,8 @@ async function deleteNamespace(redis: RedisClient, namespace: string, log: (m: s
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', `sf:{${namespace}.*`, 'COUNT', 1000);
       cursor = next;
-      // One key at a time: on a cluster the keys of one reply live in different slots.
-      for (const k of keys) deleted += await node.unlink(k);
+      // One key per UNLINK (on a cluster the keys of one reply live in different slots), pipelined to the node that has them.
+      if (keys.length) deleted += ((await keys.reduce((p, k) => p.unlink(k), node.pipeline()).exec()) ?? []).reduce((n, [, r]) => n + Number(r ?? 0), 0);
     } while (cursor !== '0');
   }
   log(`soak: deleted the ${deleted} keys of store namespace ${namespace}`);

@@ -4,6 +4,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { parseInfoFields } from '../../src/dev/redis-cluster.js';
 import type { ClusterSession } from '../../src/kafka/cluster-session.js';
 import type { RedisClient } from '../../src/runtime/redis-client.js';
+import { COUNTER_METRICS, SERVED_COUNTERS } from '../../src/runtime/service-counters.js';
 import { SHARDS, keyNames, shardBase, storeScope } from '../../src/runtime/store-layout.js';
 import { SERVICES, type ServiceName } from '../../src/runtime/types.js';
 
@@ -65,6 +66,24 @@ export class SoakSampler {
   sent(): { sent: number; created: number } {
     return this.manifest.read();
   }
+}
+
+const HANDLED = new Set<string>(SERVED_COUNTERS.filter((c) => c !== 'retried').map((c) => COUNTER_METRICS[c].name));
+
+/** Records a service has handled (every outcome counts, as bench/service-process.ts counts them) and the duplicates among them, from its /metrics; null while it does not answer. */
+export async function scrapeCounts(port: number): Promise<{ handled: number; duplicates: number } | null> {
+  let text: string;
+  try {
+    text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
+  } catch {
+    return null;
+  }
+  const counts = { handled: 0, duplicates: 0 };
+  for (const m of text.matchAll(/^([a-z_]+)\{[^}]*\} (\S+)$/gm)) {
+    if (HANDLED.has(m[1]!)) counts.handled += Number(m[2]);
+    if (m[1] === COUNTER_METRICS.duplicates.name) counts.duplicates += Number(m[2]);
+  }
+  return counts;
 }
 
 /** VmRSS of a process in bytes, null once it is gone. */

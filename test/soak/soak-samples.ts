@@ -25,6 +25,8 @@ export interface SoakSample {
   lag: Record<ServiceName, number>;
   /** Per service: records handled so far (every outcome counts), from its /metrics; null if it did not answer. */
   handled: Record<ServiceName, number | null>;
+  /** Per service: of which skipped as already applied (redeliveries and resent duplicates). */
+  duplicates: Record<ServiceName, number | null>;
 }
 
 /**
@@ -73,6 +75,7 @@ export function samplesCsv(samples: SoakSample[]): string {
     ...SERVICES.map((s) => `lag_${s}`),
     'lag_total',
     ...SERVICES.map((s) => `handled_${s}`),
+    ...SERVICES.map((s) => `duplicates_${s}`),
   ];
   const rows = samples.map((s) =>
     [
@@ -88,6 +91,7 @@ export function samplesCsv(samples: SoakSample[]): string {
       ...SERVICES.map((svc) => s.lag[svc]),
       totalLag(s),
       ...SERVICES.map((svc) => s.handled[svc] ?? ''),
+      ...SERVICES.map((svc) => s.duplicates[svc] ?? ''),
     ].join(','),
   );
   return [head.join(','), ...rows].join('\n') + '\n';

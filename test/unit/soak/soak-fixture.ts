@@ -25,6 +25,7 @@ export function syntheticSoak(o: { startMs: number; windowSec: number; durationM
       rssBytes: Object.fromEntries(SOAK_PROCESSES.map((p, i) => [p, (100 + i * 20 + t / 10_000) * 1024 * 1024])) as SoakSample['rssBytes'],
       lag: Object.fromEntries(SERVICES.map((s, i) => [s, phase === 'drain' ? 0 : 50 * i + (t % 7_000) / 100])) as SoakSample['lag'],
       handled: Object.fromEntries(SERVICES.map((s) => [s, created])) as SoakSample['handled'],
+      duplicates: Object.fromEntries(SERVICES.map((s) => [s, Math.round(created / 100)])) as SoakSample['duplicates'],
     };
   };
   const samples = [sample(-1, 'baseline')];
