@@ -27,7 +27,15 @@ const log = (m: string) => process.stderr.write(`${new Date().toISOString().slic
 log(`soak: figures, samples and soak.png go to ${outDir}`);
 // Ctrl-C: stop sampling, stop the processes, tear the private stack down, exit 130.
 const interrupt = new AbortController();
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => interrupt.abort());
+let signals = 0;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    // The first stops the run; a second one must not leave a private stack running: it only says so.
+    if (signals++ === 0) interrupt.abort();
+    else if (signals < 4) log('soak: still stopping the processes and the private stack; a few more signals end it at once (the stack then stays up)');
+    else process.exit(130);
+  });
+}
 runSoak({ ...args, outDir, env: process.env, signal: interrupt.signal, log }).then(
   (report) => {
     process.stdout.write(args.json ? JSON.stringify(report) + '\n' : renderSoakReport(report));
