@@ -12,6 +12,7 @@ import { devDown, devUp } from '../../src/dev/stack.js';
 import { newRunId, runDir } from '../../src/generator/run-manifest.js';
 import { type ClusterSession, withClusterSession } from '../../src/kafka/cluster-session.js';
 import { connectRedis, type RedisClient } from '../../src/runtime/redis-client.js';
+import { dataNodes } from '../../src/runtime/store-footprint.js';
 import { SERVICES, type ServiceName } from '../../src/runtime/types.js';
 import type { VerifyReport } from '../../src/runtime/verify-run.js';
 import { loadContracts } from '../../src/schema/contracts.js';
@@ -329,9 +330,8 @@ async function applyTopology(conn: Connection, signal: AbortSignal): Promise<voi
 
 /** The run's own keys on a shared Redis (its store namespace only), once verify has read them. */
 async function deleteNamespace(redis: RedisClient, namespace: string, log: (m: string) => void): Promise<void> {
-  const nodes = (redis as { isCluster?: boolean }).isCluster ? (redis as import('ioredis').Cluster).nodes('master') : [redis as import('ioredis').Redis];
   let deleted = 0;
-  for (const node of nodes) {
+  for (const node of dataNodes(redis)) {
     let cursor = '0';
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', `sf:{${namespace}.*`, 'COUNT', 1000);

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Cluster, Redis } from 'ioredis';
 import { parseInfoFields } from '../../src/dev/redis-cluster.js';
 import type { ClusterSession } from '../../src/kafka/cluster-session.js';
 import type { RedisClient } from '../../src/runtime/redis-client.js';
 import { COUNTER_METRICS, SERVED_COUNTERS } from '../../src/runtime/service-counters.js';
-import { SHARDS, keyNames, shardBase, storeScope } from '../../src/runtime/store-layout.js';
+import { dataNodes } from '../../src/runtime/store-footprint.js';
+import { AUDIT_BUCKETS, SHARDS, keyNames, shardBase, storeScope } from '../../src/runtime/store-layout.js';
 import { SERVICES, type ServiceName } from '../../src/runtime/types.js';
 
 /**
@@ -30,16 +30,23 @@ export class SoakSampler {
   }
 
   async redisMemory(): Promise<{ usedBytes: number; keys: number }> {
-    const nodes: Redis[] = isCluster(this.redis) ? this.redis.nodes('master') : [this.redis as Redis];
+    const nodes = dataNodes(this.redis);
     const answers = await Promise.all(nodes.map(async (n) => ({ used: Number(parseInfoFields(await n.info('memory')).used_memory ?? 0), keys: await n.dbsize() })));
     return { usedBytes: answers.reduce((a, n) => a + n.used, 0), keys: answers.reduce((a, n) => a + n.keys, 0) };
   }
 
-  /** Bytes held by the run's verify audit: how often each event was applied, per service and shard (store-layout.ts). */
+  /**
+   * Bytes held by the run's verify audit: how often each event was applied, in AUDIT_BUCKETS
+   * hashes per service and shard (store-layout.ts). MEMORY USAGE with its default sampling:
+   * store-footprint.ts's auditBytes counts every field (SAMPLES 0), which costs Redis a pass
+   * over millions of fields every sample late in a long soak.
+   */
   async auditBytes(): Promise<number> {
-    const keys = SERVICES.flatMap((s) => Array.from({ length: SHARDS }, (_, shard) => keyNames.audit(shardBase(storeScope(s, this.opts.storeNamespace), shard), this.opts.runId)));
-    const sizes = await Promise.all(keys.map((k) => this.redis.call('MEMORY', 'USAGE', k) as Promise<number | null>));
-    return sizes.reduce<number>((a, n) => a + (n ?? 0), 0);
+    const keys = SERVICES.flatMap((s) =>
+      Array.from({ length: SHARDS }, (_, shard) => Array.from({ length: AUDIT_BUCKETS }, (_, b) => keyNames.audit(shardBase(storeScope(s, this.opts.storeNamespace), shard), this.opts.runId, b))).flat(),
+    );
+    const sizes = await Promise.all(keys.map((k) => this.redis.memory('USAGE', k)));
+    return sizes.reduce<number>((a, n) => a + Number(n ?? 0), 0);
   }
 
   /** Per service, records its groups have yet to consume; and the largest lag of any one partition. */
@@ -131,8 +138,4 @@ class ManifestCounter {
     }
     return { sent: this.files.reduce((a, f) => a + f.lines, 0), created: this.files[0]!.created };
   }
-}
-
-function isCluster(r: RedisClient): r is Cluster {
-  return (r as Cluster).isCluster === true;
 }
