@@ -148,7 +148,7 @@ async function storeGrowth(redis: RedisClient, before: StoreFootprint, runId: st
 }
 
 /** Every stage's group of every service committed at the end of its topics, so it reads only what comes next. */
-async function positionFreshGroups(conn: Connection, groupOf: (s: ServiceName) => string, leftovers: BenchLeftovers): Promise<void> {
+export async function positionFreshGroups(conn: Connection, groupOf: (s: ServiceName) => string, leftovers: BenchLeftovers): Promise<void> {
   await withClusterSession(conn, async ({ groups, offsets }) => {
     for (const [group, topics] of stageGroups(groupOf)) {
       const parts = await offsets.partitions(topics);
@@ -159,7 +159,7 @@ async function positionFreshGroups(conn: Connection, groupOf: (s: ServiceName) =
 }
 
 /** As runServices names them: the main group on the service's topics, one per retry stage. */
-function stageGroups(groupOf: (s: ServiceName) => string): Array<[string, string[]]> {
+export function stageGroups(groupOf: (s: ServiceName) => string): Array<[string, string[]]> {
   return SERVICES.flatMap((s) => {
     const t = serviceTopics(s);
     return [

@@ -7,7 +7,7 @@ import { shippedContractsDir } from '../src/config/package-root.js';
 import { DEFAULT_RETRY } from '../src/runtime/retry-policy.js';
 import { runServices } from '../src/runtime/run-services.js';
 import { SERVICES, type ServiceName } from '../src/runtime/types.js';
-import { parseDuration, parseWaitReplicas, positiveInt } from '../src/cli/flag-values.js';
+import { parseDuration, parseStoreNamespace, parseWaitReplicas, positiveInt } from '../src/cli/flag-values.js';
 import { DEFAULT_BUCKETS } from '../src/runtime/store-layout.js';
 
 type ConsumeArgs = GlobalArgs & {
@@ -18,6 +18,7 @@ type ConsumeArgs = GlobalArgs & {
   'redis-wait-replicas': string;
   'dedup-ttl': string;
   'state-buckets'?: number;
+  'store-namespace'?: string;
   'fail-rate': number;
   latency?: string;
   retries: number;
@@ -25,6 +26,11 @@ type ConsumeArgs = GlobalArgs & {
   'metrics-port'?: number;
   contracts?: string;
 };
+
+function storeNamespaceOf(text: string, store: 'redis' | 'memory'): string {
+  if (store !== 'redis') throw new UsageError('--store-namespace names a part of the Redis store', 'drop it, or use --store redis');
+  return parseStoreNamespace(text);
+}
 
 export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
   builder: (y) =>
@@ -40,6 +46,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       })
       .option('dedup-ttl', { type: 'string', default: '7d', describe: 'How long dedup marks live (at least the topics\' retention)' })
       .option('state-buckets', { type: 'number', describe: `Order-state hashes per shard (default ${DEFAULT_BUCKETS}); size them with \`streamflow runtime plan\`` })
+      .option('store-namespace', { type: 'string', describe: 'Keep the services\' Redis state apart under this name (its own dedup window), e.g. for a soak run' })
       .option('fail-rate', { type: 'number', default: 0, describe: 'Share of downstream calls failing transiently, 0..1' })
       .option('latency', { type: 'string', describe: 'Stall the payment gateway on each batch, e.g. 3s (the seed\'s payment stall)' })
       .option('retries', { type: 'number', default: DEFAULT_RETRY.attempts, describe: 'In-process attempts before a retry topic' })
@@ -63,6 +70,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       retry: { ...DEFAULT_RETRY, attempts: argv.retries },
       maxBatch: argv['max-batch'],
       contractsDir: argv.contracts ?? shippedContractsDir(),
+      ...(argv['store-namespace'] !== undefined ? { storeNamespace: storeNamespaceOf(argv['store-namespace'], argv.store) } : {}),
       ...(argv['until-idle'] ? { untilIdleMs: parseDuration(argv['until-idle'], '--until-idle') } : {}),
       ...(argv['metrics-port'] !== undefined ? { metricsPort: argv['metrics-port'] } : {}),
       signal,

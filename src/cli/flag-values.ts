@@ -112,3 +112,10 @@ export function parseWaitReplicas(text: string, flag = '--redis-wait-replicas'):
 function shown(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
+
+/** `--store-namespace`: letters, digits, _ and -, so it cannot break a key's hash tag (see storeScope). */
+export function parseStoreNamespace(text: string, flag = '--store-namespace'): string {
+  const value = String(text).trim();
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(value)) throw new UsageError(`${flag} must be 1 to 64 letters, digits, _ or -, got ${shown(text)}`, 'e.g. --store-namespace soak1');
+  return value;
+}

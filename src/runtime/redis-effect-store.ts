@@ -18,6 +18,7 @@ import {
   orderField,
   shardBase,
   shardOf,
+  storeScope,
 } from './store-layout.js';
 
 /*
@@ -213,6 +214,8 @@ export interface RedisStoreOptions {
   /** Where a master running without a replica is reported (default: stderr). */
   warn?: (message: string) => void;
   log?: (message: string) => void;
+  /** Keep the services' state apart in this namespace (see storeScope); default: the services' own keys. */
+  namespace?: string;
 }
 
 export class RedisEffectStore implements EffectStore {
@@ -225,6 +228,7 @@ export class RedisEffectStore implements EffectStore {
     /** Replicas to wait for on each master after each commit, at most (0: none). */
     readonly waitReplicas: number,
     private readonly replicas: ReplicaWait,
+    private readonly namespace: string | undefined,
   ) {}
 
   static async connect(url: string, opts: RedisStoreOptions = {}): Promise<RedisEffectStore> {
@@ -241,7 +245,7 @@ export class RedisEffectStore implements EffectStore {
         warn: opts.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)),
         log: opts.log ?? ((m) => process.stderr.write(`${m}\n`)),
       });
-      return new RedisEffectStore(redis as ScriptClient, opts.layout ?? { buckets: DEFAULT_BUCKETS }, max, replicas);
+      return new RedisEffectStore(redis as ScriptClient, opts.layout ?? { buckets: DEFAULT_BUCKETS }, max, replicas, opts.namespace);
     } catch (err) {
       redis.disconnect();
       throw err;
@@ -253,6 +257,11 @@ export class RedisEffectStore implements EffectStore {
     return this.replicas.replicasByMaster();
   }
 
+  /** The key prefix of one shard of a service's state (in the store's namespace, if any). */
+  private base(service: string, shard: number): string {
+    return shardBase(storeScope(service, this.namespace), shard);
+  }
+
   async preRead(service: string, refs: EventRef[], opts: CommitOptions): Promise<PreRead> {
     const pre: PreRead = { done: new Map(), orders: new Map(), blockedBy: new Map() };
     const gen = generationOf(Date.now(), opts.windowSec);
@@ -261,7 +270,7 @@ export class RedisEffectStore implements EffectStore {
     const layout = this.layoutOf(service);
     await retriable(Promise.all(
       [...groupByShard(refs, (r) => r.key)].map(async ([shard, shardRefs]) => {
-        const base = shardBase(service, shard);
+        const base = this.base(service, shard);
         const table = new KeyTable(keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
         const keys = [...new Set(shardRefs.map((r) => r.key))];
         const q = shardRefs.map((r) => {
@@ -296,7 +305,7 @@ export class RedisEffectStore implements EffectStore {
     const targets = this.replicas.targets();
     await retriable(Promise.all(
       [...byShard].map(async ([shard, shardItems]) => {
-        const base = shardBase(service, shard);
+        const base = this.base(service, shard);
         const table = new KeyTable(keyNames.stats(base), keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
         // Outboxes travel as binary arguments after the four fixed ones.
         const outboxes: Buffer[] = [];
@@ -346,12 +355,12 @@ export class RedisEffectStore implements EffectStore {
   }
 
   async release(service: string, events: Array<{ eventId: string; key: string }>): Promise<void> {
-    await Promise.all([...groupByShard(events, (e) => e.key)].map(([shard, list]) => this.redis.del(...list.map((e) => keyNames.outbox(shardBase(service, shard), e.eventId)))));
+    await Promise.all([...groupByShard(events, (e) => e.key)].map(([shard, list]) => this.redis.del(...list.map((e) => keyNames.outbox(this.base(service, shard), e.eventId)))));
   }
 
   async effectCounts(service: string, runId: string): Promise<EffectCounts> {
     const counts = new Map<string, number>();
-    const keys = allShards().flatMap((s) => Array.from({ length: AUDIT_BUCKETS }, (_, b) => keyNames.audit(shardBase(service, s), runId, b)));
+    const keys = allShards().flatMap((s) => Array.from({ length: AUDIT_BUCKETS }, (_, b) => keyNames.audit(this.base(service, s), runId, b)));
     for (const hash of await Promise.all(keys.map((k) => this.redis.hgetall(k)))) {
       for (const [field, n] of Object.entries(hash)) counts.set(field, (counts.get(field) ?? 0) + Number(n));
     }
@@ -370,7 +379,7 @@ export class RedisEffectStore implements EffectStore {
   }
 
   async stats(service: string): Promise<ServiceStats> {
-    const shards = allShards().map((s) => shardBase(service, s));
+    const shards = allShards().map((s) => this.base(service, s));
     const window = (await this.adoptRecordedLayout(service)) ?? DEFAULT_WINDOW_SEC;
     const gen = generationOf(Date.now(), window);
     const blockedKeys = shards.flatMap((b) => [keyNames.blocked(b, gen), keyNames.blocked(b, gen - 1)]);
@@ -382,7 +391,7 @@ export class RedisEffectStore implements EffectStore {
   /** A service counter's total (the sum of its shards' shares), e.g. payments captured per currency. */
   async counter(service: string, name: string): Promise<Map<string, number>> {
     const total = new Map<string, number>();
-    for (const hash of await Promise.all(allShards().map((s) => this.redis.hgetall(keyNames.counter(shardBase(service, s), name))))) {
+    for (const hash of await Promise.all(allShards().map((s) => this.redis.hgetall(keyNames.counter(this.base(service, s), name))))) {
       for (const [field, n] of Object.entries(hash)) total.set(field, (total.get(field) ?? 0) + Number(n));
     }
     return total;
@@ -395,21 +404,21 @@ export class RedisEffectStore implements EffectStore {
    */
   async recordLayout(service: string, windowSec: number): Promise<void> {
     const want = JSON.stringify({ windowSec, buckets: this.layout.buckets });
-    const key = `${shardBase(service, 0)}layout`;
+    const key = `${this.base(service, 0)}layout`;
     await this.redis.set(key, want, 'NX');
     const have = await this.redis.get(key);
     if (have !== want) {
       const h = JSON.parse(have!) as { windowSec: number; buckets: number };
       throw new UsageError(
-        `the ${service} service's state in Redis was written with a dedup window of ${h.windowSec} s and ${h.buckets} buckets; this run asks for ${windowSec} s and ${this.layout.buckets}`,
-        `run with --dedup-ttl ${h.windowSec}s${h.buckets !== this.layout.buckets ? ` --state-buckets ${h.buckets}` : ''}, or start from an empty store (its dedup marks are then gone)`,
+        `the ${service} service's state in Redis${this.namespace ? ` (store namespace ${this.namespace})` : ''} was written with a dedup window of ${h.windowSec} s and ${h.buckets} buckets; this run asks for ${windowSec} s and ${this.layout.buckets}`,
+        `run with --dedup-ttl ${h.windowSec}s${h.buckets !== this.layout.buckets ? ` --state-buckets ${h.buckets}` : ''}, or start from an empty store (its dedup marks are then gone), or keep a separate copy with --store-namespace NAME`,
       );
     }
   }
 
   /** Read a service's state as it was written (verify): its recorded buckets, and its window. */
   async adoptRecordedLayout(service: string): Promise<number | undefined> {
-    const have = await this.redis.get(`${shardBase(service, 0)}layout`);
+    const have = await this.redis.get(`${this.base(service, 0)}layout`);
     if (!have) return undefined;
     const recorded = JSON.parse(have) as { windowSec: number; buckets: number };
     this.recorded.set(service, { buckets: recorded.buckets });

@@ -29,6 +29,8 @@ export interface RunServicesOptions {
   ttlSec: number;
   /** State hashes per shard and generation (size them with `streamflow runtime plan`). */
   stateBuckets?: number;
+  /** Keep the services' Redis state under this namespace (see storeScope); default: their own keys. */
+  storeNamespace?: string;
   faults: FaultOptions;
   retry: RetryPolicy;
   maxBatch: number;
@@ -138,6 +140,7 @@ async function openStore(conn: Connection, opts: RunServicesOptions): Promise<Ef
     log: opts.log,
     warn: opts.warn ?? opts.log,
     ...(opts.stateBuckets ? { layout: { buckets: opts.stateBuckets } } : {}),
+    ...(opts.storeNamespace ? { namespace: opts.storeNamespace } : {}),
   });
   try {
     for (const service of opts.services) await store.recordLayout(service, opts.ttlSec);
@@ -145,6 +148,7 @@ async function openStore(conn: Connection, opts: RunServicesOptions): Promise<Ef
     await store.close();
     throw err;
   }
+  if (opts.storeNamespace) opts.log(`Redis store namespace ${opts.storeNamespace}: the services' state is kept apart from their default keys.`);
   if (store.waitReplicas) opts.log(`Redis has replicas: each batch waits for ${store.waitReplicas} to hold its writes before its Kafka commit (WAIT), on every master that has ${store.waitReplicas === 1 ? 'one' : 'them'}.`);
   else if (opts.redisWaitReplicas === 0) opts.log('Redis WAIT is off (--redis-wait-replicas 0): a batch commits to Kafka as soon as its master has its writes; a master crash before replicating them loses them.');
   return store;

@@ -31,8 +31,19 @@ export function shardOf(key: string): number {
   return fnv1a(key) % SHARDS;
 }
 
-export function shardBase(service: string, shard: number): string {
-  return `sf:{${service}:${shard}}:`;
+/** `scope`: the service, or its namespaced name (see storeScope). */
+export function shardBase(scope: string, shard: number): string {
+  return `sf:{${scope}:${shard}}:`;
+}
+
+/**
+ * Whose keys: the service's own (`sf:{payment:7}:...`, the default), or a copy of its state in a
+ * store namespace (`consume --store-namespace soak1` -> `sf:{soak1.payment:7}:...`), e.g. for a
+ * soak run with a dedup window of its own beside a deployment's (the window is recorded per
+ * service and namespace). Service names have no dot, so a namespace never meets default keys.
+ */
+export function storeScope(service: string, namespace?: string): string {
+  return namespace ? `${namespace}.${service}` : service;
 }
 
 /**

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { atLeastOne, int64, nonNegativeInt, parseDuration, parseRateOrMax, parseWaitReplicas, positiveInt } from '../../../src/cli/flag-values.js';
+  });
+
+import { atLeastOne, int64, nonNegativeInt, parseDuration, parseRateOrMax, parseStoreNamespace, positiveInt } from '../../../src/cli/flag-values.js';
 import { UsageError } from '../../../src/errors.js';
 
 describe('flag values', () => {
@@ -35,5 +38,10 @@ describe('flag values', () => {
     expect(parseWaitReplicas('2')).toBe(2);
     expect(() => parseWaitReplicas('-1')).toThrow('--redis-wait-replicas must be a number of replicas (0 turns WAIT off) or auto, got "-1"');
     expect(() => parseWaitReplicas('one', '--wait')).toThrow(UsageError);
+  });
+
+  it('a store namespace cannot break a key\'s hash tag', () => {
+    expect(parseStoreNamespace('soak-k3x_1')).toBe('soak-k3x_1');
+    for (const bad of ['', 'a.b', 'a}b', 'a:b', 'a b']) expect(() => parseStoreNamespace(bad)).toThrow(/^--store-namespace must be 1 to 64 letters/);
   });
 });

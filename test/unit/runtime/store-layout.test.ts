@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SHARDS, eventMark, orderField, shardBase, shardOf } from '../../../src/runtime/store-layout.js';
+import { SHARDS, eventMark, keyNames, orderField, shardBase, shardOf, storeScope } from '../../../src/runtime/store-layout.js';
 
 describe('store layout', () => {
   it('gives marks a fixed width of 8 and fields 12 characters, for UUIDs and any other id', () => {
@@ -22,5 +22,11 @@ describe('store layout', () => {
     expect(shard).toBeGreaterThanOrEqual(0);
     expect(shard).toBeLessThan(SHARDS);
     expect(shardBase('payment', shard)).toBe(`sf:{payment:${shard}}:`);
+  });
+
+  it('keeps the default keys and folds a store namespace into the hash tag', () => {
+    expect(shardBase(storeScope('payment'), 7)).toBe('sf:{payment:7}:');
+    expect(shardBase(storeScope('payment', 'soak1'), 7)).toBe('sf:{soak1.payment:7}:');
+    expect(keyNames.audit(shardBase(storeScope('shipping', 'soak1'), 0), 'run-1', 3)).toBe('sf:{soak1.shipping:0}:audit:run-1:3');
   });
 });
