@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atLeastOne, int64, nonNegativeInt, parseDuration, parseRateOrMax, parseWaitReplicas, positiveInt } from '../../../src/cli/flag-values.js';
-  });
-
-import { atLeastOne, int64, nonNegativeInt, parseDuration, parseRateOrMax, parseStoreNamespace, positiveInt } from '../../../src/cli/flag-values.js';
+import { atLeastOne, int64, nonNegativeInt, parseDuration, parseRateOrMax, parseStoreNamespace, parseWaitReplicas, positiveInt } from '../../../src/cli/flag-values.js';
 import { UsageError } from '../../../src/errors.js';
 
 describe('flag values', () => {
