@@ -3,7 +3,7 @@ import { parseDuration, parseRate } from '../../src/cli/flag-values.js';
 import { UsageError } from '../../src/errors.js';
 import { SERVICES } from '../../src/runtime/types.js';
 import type { SoakReport } from './soak-run.js';
-import { FLATNESS_RULE } from './soak-verdict.js';
+import { FLATNESS_RULE, minimumDurationMs } from './soak-verdict.js';
 
 /** The seed's surge: 100,000 orders a minute. */
 export const DEFAULTS = { rate: '1667/s', duration: '30m', window: '2m', sample: '10s', drainLimit: '10m' } as const;
@@ -46,10 +46,18 @@ export function parseSoakArgs(argv: string[]): SoakArgs {
   }
   const windowMs = parseDuration(values.window, '--window');
   if (windowMs % 1000 !== 0) throw new UsageError(`--window must be a whole number of seconds, got "${values.window}"`);
+  const durationMs = parseDuration(values.duration, '--duration');
+  if (durationMs < minimumDurationMs(windowMs / 1000)) {
+    const need = Math.ceil(minimumDurationMs(windowMs / 1000) / 1000);
+    throw new UsageError(
+      `--duration ${values.duration} is too short for --window ${values.window}: the window fills ${windowMs / 1000 + 62} s after the start and the verdict needs two more windows`,
+      `give --duration ${need}s or more, or a shorter --window`,
+    );
+  }
   if (values['redis-cluster'] && values['use-stack']) throw new UsageError('--redis-cluster starts a private stack; --use-stack runs on the current one', 'drop one of them');
   return {
     ratePerSec: parseRate(values.rate, '--rate'),
-    durationMs: parseDuration(values.duration, '--duration'),
+    durationMs,
     windowSec: windowMs / 1000,
     sampleMs: parseDuration(values.sample, '--sample'),
     drainLimitMs: parseDuration(values['drain-limit'], '--drain-limit'),

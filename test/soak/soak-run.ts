@@ -23,7 +23,7 @@ import { readTopologyFile } from '../../src/topics/topology-file.js';
 import { renderSoakPlot } from './soak-plot.js';
 import { SoakSampler, rssBytes, scrapeCounts } from './soak-sampler.js';
 import { SOAK_PROCESSES, type SoakProcess, type SoakSample, formatSample, samplesCsv, stateBytes, toMb } from './soak-samples.js';
-import { type Flatness, type MemoryFigures, judgeFlatness, lagAt, maxRssMb, memoryFigures } from './soak-verdict.js';
+import { type Flatness, type MemoryFigures, alignedStart, judgeFlatness, lagAt, maxRssMb, memoryFigures } from './soak-verdict.js';
 
 export interface SoakOptions {
   /** Generator rate, records per second (steady). */
@@ -170,11 +170,18 @@ async function soak(opts: SoakOptions, ctx: SoakContext): Promise<SoakReport> {
   log(`soak: ${SERVICES.length} services starting (dedup window ${opts.windowSec} s, store namespace ${ctx.storeNamespace}, groups soak-<stamp>-<service>: ${ctx.groupOf('payment')}, ...); logs in ${opts.outDir}`);
   await waitUntilJoined(ctx, groups.map(([g]) => g), opts.signal);
 
+  // Start just before a generation boundary: the run's first generation then expires, and the
+  // window fills, W + 60 s + the lead after the start instead of up to 2W + 60 s.
+  const startAt = alignedStart(Date.now(), opts.windowSec);
+  if (startAt - Date.now() > 1_000) log(`soak: the traffic starts in ${((startAt - Date.now()) / 1000).toFixed(0)} s, just before a generation boundary (the window then fills ${opts.windowSec + 62} s in)`);
+  await sleepUntil(startAt - 1_000, opts.signal);
+  if (opts.signal.aborted) throw new Error('interrupted before the traffic started');
   const baseline = await takeSample(sampler, ctx, -1, 'baseline', undefined);
   const baselineBytes = stateBytes(baseline);
   const samples: SoakSample[] = [baseline];
   log(`soak: baseline: Redis ${toMb(baseline.redisBytes)} MB; run ${ctx.runId} at ${opts.ratePerSec}/s for ${opts.durationMs / 1000} s`);
   const generatorArgs = ['produce', 'checkout', '--rate', `${opts.ratePerSec}/s`, '--duration', `${opts.durationMs / 1000}s`, '--duplicates', String(DUPLICATES), '--poison', String(POISON), '--run-id', ctx.runId, '--json'];
+  await sleepUntil(startAt, opts.signal);
   const startMs = Date.now();
   const generator = new StreamflowProcess(generatorArgs, { logFile: path.join(opts.outDir, 'generator.log'), env: ctx.env });
   ctx.setGenerator(generator);

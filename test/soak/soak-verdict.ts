@@ -27,6 +27,21 @@ export const FLATNESS_RULE =
   'held Redis memory (used_memory less the verify audit, less the baseline): split the traffic after the window filled into two halves; ' +
   `flat when the second half's peak <= the first half's peak x ${1 + FLAT_TOLERANCE} + 1 MiB`;
 
+/** The soak starts its traffic this long before a generation boundary, so the window fills as early as the layout allows. */
+export const START_LEAD_MS = 2_000;
+
+/** Traffic the verdict needs: the window fills W + 60 s + the lead after the start, then two windows. */
+export function minimumDurationMs(windowSec: number): number {
+  return windowSec * 1000 + 60_000 + START_LEAD_MS + 2 * windowSec * 1000;
+}
+
+/** When to start the traffic: START_LEAD_MS before the next generation boundary that is at least `notBeforeMs` away. */
+export function alignedStart(nowMs: number, windowSec: number, notBeforeMs = 500): number {
+  let at = (generationOf(nowMs, windowSec) + 1) * windowSec * 1000 - START_LEAD_MS;
+  while (at < nowMs + notBeforeMs) at += windowSec * 1000;
+  return at;
+}
+
 /** When the run's first generation expires, ms after the epoch: from then on memory no longer accumulates. */
 export function windowFilledAt(startMs: number, windowSec: number): number {
   return generationExpiresAt(generationOf(startMs, windowSec), windowSec) * 1000;

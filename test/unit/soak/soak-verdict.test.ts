@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generationExpiresAt, generationOf } from '../../../src/runtime/store-layout.js';
 import { parseSoakArgs, soakExitCode } from '../../../test/soak/soak-args.js';
-import { createdAt, judgeFlatness, memoryFigures, oldestHeldFrom, windowFilledAt } from '../../../test/soak/soak-verdict.js';
+import { START_LEAD_MS, alignedStart, createdAt, judgeFlatness, memoryFigures, minimumDurationMs, oldestHeldFrom, windowFilledAt } from '../../../test/soak/soak-verdict.js';
 import { BASELINE, syntheticSoak } from './soak-fixture.js';
 
 // 00:00:30 UTC on a day: a quarter into a 2-minute generation.
@@ -11,6 +11,15 @@ describe('soak verdict', () => {
   it('the window fills when the first generation expires: two windows plus the 60 s margin after its start', () => {
     expect(windowFilledAt(START, 120)).toBe(START - 30_000 + 240_000 + 60_000);
     expect(generationExpiresAt(generationOf(START, 120), 120) * 1000).toBe(windowFilledAt(START, 120));
+  });
+
+  it('a start aligned just before a generation boundary fills the window W + 60 s + the lead later', () => {
+    const at = alignedStart(START, 120);
+    expect(at).toBe(START - 30_000 + 120_000 - START_LEAD_MS);
+    expect(windowFilledAt(at, 120) - at).toBe(120_000 + 60_000 + START_LEAD_MS);
+    // Too close to the boundary: the next one.
+    expect(alignedStart(START - 30_000 + 120_000 - START_LEAD_MS - 100, 120)).toBe(START - 30_000 + 240_000 - START_LEAD_MS);
+    expect(minimumDurationMs(120)).toBe(3 * 120_000 + 62_000);
   });
 
   it('orders are held from the oldest generation not yet expired, never from before the start', () => {
@@ -66,7 +75,12 @@ describe('soak verdict', () => {
 describe('soak flags', () => {
   it('defaults to the seed surge for 30 minutes with a 2-minute window', () => {
     expect(parseSoakArgs([])).toMatchObject({ ratePerSec: 1667, durationMs: 1_800_000, windowSec: 120, sampleMs: 10_000, redisCluster: false, useStack: false, json: false });
-    expect(parseSoakArgs(['--rate', '500/s', '--duration', '4m', '--window', '1m', '--json', '--out', '/tmp/x'])).toMatchObject({ ratePerSec: 500, durationMs: 240_000, windowSec: 60, json: true, out: '/tmp/x' });
+    expect(parseSoakArgs(['--rate', '500/s', '--duration', '5m', '--window', '1m', '--json', '--out', '/tmp/x'])).toMatchObject({ ratePerSec: 500, durationMs: 300_000, windowSec: 60, json: true, out: '/tmp/x' });
+  });
+
+  it('refuses a duration too short to judge, saying what would do', () => {
+    expect(() => parseSoakArgs(['--duration', '4m', '--window', '1m'])).toThrow('--duration 4m is too short for --window 1m: the window fills 122 s after the start and the verdict needs two more windows');
+    expect(parseSoakArgs(['--duration', '242s', '--window', '1m']).durationMs).toBe(242_000);
   });
 
   it('refuses what cannot run, naming the flag', () => {
