@@ -68,6 +68,7 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     const codec = await checkoutEventCodec(registry, shippedContractsDir());
     const metrics = zeroCounters();
     const handled = { n: 0, startedAt: 0 };
+    const failedBatches: string[] = [];
     const oursGroup = leftovers.group(`bench-runtime-${stamp}`);
     const consumer = await startTransactionalConsumer(conn, {
       groupId: oursGroup,
@@ -85,6 +86,7 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
       },
       // Counted once committed, like the client's copy and the Java references.
       onCommitted: (c) => void (handled.n += c.records),
+      onBatchError: (err) => void (failedBatches.push(`${err.name}: ${err.message}`)),
     });
     while (handled.n < records) await new Promise((r) => setTimeout(r, 100));
     const oursMs = Date.now() - handled.startedAt;
@@ -92,6 +94,11 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     await store.close();
     const oursRate = Math.round(records / (oursMs / 1000));
     const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    const waits = store.replicaWaitStats();
+    // Each of the CONCURRENCY partitions in flight spends this share of the run in WAIT.
+    const wait = { ...waits, meanMs: waits.batches ? round2(waits.totalMs / waits.batches) : 0, maxMs: round2(waits.maxMs), shareOfRun: round3(waits.totalMs / (oursMs * CONCURRENCY)) };
+    if (failedBatches.length) log(`failed:    ${failedBatches.length} batches failed and were redelivered (first: ${failedBatches[0]})`);
+    if (store.waitReplicas) log(`WAIT:      ${wait.batches} batches waited ${wait.meanMs} ms on average (max ${wait.maxMs}): ${Math.round(wait.shareOfRun * 1000) / 10}% of each in-flight partition's time`);
     log(`ours:      ${fmt(oursRate)} records/s (decode, validate, Redis dedup+effects${store.waitReplicas ? ', WAIT' : ''}, transactional outputs+offsets), peak RSS ${rssMb} MB; load average ${os.loadavg().map(round2).join(' ')}`);
 
     const clientRate = Math.round(
@@ -128,7 +135,7 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     return {
       name: 'runtime',
       records,
-      ours: { recordsPerSec: oursRate, rssMb, redis: { url: redactUrlCredentials(redisUrl), waitReplicas: store.waitReplicas, replicasByMaster: replicas } },
+      ours: { recordsPerSec: oursRate, rssMb, redis: { url: redactUrlCredentials(redisUrl), waitReplicas: store.waitReplicas, replicasByMaster: replicas, wait }, failedBatches: failedBatches.length },
       client: { recordsPerSec: clientRate, transactionSize: TRANSACTION_SIZE, concurrency: CONCURRENCY },
       bare: { recordsPerSec: bareRate },
       reference: { recordsPerSec: consumerPerfRate },

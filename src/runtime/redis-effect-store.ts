@@ -1,7 +1,7 @@
 import type { CommitItem, CommitOptions, CommitResult, EffectCounts, EffectStore, EventRef, ParkedRecord, PreRead, ServiceStats } from './effect-store.js';
 import { StoreError, StreamflowError, UsageError } from '../errors.js';
 import { connectRedis, type RedisClient } from './redis-client.js';
-import { ReplicaWait, anyReplica } from './redis-replica-wait.js';
+import { ReplicaWait, type ReplicaWaitStats, anyReplica } from './redis-replica-wait.js';
 import { statePackerFor } from './state-packing.js';
 import {
   AUDIT_BUCKETS,
@@ -255,6 +255,11 @@ export class RedisEffectStore implements EffectStore {
   /** Replicas each master has now (by address), as the WAIT after each batch counts them. */
   replicasByMaster(): Map<string, number> {
     return this.replicas.replicasByMaster();
+  }
+
+  /** Batches that waited for replicas so far, and how long they waited. */
+  replicaWaitStats(): ReplicaWaitStats {
+    return { ...this.replicas.stats };
   }
 
   /** The key prefix of one shard of a service's state (in the store's namespace, if any). */
