@@ -227,7 +227,8 @@ export class ReplicaWait {
     this.polling = true;
     try {
       const info = await redis.info('replication');
-      const n = Number(/connected_slaves:(\d+)/.exec(info)?.[1] ?? 0);
+      // A replica still in its first sync is connected but acknowledges nothing yet.
+      const n = onlineReplicas(info);
       this.update(new Map([[nodeKey(redis), n]]));
     } catch {
       // Unreachable for now: keep the last count (the batch's own commands fail meanwhile).
@@ -241,6 +242,11 @@ export class ReplicaWait {
 export async function anyReplica(redis: RedisClient): Promise<boolean> {
   if (isCluster(redis)) return [...replicaCounts(redis.slots).values()].some((n) => n > 0);
   return /connected_slaves:[1-9]/.test(await (redis as Redis).info('replication'));
+}
+
+/** Replicas in an INFO replication reply that are in sync (state=online), as CLUSTER SLOTS counts them. */
+export function onlineReplicas(info: string): number {
+  return info.split(/\r?\n/).filter((l) => /^slave\d+:.*\bstate=online\b/.test(l)).length;
 }
 
 function nodeKey(redis: Redis): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisClient } from '../../../src/runtime/redis-client.js';
-import { ReplicaWait, replicaChangeNotices, replicaCounts, replicasToWaitFor } from '../../../src/runtime/redis-replica-wait.js';
+import { ReplicaWait, onlineReplicas, replicaChangeNotices, replicaCounts, replicasToWaitFor } from '../../../src/runtime/redis-replica-wait.js';
 
 /** A slot map as ioredis keeps it: one array per range, shared by every slot of the range. */
 function slotMap(ranges: Array<[number, number, string[]]>): string[][] {
@@ -23,6 +23,12 @@ describe('WAIT per master, for as many replicas as it has', () => {
     const moved = ['c:1', 'c:1'];
     expect(replicaCounts(slotMap([[0, 10, moved]]))).toEqual(new Map([['c:1', 0]]));
     expect(replicaCounts([])).toEqual(new Map());
+  });
+
+  it('counts only the replicas of a single Redis that are in sync', () => {
+    const info = '# Replication\r\nrole:master\r\nconnected_slaves:2\r\nslave0:ip=127.0.0.1,port=46802,state=wait_bgsave,offset=0,lag=0\r\nslave1:ip=127.0.0.1,port=46803,state=online,offset=42,lag=0\r\n';
+    expect(onlineReplicas(info)).toBe(1);
+    expect(onlineReplicas('# Replication\r\nrole:master\r\nconnected_slaves:0\r\n')).toBe(0);
   });
 
   it('waits for at most the configured number, and for the configured number on a master not counted yet', () => {
