@@ -9,12 +9,17 @@ import { FLATNESS_RULE, minimumDurationMs } from './soak-verdict.js';
 export const DEFAULTS = { rate: '1667/s', duration: '30m', window: '2m', sample: '10s', drainLimit: '10m' } as const;
 
 export interface SoakArgs {
+  /** Generator rate, records per second (steady). */
   ratePerSec: number;
   durationMs: number;
+  /** The dedup window (`consume --dedup-ttl`). */
   windowSec: number;
   sampleMs: number;
+  /** After the generator ends, how long the services may take to drain before verify. */
   drainLimitMs: number;
+  /** A private stack with a Redis Cluster (3 masters, 3 replicas) instead of one Redis. */
   redisCluster: boolean;
+  /** Run against the current context / STREAMFLOW_* env instead of a private stack. */
   useStack: boolean;
   out: string | undefined;
   json: boolean;

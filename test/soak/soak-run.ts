@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { positionFreshGroups, stageGroups } from '../../bench/e2e.js';
 import { BenchLeftovers } from '../../bench/leftovers.js';
 import { StreamflowProcess } from '../../bench/service-process.js';
+import type { SoakArgs } from './soak-args.js';
 import { shippedContractsDir, shippedTopologyFile } from '../../src/config/package-root.js';
 import { type Connection, requireRegistry, resolveConnection } from '../../src/config/resolve-connection.js';
 import { freePort } from '../../src/dev/processes.js';
@@ -25,19 +26,8 @@ import { SoakSampler, rssBytes, scrapeCounts } from './soak-sampler.js';
 import { SOAK_PROCESSES, type SoakProcess, type SoakSample, formatSample, samplesCsv, stateBytes, toMb } from './soak-samples.js';
 import { type Flatness, type MemoryFigures, alignedStart, judgeFlatness, lagAt, maxRssMb, memoryFigures } from './soak-verdict.js';
 
-export interface SoakOptions {
-  /** Generator rate, records per second (steady). */
-  ratePerSec: number;
-  durationMs: number;
-  /** The dedup window (`consume --dedup-ttl`). */
-  windowSec: number;
-  sampleMs: number;
-  /** After the generator ends, how long the services may take to drain before verify. */
-  drainLimitMs: number;
-  /** A private stack with a Redis Cluster (3 masters, 3 replicas) instead of one Redis. */
-  redisCluster: boolean;
-  /** Run against the current context / STREAMFLOW_* env instead of a private stack. */
-  useStack: boolean;
+/** What the soak was asked (see soak-args.ts for each flag), where it writes, and how it is stopped. */
+export interface SoakOptions extends Omit<SoakArgs, 'out' | 'json' | 'verbose'> {
   outDir: string;
   /** Run the services with --verbose (kafkajs' events in their logs). */
   verbose?: boolean;
