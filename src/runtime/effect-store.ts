@@ -107,7 +107,5 @@ export interface EffectStore {
   effectCounts(service: string, runId: string): Promise<EffectCounts>;
   orderStates(service: string, orders: Array<{ orderId: string; key: string }>, opts: CommitOptions): Promise<Map<string, Record<string, unknown>>>;
   stats(service: string): Promise<ServiceStats>;
-  /** A service counter's total (the sum of its shards' shares), e.g. payments captured per currency. */
-  counter(service: string, name: string): Promise<Map<string, number>>;
   close(): Promise<void>;
 }

@@ -115,10 +115,6 @@ export class MemoryEffectStore implements EffectStore {
     return { ...s.stats, blockedKeys: s.blocked.size };
   }
 
-  /** A service counter's total, e.g. payments captured per currency. */
-  async counter(service: string, name: string): Promise<Map<string, number>> {
-    return new Map(this.service(service).counters.get(name) ?? []);
-  }
 
   async close(): Promise<void> {}
 

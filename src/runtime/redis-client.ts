@@ -5,6 +5,15 @@ import { UnreachableError } from '../errors.js';
 
 export type RedisClient = Redis | Cluster;
 
+export function isCluster(r: RedisClient): r is Cluster {
+  return (r as Cluster).isCluster === true;
+}
+
+/** The nodes that hold data: the masters of a cluster, or the one Redis. */
+export function dataNodes(redis: RedisClient): Redis[] {
+  return isCluster(redis) ? redis.nodes('master') : [redis];
+}
+
 /**
  * A client for one Redis or a Redis Cluster (see redis-url.ts), connected within 10 s, that
  * keeps retrying through a restart or a failover: each command waits for the reconnect (or

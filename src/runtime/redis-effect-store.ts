@@ -393,14 +393,6 @@ export class RedisEffectStore implements EffectStore {
     return { processed: sum('processed'), parked: sum('parked'), blockedKeys: blocked.reduce((a, b) => a + b, 0) };
   }
 
-  /** A service counter's total (the sum of its shards' shares), e.g. payments captured per currency. */
-  async counter(service: string, name: string): Promise<Map<string, number>> {
-    const total = new Map<string, number>();
-    for (const hash of await Promise.all(allShards().map((s) => this.redis.hgetall(keyNames.counter(this.base(service, s), name))))) {
-      for (const [field, n] of Object.entries(hash)) total.set(field, (total.get(field) ?? 0) + Number(n));
-    }
-    return total;
-  }
 
   /**
    * The layout a service's state was written with (dedup window, buckets): recorded by the

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { StoreError } from '../errors.js';
-import type { RedisClient } from './redis-client.js';
+import { type RedisClient, dataNodes, isCluster } from './redis-client.js';
 
 /**
  * WAIT after each batch, per master, for as many replicas as that master has (at most the
@@ -120,7 +120,7 @@ export class ReplicaWait {
   }
 
   targets(): WriteTargets {
-    return { masters: isCluster(this.redis) ? this.redis.nodes('master') : [this.redis as Redis], reconnects: this.reconnects };
+    return { masters: dataNodes(this.redis), reconnects: this.reconnects };
   }
 
   /**
@@ -251,8 +251,4 @@ export function onlineReplicas(info: string): number {
 
 function nodeKey(redis: Redis): string {
   return `${redis.options.host ?? '127.0.0.1'}:${redis.options.port ?? 6379}`;
-}
-
-function isCluster(r: RedisClient): r is Cluster {
-  return (r as Cluster).isCluster === true;
 }

@@ -1,5 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
-import type { RedisClient } from './redis-client.js';
+import { type RedisClient, dataNodes } from './redis-client.js';
 import { AUDIT_BUCKETS, SHARDS, keyNames, shardBase } from './store-layout.js';
 
 export interface StoreFootprint {
@@ -9,11 +8,6 @@ export interface StoreFootprint {
   /** Keys of the runtime (sf:*) with no TTL, and the largest of them by members. */
   keysWithoutTtl: number;
   largestWithoutTtl: { key: string; type: string; members: number } | null;
-}
-
-/** The nodes that hold data: the masters of a cluster, or the one Redis. */
-export function dataNodes(redis: RedisClient): Redis[] {
-  return (redis as Cluster).isCluster ? (redis as Cluster).nodes('master') : [redis as Redis];
 }
 
 /**

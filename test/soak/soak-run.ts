@@ -13,7 +13,7 @@ import { devDown, devUp } from '../../src/dev/stack.js';
 import { newRunId, runDir } from '../../src/generator/run-manifest.js';
 import { type ClusterSession, withClusterSession } from '../../src/kafka/cluster-session.js';
 import { connectRedis, type RedisClient } from '../../src/runtime/redis-client.js';
-import { dataNodes } from '../../src/runtime/store-footprint.js';
+import { dataNodes } from '../../src/runtime/redis-client.js';
 import { SERVICES, type ServiceName } from '../../src/runtime/types.js';
 import type { VerifyReport } from '../../src/runtime/verify-run.js';
 import { loadContracts } from '../../src/schema/contracts.js';

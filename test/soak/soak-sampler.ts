@@ -4,7 +4,7 @@ import { parseInfoFields } from '../../src/dev/redis-cluster.js';
 import type { ClusterSession } from '../../src/kafka/cluster-session.js';
 import type { RedisClient } from '../../src/runtime/redis-client.js';
 import { COUNTER_METRICS, SERVED_COUNTERS } from '../../src/runtime/service-counters.js';
-import { dataNodes } from '../../src/runtime/store-footprint.js';
+import { dataNodes } from '../../src/runtime/redis-client.js';
 import { AUDIT_BUCKETS, SHARDS, keyNames, shardBase, storeScope } from '../../src/runtime/store-layout.js';
 import { SERVICES, type ServiceName } from '../../src/runtime/types.js';
 
