@@ -45,7 +45,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
         describe: 'Replicas each Redis master must hold a batch\'s writes on before its Kafka commit (WAIT), at most as many as it has: N, or auto (1 when there are replicas); 0 turns WAIT off',
       })
       .option('dedup-ttl', { type: 'string', default: '7d', describe: 'How long dedup marks live (at least the topics\' retention)' })
-      .option('state-buckets', { type: 'number', describe: `Order-state hashes per shard (default ${DEFAULT_BUCKETS}); size them with \`streamflow runtime plan\`` })
+      .option('state-buckets', { type: 'number', describe: `Order-state hashes per shard (default: what the store recorded, else ${DEFAULT_BUCKETS}); size them with \`streamflow runtime plan\`` })
       .option('store-namespace', { type: 'string', describe: 'Keep the services\' Redis state apart under this name (its own dedup window), e.g. for a soak run' })
       .option('fail-rate', { type: 'number', default: 0, describe: 'Share of downstream calls failing transiently, 0..1' })
       .option('latency', { type: 'string', describe: 'Stall the payment gateway on each batch, e.g. 3s (the seed\'s payment stall)' })

@@ -202,6 +202,7 @@ class KeyTable {
 }
 
 export interface RedisStoreOptions {
+  /** Asked for explicitly (--state-buckets); without it a service keeps the layout it recorded, else the default. */
   layout?: StoreLayout;
   /**
    * Replicas that must hold a batch's writes before its Kafka commit (Redis WAIT), on every
@@ -224,7 +225,7 @@ export class RedisEffectStore implements EffectStore {
 
   private constructor(
     private readonly redis: ScriptClient,
-    private readonly layout: StoreLayout,
+    private readonly layout: StoreLayout | undefined,
     /** Replicas to wait for on each master after each commit, at most (0: none). */
     readonly waitReplicas: number,
     private readonly replicas: ReplicaWait,
@@ -245,7 +246,7 @@ export class RedisEffectStore implements EffectStore {
         warn: opts.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)),
         log: opts.log ?? ((m) => process.stderr.write(`${m}\n`)),
       });
-      return new RedisEffectStore(redis as ScriptClient, opts.layout ?? { buckets: DEFAULT_BUCKETS }, max, replicas, opts.namespace);
+      return new RedisEffectStore(redis as ScriptClient, opts.layout, max, replicas, opts.namespace);
     } catch (err) {
       redis.disconnect();
       throw err;
@@ -400,17 +401,17 @@ export class RedisEffectStore implements EffectStore {
    * look for orders where they are not and apply replays again. `verify` reads it.
    */
   async recordLayout(service: string, windowSec: number): Promise<void> {
-    const want = JSON.stringify({ windowSec, buckets: this.layout.buckets });
+    const asked = this.layout?.buckets;
     const key = `${this.base(service, 0)}layout`;
-    await this.redis.set(key, want, 'NX');
-    const have = await this.redis.get(key);
-    if (have !== want) {
-      const h = JSON.parse(have!) as { windowSec: number; buckets: number };
+    await this.redis.set(key, JSON.stringify({ windowSec, buckets: asked ?? DEFAULT_BUCKETS }), 'NX');
+    const h = JSON.parse((await this.redis.get(key))!) as { windowSec: number; buckets: number };
+    if (h.windowSec !== windowSec || (asked !== undefined && h.buckets !== asked)) {
       throw new UsageError(
-        `the ${service} service's state in Redis${this.namespace ? ` (store namespace ${this.namespace})` : ''} was written with a dedup window of ${h.windowSec} s and ${h.buckets} buckets; this run asks for ${windowSec} s and ${this.layout.buckets}`,
-        `run with --dedup-ttl ${h.windowSec}s${h.buckets !== this.layout.buckets ? ` --state-buckets ${h.buckets}` : ''}, or start from an empty store (its dedup marks are then gone), or keep a separate copy with --store-namespace NAME`,
+        `the ${service} service's state in Redis${this.namespace ? ` (store namespace ${this.namespace})` : ''} was written with a dedup window of ${h.windowSec} s and ${h.buckets} buckets; this run asks for ${windowSec} s and ${asked ?? h.buckets}`,
+        `run with --dedup-ttl ${h.windowSec}s${asked !== undefined && h.buckets !== asked ? ` --state-buckets ${h.buckets}` : ''}, or start from an empty store (its dedup marks are then gone), or keep a separate copy with --store-namespace NAME`,
       );
     }
+    this.recorded.set(service, { buckets: h.buckets });
   }
 
   /** Read a service's state as it was written (verify): its recorded buckets, and its window. */
@@ -423,7 +424,7 @@ export class RedisEffectStore implements EffectStore {
   }
 
   private layoutOf(service: string): StoreLayout {
-    return this.recorded.get(service) ?? this.layout;
+    return this.recorded.get(service) ?? this.layout ?? { buckets: DEFAULT_BUCKETS };
   }
 
   async close(): Promise<void> {

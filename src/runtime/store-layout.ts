@@ -20,7 +20,13 @@ import crypto from 'node:crypto';
 export const SHARDS = 64;
 /** The dedup window when a service recorded none (consume's --dedup-ttl default). */
 export const DEFAULT_WINDOW_SEC = 7 * 86_400;
-export const DEFAULT_BUCKETS = 64;
+/**
+ * Few hashes by default: a hash costs some 100 bytes of its own, which a small store (a demo,
+ * a test, the first 20,000 orders) would otherwise pay per order. 16 per shard keep up to
+ * 131,072 orders per window (64 x 16 x 128) in listpack hashes; past that, `runtime plan`
+ * gives the buckets for the rate.
+ */
+export const DEFAULT_BUCKETS = 16;
 
 export interface StoreLayout {
   /** Hashes per shard and generation for order state (see `runtime plan`). */

@@ -10,12 +10,12 @@ import { SHARDS } from './store-layout.js';
  */
 /**
  * Bytes per order across the four services, measured here by `npm run bench -- e2e --orders
- * 20000` on Redis 7.0 with its default listpack settings and the default 64 buckets: 182 B for
- * a second 20,000 orders (about 10 orders per hash), 353 B for the first 20,000 into an empty
- * store (about 5 per hash: each hash's own overhead weighs more). The plan sizes buckets for
- * some 96 orders per hash, where an order costs less than either.
+ * 20000` on Redis 7.0 with its default listpack settings and the default 16 buckets: 181 B for
+ * a second 20,000 orders (about 40 orders per hash), 268 B for the first 20,000 into an empty
+ * store (about 20 per hash: each hash's own overhead weighs more). The plan sizes buckets for
+ * some 96 orders per hash, where an order costs no more than the first.
  */
-export const MEASURED_BYTES_PER_ORDER = 182;
+export const MEASURED_BYTES_PER_ORDER = 181;
 
 export interface StorePlanInput {
   ordersPerSec: number;
