@@ -11,6 +11,7 @@ import { serviceHandlers, serviceTopics } from '../src/runtime/services/index.js
 import { SERVICES, type ServiceName } from '../src/runtime/types.js';
 import { topSelfTime } from './cpu-profile.js';
 import { histogramQuantile, mergeHistograms } from './histogram-quantile.js';
+import { flagValue } from './flag-value.js';
 import { BenchLeftovers } from './leftovers.js';
 import { type Scrape, StreamflowProcess, scrapeService } from './service-process.js';
 
@@ -242,11 +243,6 @@ function report(r: { ordersPerSec: number; eventsPerSec: number; seedRatio: numb
     log(`CPU profile ${profile.file}: ${profile.sampledMs} ms sampled, busy ${(profile.busyShare * 100).toFixed(0)}%; shares of busy time by package: ${profile.byPackage.map((p) => `${p.where} ${(p.share * 100).toFixed(0)}%`).join(', ')}; top self time:`);
     for (const f of profile.top) log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${String(f.selfMs).padStart(6)} ms  ${f.frame}`);
   }
-}
-
-function flagValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -2,12 +2,14 @@
  * `npm run bench -- <name> [--json]`: run one benchmark and print its figures beside a
  * reference measured in the same run. Figures, never asserts.
  */
+import { benchBatch } from './batch.js';
 import { benchE2e } from './e2e.js';
 import { benchGenerator } from './generator.js';
 import { benchRuntime } from './runtime.js';
 import { benchStartup } from './startup.js';
 
 const benches: Record<string, (args: string[]) => Promise<Record<string, unknown>>> = {
+  batch: benchBatch,
   e2e: benchE2e,
   generator: benchGenerator,
   runtime: benchRuntime,

@@ -22,6 +22,7 @@ import { paymentService } from '../src/runtime/services/payment.js';
 import { RegistryClient } from '../src/schema/registry-client.js';
 import { createTopic } from '../src/topics/topic-admin.js';
 import { runStreamsReference, runTransactionalCopier } from './java-references.js';
+import { flagValue } from './flag-value.js';
 import { BenchLeftovers } from './leftovers.js';
 
 /**
@@ -149,11 +150,6 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
   } finally {
     await leftovers.delete();
   }
-}
-
-function flagValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { type Consumer, type EachBatchPayload, type Message, Partitioners, type Producer } from 'kafkajs';
+import { type Consumer, type EachBatchPayload, type Message, type Producer } from 'kafkajs';
+import { JavaCompatiblePartitioner } from './java-partitioner.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
 import { commitInTransaction } from './commit-in-transaction.js';
@@ -133,7 +134,7 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
       // A SIGKILLed member leaves its transaction open, which holds back read_committed readers
       // until the broker aborts it: keep that window short (our transactions take milliseconds).
       transactionTimeout: 10_000,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: JavaCompatiblePartitioner,
       retry,
     }),
   );

@@ -1,4 +1,5 @@
-import { Partitioners, type Producer } from 'kafkajs';
+import { type Producer } from 'kafkajs';
+import { JavaCompatiblePartitioner } from './java-partitioner.js';
 import { StreamflowError, ExitCode } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
@@ -44,7 +45,7 @@ export async function connectTransactionalProducer(conn: Connection, transaction
     transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: JavaCompatiblePartitioner,
     allowAutoTopicCreation: false,
     retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
   });

@@ -95,8 +95,8 @@ export async function processBatch(records: BatchRecord[], ctx: BatchContext): P
     const blocked = new Map(pre.blockedBy);
     for (const p of pending) {
       const blockedBy = blocked.get(p.key);
-      // An undecodable record is known by its event_id header, so a redriven copy is the same event.
-      const eventId = p.event?.eventId ?? headerText(p.record, 'event_id') ?? `offset:${p.record.topic}:${p.record.partition}:${p.record.offset}`;
+      // An undecodable record is known by its event_id header (if not empty), so a redriven copy is the same event.
+      const eventId = p.event?.eventId || headerText(p.record, 'event_id') || `offset:${p.record.topic}:${p.record.partition}:${p.record.offset}`;
       if (p.event && pre.done.has(eventId)) {
         ctx.metrics.duplicates++;
         const outbox = pre.done.get(eventId) ?? null;
@@ -137,6 +137,7 @@ export async function processBatch(records: BatchRecord[], ctx: BatchContext): P
         guards: failure.guards,
         outbox: encodeOutbox(encoded),
         ...(runId ? { runId } : {}),
+        ...(blockedBy === eventId ? { head: true } : {}),
       });
       plans.push({ prepared: p, outbox: encoded, states: failure.states, stateIds: failure.guards.map(([id]) => id) });
     }
@@ -171,7 +172,7 @@ export async function processBatch(records: BatchRecord[], ctx: BatchContext): P
     ctx.metrics.released += released.length;
     pending = [...retryNow, ...(await Promise.all(released.map((r) => prepare(r, ctx))))];
   }
-  return { outputs, afterCommit: () => (settled.length ? ctx.store.release(ctx.handler.service, settled) : Promise.resolve()) };
+  return { outputs, afterCommit: () => (settled.length ? ctx.store.release(ctx.handler.service, settled, opts) : Promise.resolve()) };
 }
 
 function cachedStates(events: Prepared[], cache: StateCache | undefined): Map<string, Record<string, unknown>> {

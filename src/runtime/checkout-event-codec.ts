@@ -2,7 +2,7 @@ import type avro from 'avsc';
 import { type Contract, loadContracts, subjectName } from '../schema/contracts.js';
 import { SchemaCache, resolveRegisteredSchema } from '../schema/registered-schema.js';
 import type { RegistryClient } from '../schema/registry-client.js';
-import { decodeFramed, encodeWithSchemaId } from '../schema/wire-format.js';
+import { FrameWriter, decodeFramed } from '../schema/wire-format.js';
 import type { EventCodec } from './batch-processor.js';
 import { ValidationError, type InboundEvent } from './types.js';
 
@@ -20,6 +20,8 @@ export async function checkoutEventCodec(client: RegistryClient, contractsDir: s
     }),
   );
   const cache = new SchemaCache(client);
+  // Outputs are framed back to back into shared slabs: they live until their batch is sent.
+  const frames = new FrameWriter();
   return {
     async decode(buffer) {
       const { value } = await decodeFramed(buffer, cache.lookup);
@@ -30,7 +32,7 @@ export async function checkoutEventCodec(client: RegistryClient, contractsDir: s
     encode(topic, eventType, value) {
       const w = writers.get(`${topic}/${eventType}`);
       if (!w) throw new Error(`no registered contract for ${eventType} on ${topic}`);
-      return encodeWithSchemaId(w.type, w.id, value);
+      return frames.write(w.type, w.id, value);
     },
   };
 }

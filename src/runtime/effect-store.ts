@@ -28,6 +28,12 @@ export type CommitItem =
       outbox: Buffer;
       /** The generator run the event belongs to (its run_id header): counted for `verify`. */
       runId?: string;
+      /**
+       * The event is its key's blocking head (a failure coming back from a retry stage or a
+       * redrive), as read before the batch: its commit releases the records parked behind it.
+       * A head not known as one is sent back ('blocked') and read first.
+       */
+      head?: boolean;
     }
   | { mode: 'forward'; eventId: string; key: string }
   | { mode: 'park'; eventId: string; key: string; record: string };
@@ -102,7 +108,7 @@ export interface EffectStore {
   /** One round trip for the whole batch (a pipelined script call per slot on Redis). */
   commit(service: string, items: CommitItem[], opts: CommitOptions): Promise<CommitResult[]>;
   /** The batch's Kafka transaction committed: its outboxes are no longer needed. */
-  release(service: string, events: Array<{ eventId: string; key: string }>): Promise<void>;
+  release(service: string, events: Array<{ eventId: string; key: string }>, opts: CommitOptions): Promise<void>;
   /** Times each event's effects were applied, for one generator run (verify: exactly 1 each). */
   effectCounts(service: string, runId: string): Promise<EffectCounts>;
   orderStates(service: string, orders: Array<{ orderId: string; key: string }>, opts: CommitOptions): Promise<Map<string, Record<string, unknown>>>;

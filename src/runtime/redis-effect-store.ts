@@ -1,14 +1,13 @@
 import type { CommitItem, CommitOptions, CommitResult, EffectCounts, EffectStore, EventRef, ParkedRecord, PreRead, ServiceStats } from './effect-store.js';
 import { StoreError, StreamflowError, UsageError } from '../errors.js';
-import { connectRedis, type RedisClient } from './redis-client.js';
+import { connectRedis, isCluster, type RedisClient } from './redis-client.js';
 import { ReplicaWait, type ReplicaWaitStats, anyReplica } from './redis-replica-wait.js';
 import { statePackerFor } from './state-packing.js';
 import {
-  AUDIT_BUCKETS,
   DEFAULT_BUCKETS,
   DEFAULT_WINDOW_SEC,
+  FIELD_CHARS,
   SHARDS,
-  auditBucketOf,
   type StoreLayout,
   bucketOf,
   eventMark,
@@ -29,12 +28,13 @@ import {
 const ENTRY = `
 local seen = {}
 local function entry(f, c, p)
-  local v = seen[f]
+  local at = c .. '|' .. f
+  local v = seen[at]
   if v then return v end
   v = redis.call('HGET', KEYS[c], f)
   if not v and p > 0 then v = redis.call('HGET', KEYS[p], f) end
   v = v or '|'
-  seen[f] = v
+  seen[at] = v
   return v
 end
 local function split(v)
@@ -50,119 +50,139 @@ end
 `;
 
 /*
- * One shard's share of a batch in one script, so Redis applies it atomically: dedup mark,
- * order states, counters, outbox and ordering-guard state are written together or not at all.
- * Every key is declared (KEYS[1] stats, KEYS[2] and KEYS[3] the keys blocked behind a failure in
- * this generation and the previous one, the rest by index), all in one slot;
- * outboxes are binary arguments (ARGV[n]) after the items. Returns one entry per item:
- * 1 applied, {1, next-parked} applied and released the next parked record of its key,
- * {0, outbox} duplicate, 2 parked, 3 forwarded, 4 no longer blocked, 5 blocked meanwhile,
+ * A batch's items, shard by shard, in one script, so Redis applies each shard's share
+ * atomically: dedup mark, order states, counters, outbox and ordering-guard state are written
+ * together or not at all. On a single Redis one call carries every shard of a batch; on a
+ * cluster one call carries one shard (one slot). Every key is declared: per shard x = {stats,
+ * the keys blocked behind a failure in this generation and the last, the outboxes of the two},
+ * the rest by index; outboxes are binary arguments (ARGV[n]) after the items. An event's
+ * outbox and its effect count for `verify` are kept by its field (72 bits of its id): the
+ * counts as one string per run that each application appends the field to.
+ * Returns one entry per item, shard after shard: 1 applied, {1, next-parked} applied and
+ * released the next parked record of its key, {0, outbox} duplicate, 2 parked, 3 forwarded,
+ * 4 no longer blocked, 5 blocked meanwhile (or a head not known as one: read it first),
  * 6 an order state it read has changed (optimistic concurrency).
  */
 const COMMIT = `${ENTRY}
-local items = cjson.decode(ARGV[1])
+local shards = cjson.decode(ARGV[1])
 local window = tonumber(ARGV[2])
 local expireAt = tonumber(ARGV[3])
 local auditSec = tonumber(ARGV[4])
 local out = {}
 local written, audited = {}, {}
-local processed, parkedCount = 0, 0
--- Most batches meet no blocked key: two HLENs instead of HGETs per item.
-local anyBlocked = redis.call('HLEN', KEYS[2]) > 0 or redis.call('HLEN', KEYS[3]) > 0
-local blockedWritten = false
-local function block(k, e)
-  redis.call('HSET', KEYS[2], k, e)
-  redis.call('HDEL', KEYS[3], k)
-  blockedWritten = true
-end
-local function unblock(k)
-  redis.call('HDEL', KEYS[2], k)
-  redis.call('HDEL', KEYS[3], k)
-end
-local function put(c, f, marks, state)
-  local v = marks .. '|' .. state
-  redis.call('HSET', KEYS[c], f, v)
-  seen[f] = v
-  written[c] = true
-end
 local function firstParkedId(list)
   local first = redis.call('LINDEX', list, 0)
   if first then return cjson.decode(first).id end
 end
-for i, it in ipairs(items) do
-  local head = anyBlocked and (redis.call('HGET', KEYS[2], it.k) or redis.call('HGET', KEYS[3], it.k))
-  local parked = KEYS[it.pk]
-  if it.m == 'f' then
-    block(it.k, it.e)
-    anyBlocked = true
-    if firstParkedId(parked) == it.e then redis.call('LPOP', parked) end
-    out[i] = 3
-  elseif it.m == 'p' and not (head and head ~= it.e) then
-    out[i] = 4
-  elseif head and head ~= it.e and it.m == 'a' then
-    out[i] = 5
-  elseif head and head ~= it.e then
-    if redis.call('SET', KEYS[it.pm], '1', 'NX', 'EX', window) then
-      redis.call('RPUSH', parked, it.r)
-      redis.call('EXPIRE', parked, window)
-      parkedCount = parkedCount + 1
-    end
-    out[i] = 2
-  else
-    local marks, ownState = split(entry(it.f, it.c, it.p))
-    if hasMark(marks, it.mk) then
-      out[i] = {0, redis.call('GET', KEYS[it.ob]) or ''}
-    else
-      local holds = true
-      for _, g in ipairs(it.g) do
-        local _, state = split(entry(g[1], g[2], g[3]))
-        if state ~= g[4] then holds = false break end
-      end
-      if not holds then
-        out[i] = 6
-      else
-        for _, s in ipairs(it.st) do
-          if s[1] == it.f then ownState = s[4]
-          else
-            local otherMarks = split(entry(s[1], s[2], s[3]))
-            put(s[2], s[1], otherMarks, s[4])
-          end
-        end
-        -- An order has a handful of events; keep its last 64 marks at most.
-        marks = marks .. it.mk
-        if #marks > 512 then marks = string.sub(marks, #marks - 511) end
-        put(it.c, it.f, marks, ownState)
-        for _, op in ipairs(it.ops) do redis.call('HINCRBY', KEYS[op[1]], op[2], op[3]) end
-        processed = processed + 1
-        if it.o > 0 then redis.call('SET', KEYS[it.ob], ARGV[it.o], 'EX', window) end
-        if it.au > 0 then
-          redis.call('HINCRBY', KEYS[it.au], it.af, 1)
-          audited[it.au] = true
-        end
-        out[i] = 1
-        if head == it.e then
-          if firstParkedId(parked) == it.e then redis.call('LPOP', parked) end
-          local nxt = redis.call('LINDEX', parked, 0)
-          if nxt then
-            block(it.k, cjson.decode(nxt).id)
-            out[i] = {1, nxt}
-          else
-            unblock(it.k)
-          end
-        end
-      end
-    end
-  end
+local function put(c, f, marks, state)
+  local v = marks .. '|' .. state
+  redis.call('HSET', KEYS[c], f, v)
+  seen[c .. '|' .. f] = v
+  written[c] = true
 end
+local function commitShard(x, items)
+  local stats, blocked, wasBlocked, outbox, lastOutbox = KEYS[x[1]], KEYS[x[2]], KEYS[x[3]], KEYS[x[4]], KEYS[x[5]]
+  local processed, parkedCount, blockedWritten, outboxWritten = 0, 0, false, false
+  -- Most batches meet no blocked key: two HLENs instead of HGETs per item.
+  local anyBlocked = redis.call('HLEN', blocked) > 0 or redis.call('HLEN', wasBlocked) > 0
+  local function block(k, e)
+    redis.call('HSET', blocked, k, e)
+    redis.call('HDEL', wasBlocked, k)
+    blockedWritten = true
+  end
+  local function unblock(k)
+    redis.call('HDEL', blocked, k)
+    redis.call('HDEL', wasBlocked, k)
+  end
+  for _, it in ipairs(items) do
+    local head = anyBlocked and (redis.call('HGET', blocked, it.k) or redis.call('HGET', wasBlocked, it.k))
+    -- Declared for forwards, parks and known heads only.
+    local parked = it.pk > 0 and KEYS[it.pk]
+    local r
+    if it.m == 'f' then
+      block(it.k, it.e)
+      anyBlocked = true
+      if firstParkedId(parked) == it.e then redis.call('LPOP', parked) end
+      r = 3
+    elseif it.m == 'p' and not (head and head ~= it.e) then
+      r = 4
+    elseif head and head ~= it.e and it.m == 'a' then
+      r = 5
+    elseif head and head ~= it.e then
+      if redis.call('SET', KEYS[it.pm], '1', 'NX', 'EX', window) then
+        redis.call('RPUSH', parked, it.r)
+        redis.call('EXPIRE', parked, window)
+        parkedCount = parkedCount + 1
+      end
+      r = 2
+    elseif head == it.e and not parked then
+      r = 5
+    else
+      local marks, ownState = split(entry(it.f, it.c, it.p))
+      if hasMark(marks, it.mk) then
+        r = {0, redis.call('HGET', outbox, it.af) or redis.call('HGET', lastOutbox, it.af) or ''}
+      else
+        local holds = true
+        for _, g in ipairs(it.g) do
+          local _, state = split(entry(g[1], g[2], g[3]))
+          if state ~= g[4] then holds = false break end
+        end
+        if not holds then
+          r = 6
+        else
+          for _, s in ipairs(it.st) do
+            if s[1] == it.f then ownState = s[4]
+            else
+              local otherMarks = split(entry(s[1], s[2], s[3]))
+              put(s[2], s[1], otherMarks, s[4])
+            end
+          end
+          -- An order has a handful of events; keep its last 64 marks at most.
+          marks = marks .. it.mk
+          if #marks > 512 then marks = string.sub(marks, #marks - 511) end
+          put(it.c, it.f, marks, ownState)
+          for _, op in ipairs(it.ops) do redis.call('HINCRBY', KEYS[op[1]], op[2], op[3]) end
+          processed = processed + 1
+          if it.o > 0 then
+            redis.call('HSET', outbox, it.af, ARGV[it.o])
+            outboxWritten = true
+          end
+          if it.au > 0 then
+            local fields = audited[it.au]
+            if not fields then fields = {} audited[it.au] = fields end
+            fields[#fields + 1] = it.af
+          end
+          r = 1
+          if head == it.e then
+            if firstParkedId(parked) == it.e then redis.call('LPOP', parked) end
+            local nxt = redis.call('LINDEX', parked, 0)
+            if nxt then
+              block(it.k, cjson.decode(nxt).id)
+              r = {1, nxt}
+            else
+              unblock(it.k)
+            end
+          end
+        end
+      end
+    end
+    out[#out + 1] = r
+  end
+  if blockedWritten then redis.call('EXPIREAT', blocked, expireAt) end
+  if outboxWritten then redis.call('EXPIREAT', outbox, expireAt) end
+  if processed > 0 then redis.call('HINCRBY', stats, 'processed', processed) end
+  if parkedCount > 0 then redis.call('HINCRBY', stats, 'parked', parkedCount) end
+end
+for _, shard in ipairs(shards) do commitShard(shard.x, shard.i) end
 for c in pairs(written) do redis.call('EXPIREAT', KEYS[c], expireAt) end
-if blockedWritten then redis.call('EXPIREAT', KEYS[2], expireAt) end
-for a in pairs(audited) do redis.call('EXPIRE', KEYS[a], auditSec) end
-if processed > 0 then redis.call('HINCRBY', KEYS[1], 'processed', processed) end
-if parkedCount > 0 then redis.call('HINCRBY', KEYS[1], 'parked', parkedCount) end
+for a, fields in pairs(audited) do
+  redis.call('APPEND', KEYS[a], table.concat(fields))
+  redis.call('EXPIRE', KEYS[a], auditSec)
+end
 return out
 `;
 
-/* What a shard's batch needs before it runs: each order's entry (and the outbox of an event already applied), each key's blocking head. */
+/* What a shard's batch needs before it runs: each order's entry (and the outbox of an event already applied), each key's blocking head. KEYS[1..2] blocked, KEYS[3..4] outboxes, as in COMMIT. */
 const READ = `${ENTRY}
 local a = cjson.decode(ARGV[1])
 local entries = {}
@@ -170,7 +190,7 @@ for i, q in ipairs(a.q) do
   local v = entry(q[1], q[2], q[3])
   local marks = split(v)
   local done = q[4] ~= '' and hasMark(marks, q[4])
-  entries[i] = {v, done and 1 or 0, done and (redis.call('GET', KEYS[q[5]]) or '') or ''}
+  entries[i] = {v, done and 1 or 0, done and (redis.call('HGET', KEYS[3], q[5]) or redis.call('HGET', KEYS[4], q[5]) or '') or ''}
 end
 local heads = {}
 for i, k in ipairs(a.k) do heads[i] = redis.call('HGET', KEYS[1], k) or redis.call('HGET', KEYS[2], k) or '' end
@@ -277,13 +297,10 @@ export class RedisEffectStore implements EffectStore {
     await retriable(Promise.all(
       [...groupByShard(refs, (r) => r.key)].map(async ([shard, shardRefs]) => {
         const base = this.base(service, shard);
-        const table = new KeyTable(keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
+        const table = new KeyTable(keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1), keyNames.outbox(base, gen), keyNames.outbox(base, gen - 1));
+        const stateKeys = stateKeysOf(table, base, gen, layout, fields);
         const keys = [...new Set(shardRefs.map((r) => r.key))];
-        const q = shardRefs.map((r) => {
-          const f = fields.of(r.orderId);
-          const b = bucketOf(f, layout);
-          return [f, table.of(keyNames.state(base, gen, b)), table.of(keyNames.state(base, gen - 1, b)), r.eventId ? eventMark(r.eventId) : '', r.eventId ? table.of(keyNames.outbox(base, r.eventId)) : 0];
-        });
+        const q = shardRefs.map((r) => [...stateKeys(r.orderId), r.eventId ? eventMark(r.eventId) : '', r.eventId ? fields.of(r.eventId) : '']);
         const [entries, heads] = await this.redis.sfReadBuffer(table.keys.length, ...table.keys, JSON.stringify({ q, k: keys }));
         shardRefs.forEach((r, i) => {
           const [value, done, outbox] = entries[i]!;
@@ -310,49 +327,51 @@ export class RedisEffectStore implements EffectStore {
     // The masters as they are before the first write: any of them that is gone by the WAIT may have lost it.
     const targets = this.replicas.targets();
     await retriable(Promise.all(
-      [...byShard].map(async ([shard, shardItems]) => {
-        const base = this.base(service, shard);
-        const table = new KeyTable(keyNames.stats(base), keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1));
+      scriptCalls([...byShard], isCluster(this.redis)).map(async (shards) => {
+        const table = new KeyTable();
         // Outboxes travel as binary arguments after the four fixed ones.
         const outboxes: Buffer[] = [];
-        const stateKeys = (orderId: string): [string, number, number] => {
-          const f = fields.of(orderId);
-          const b = bucketOf(f, layout);
-          return [f, table.of(keyNames.state(base, gen, b)), table.of(keyNames.state(base, gen - 1, b))];
-        };
-        const encoded = shardItems.map(({ item }) => {
-          const pk = table.of(keyNames.parked(base, item.key));
-          if (item.mode === 'forward') return { m: 'f', e: item.eventId, k: item.key, pk };
-          if (item.mode === 'park') return { m: 'p', e: item.eventId, k: item.key, pk, pm: table.of(keyNames.parkMark(base, item.eventId)), r: item.record };
-          const [f, c, p] = stateKeys(item.orderId);
-          return {
-            m: 'a',
-            e: item.eventId,
-            k: item.key,
-            pk,
-            mk: eventMark(item.eventId),
-            f,
-            c,
-            p,
-            st: item.states.map(([id, state]) => [...stateKeys(id), packer.pack(state)]),
-            g: item.guards.map(([id, expected]) => [...stateKeys(id), packer.pack(expected)]),
-            ops: item.ops.map(([, counter, field, by]) => [table.of(keyNames.counter(base, counter)), field, by]),
-            ob: table.of(keyNames.outbox(base, item.eventId)),
-            o: item.outbox.length ? 4 + outboxes.push(item.outbox) : 0,
-            au: item.runId ? table.of(keyNames.audit(base, item.runId, auditBucketOf(fields.of(item.eventId)))) : 0,
-            af: item.runId ? fields.of(item.eventId) : '',
-          };
+        // Where each answer goes: items in the order the script meets them, shard after shard.
+        const order: number[] = [];
+        const encodedShards = shards.map(([shard, shardItems]) => {
+          const base = this.base(service, shard);
+          const x = [keyNames.stats(base), keyNames.blocked(base, gen), keyNames.blocked(base, gen - 1), keyNames.outbox(base, gen), keyNames.outbox(base, gen - 1)].map((k) => table.of(k));
+          const stateKeys = stateKeysOf(table, base, gen, layout, fields);
+          const parked = (key: string) => table.of(keyNames.parked(base, key));
+          const encoded = shardItems.map(({ item, i }) => {
+            order.push(i);
+            if (item.mode === 'forward') return { m: 'f', e: item.eventId, k: item.key, pk: parked(item.key) };
+            if (item.mode === 'park') return { m: 'p', e: item.eventId, k: item.key, pk: parked(item.key), pm: table.of(keyNames.parkMark(base, item.eventId)), r: item.record };
+            const [f, c, p] = stateKeys(item.orderId);
+            return {
+              m: 'a',
+              e: item.eventId,
+              k: item.key,
+              pk: item.head ? parked(item.key) : 0,
+              mk: eventMark(item.eventId),
+              f,
+              c,
+              p,
+              st: item.states.map(([id, state]) => [...stateKeys(id), packer.pack(state)]),
+              g: item.guards.map(([id, expected]) => [...stateKeys(id), packer.pack(expected)]),
+              ops: item.ops.map(([, counter, field, by]) => [table.of(keyNames.counter(base, counter)), field, by]),
+              o: item.outbox.length ? 4 + outboxes.push(item.outbox) : 0,
+              au: item.runId ? table.of(keyNames.audit(base, item.runId)) : 0,
+              af: fields.of(item.eventId),
+            };
+          });
+          return { x, i: encoded };
         });
         const raw = await this.redis.sfCommitBuffer(
           table.keys.length,
           ...table.keys,
-          JSON.stringify(encoded),
+          JSON.stringify(encodedShards),
           String(opts.windowSec),
           String(generationExpiresAt(gen, opts.windowSec)),
           String(opts.auditSec),
           ...outboxes,
         );
-        raw.forEach((r, j) => (results[shardItems[j]!.i] = commitResult(r)));
+        raw.forEach((r, j) => (results[order[j]!] = commitResult(r)));
       }),
     ));
     // WAIT covers this connection's writes: a batch that wrote nothing has nothing to wait for.
@@ -360,15 +379,27 @@ export class RedisEffectStore implements EffectStore {
     return results;
   }
 
-  async release(service: string, events: Array<{ eventId: string; key: string }>): Promise<void> {
-    await Promise.all([...groupByShard(events, (e) => e.key)].map(([shard, list]) => this.redis.del(...list.map((e) => keyNames.outbox(this.base(service, shard), e.eventId)))));
+  async release(service: string, events: Array<{ eventId: string; key: string }>, opts: CommitOptions): Promise<void> {
+    // In the hash of the commit's generation, seconds ago: this one's, or the last if this one just began.
+    const now = Date.now();
+    const gen = generationOf(now, opts.windowSec);
+    const gens = now / 1000 - gen * opts.windowSec < 120 ? [gen, gen - 1] : [gen];
+    await Promise.all(
+      [...groupByShard(events, (e) => e.key)].flatMap(([shard, list]) => {
+        const fields = list.map((e) => orderField(e.eventId));
+        return gens.map((g) => this.redis.hdel(keyNames.outbox(this.base(service, shard), g), ...fields));
+      }),
+    );
   }
 
   async effectCounts(service: string, runId: string): Promise<EffectCounts> {
     const counts = new Map<string, number>();
-    const keys = allShards().flatMap((s) => Array.from({ length: AUDIT_BUCKETS }, (_, b) => keyNames.audit(this.base(service, s), runId, b)));
-    for (const hash of await Promise.all(keys.map((k) => this.redis.hgetall(k)))) {
-      for (const [field, n] of Object.entries(hash)) counts.set(field, (counts.get(field) ?? 0) + Number(n));
+    const appended = await Promise.all(allShards().map((s) => this.redis.get(keyNames.audit(this.base(service, s), runId))));
+    for (const fields of appended) {
+      for (let at = 0; fields && at < fields.length; at += FIELD_CHARS) {
+        const field = fields.slice(at, at + FIELD_CHARS);
+        counts.set(field, (counts.get(field) ?? 0) + 1);
+      }
     }
     // Counted by the event's field (its id's 72 bits), not by its whole id.
     return { get: (eventId) => counts.get(orderField(eventId)) };
@@ -469,6 +500,40 @@ class FieldMemo {
     return f;
   }
 }
+
+/** An order's field and its bucket's two hashes (this generation's, the last's), each bucket declared once per call. */
+function stateKeysOf(table: KeyTable, base: string, gen: number, layout: StoreLayout, fields: FieldMemo): (orderId: string) => [string, number, number] {
+  const buckets = new Map<number, [number, number]>();
+  return (orderId) => {
+    const f = fields.of(orderId);
+    const b = bucketOf(f, layout);
+    let keys = buckets.get(b);
+    if (!keys) buckets.set(b, (keys = [table.of(keyNames.state(base, gen, b)), table.of(keyNames.state(base, gen - 1, b))]));
+    return [f, keys[0], keys[1]];
+  };
+}
+
+/**
+ * The script calls a batch takes: on a cluster one per shard (a call's keys share one slot);
+ * on a single Redis shards share calls of some SCRIPT_ITEMS items, so a batch is a few calls,
+ * each short enough not to hold Redis up for the other services.
+ */
+function scriptCalls<T>(shards: Array<[number, T[]]>, cluster: boolean): Array<Array<[number, T[]]>> {
+  if (cluster) return shards.map((s) => [s]);
+  const calls: Array<Array<[number, T[]]>> = [];
+  let items = SCRIPT_ITEMS;
+  for (const s of shards) {
+    if (items >= SCRIPT_ITEMS) {
+      calls.push([]);
+      items = 0;
+    }
+    calls.at(-1)!.push(s);
+    items += s[1].length;
+  }
+  return calls;
+}
+
+const SCRIPT_ITEMS = 500;
 
 function groupByShard<T>(list: T[], keyOf: (t: T) => string): Map<number, T[]> {
   const by = new Map<number, T[]>();

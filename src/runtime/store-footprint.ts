@@ -1,5 +1,5 @@
 import { type RedisClient, dataNodes } from './redis-client.js';
-import { AUDIT_BUCKETS, SHARDS, keyNames, shardBase } from './store-layout.js';
+import { SHARDS, keyNames, shardBase } from './store-layout.js';
 
 export interface StoreFootprint {
   /** used_memory, summed over the masters of a cluster. */
@@ -36,13 +36,12 @@ export async function measureFootprint(redis: RedisClient): Promise<StoreFootpri
   return footprint;
 }
 
-/** Bytes a generator run's effect counts (kept for `verify`) take, over every shard of the services. */
-export async function auditBytes(redis: RedisClient, services: readonly string[], runId: string): Promise<number> {
-  let bytes = 0;
-  for (const service of services) {
-    const keys = Array.from({ length: SHARDS }, (_, s) => Array.from({ length: AUDIT_BUCKETS }, (_, b) => keyNames.audit(shardBase(service, s), runId, b))).flat();
-    const sizes = await Promise.all(keys.map((k) => redis.memory('USAGE', k, 'SAMPLES', '0')));
-    bytes += sizes.reduce<number>((n, b) => n + Number(b ?? 0), 0);
-  }
-  return bytes;
+/**
+ * Bytes a generator run's effect counts (kept for `verify`) take: one appended string per
+ * shard of each service (`scopes`: the services, or their store-namespaced names).
+ */
+export async function auditBytes(redis: RedisClient, scopes: readonly string[], runId: string): Promise<number> {
+  const keys = scopes.flatMap((scope) => Array.from({ length: SHARDS }, (_, s) => keyNames.audit(shardBase(scope, s), runId)));
+  const sizes = await Promise.all(keys.map((k) => redis.memory('USAGE', k)));
+  return sizes.reduce<number>((n, b) => n + Number(b ?? 0), 0);
 }

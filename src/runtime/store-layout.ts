@@ -15,7 +15,8 @@ import crypto from 'node:crypto';
  *   (some 40 to 60 bytes per order and service instead of a key's 150 or more): size the
  *   buckets for the rate and window with `streamflow runtime plan`.
  * - Outboxes (an event's encoded outputs, re-emitted if it comes again before its Kafka commit)
- *   are deleted once the Kafka transaction committed; their TTL only covers a crash between.
+ *   are deleted once the Kafka transaction committed; they are kept by generation like order
+ *   state, which only matters for a crash between the two commits.
  */
 export const SHARDS = 64;
 /** The dedup window when a service recorded none (consume's --dedup-ttl default). */
@@ -58,38 +59,47 @@ export function storeScope(service: string, namespace?: string): string {
  * digested first.
  */
 export function orderField(orderId: string): string {
-  return compact(orderId, 12);
+  return compact(orderId, FIELD_CHARS);
 }
+
+/** The width of an order's or event's field (72 bits in base64url). */
+export const FIELD_CHARS = 12;
 
 /** An event's dedup mark among its order's: 48 bits of its id, 8 characters. */
 export function eventMark(eventId: string): string {
   return compact(eventId, 8);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Two base64url characters for each 12 bits (three hex digits). */
+const PAIRS = Array.from({ length: 4096 }, (_, v) => Buffer.from([v >> 4, (v & 15) << 4]).toString('base64url').slice(0, 2));
+const HEX = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'0123456789abcdef'].entries()) HEX[c.charCodeAt(0)] = HEX[c.toUpperCase().charCodeAt(0)] = i;
+/** Where a UUID's last 18 hex digits after the version digit are (time_hi less one, clock_seq, node). */
+const RANDOM_DIGITS = [16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35];
 
 function compact(id: string, chars: number): string {
-  if (id.length === 36 && UUID.test(id)) {
-    // 18 hex digits after the version digit (time_hi, clock_seq, node): random in v4 and v5
-    // UUIDs but for the variant's two bits. 9 bytes are 12 base64 characters.
-    // A mark (8 characters) is the last 6 bytes: the node group's 48 random bits.
-    return Buffer.from((id.slice(15, 18) + id.slice(19, 23) + id.slice(24)).slice(-18), 'hex').toString('base64url').slice(-chars);
+  const digits = uuidRandomDigits(id);
+  if (digits) {
+    // The 18 hex digits are 72 bits, 12 base64 characters; random in v4 and v5 UUIDs but for
+    // the variant's two bits. A mark (8 characters) is the last 48 bits: the node group's.
+    let out = '';
+    for (let t = 18 - (chars / 2) * 3; t < 18; t += 3) out += PAIRS[(digits[t]! << 8) | (digits[t + 1]! << 4) | digits[t + 2]!];
+    return out;
   }
   return crypto.createHash('md5').update(id).digest('base64url').slice(-chars);
 }
 
-export function bucketOf(field: string, layout: StoreLayout): number {
-  return fnv1a(field) % layout.buckets;
+/** The hex values of a UUID's random digits (see RANDOM_DIGITS), or null if `id` is no UUID. */
+function uuidRandomDigits(id: string): number[] | null {
+  if (id.length !== 36 || id[8] !== '-' || id[13] !== '-' || id[18] !== '-' || id[23] !== '-') return null;
+  for (let i = 0; i < 36; i++) if (i !== 8 && i !== 13 && i !== 18 && i !== 23 && !(HEX[id.charCodeAt(i)]! >= 0)) return null;
+  const out: number[] = [];
+  for (const i of RANDOM_DIGITS) out.push(HEX[id.charCodeAt(i)]!);
+  return out;
 }
 
-/**
- * A run's effect counts (for `verify`) per shard in this many small hashes, by the event's
- * field: they stay listpack-encoded up to some 130,000 events per service and run.
- */
-export const AUDIT_BUCKETS = 16;
-
-export function auditBucketOf(field: string): number {
-  return fnv1a(field) % AUDIT_BUCKETS;
+export function bucketOf(field: string, layout: StoreLayout): number {
+  return fnv1a(field) % layout.buckets;
 }
 
 export function generationOf(nowMs: number, windowSec: number): number {
@@ -103,14 +113,16 @@ export function generationExpiresAt(generation: number, windowSec: number): numb
 
 export const keyNames = {
   state: (base: string, generation: number, bucket: number) => `${base}s:${generation}:${bucket}`,
-  outbox: (base: string, eventId: string) => `${base}ob:${eventId}`,
+  /** The outboxes of a generation's events, by the event's field, until their Kafka commit. */
+  outbox: (base: string, generation: number) => `${base}ob:${generation}`,
   parked: (base: string, key: string) => `${base}pk:${key}`,
   parkMark: (base: string, eventId: string) => `${base}pm:${eventId}`,
   /** Keys waiting behind an unresolved failure, by generation like order state: a key stays blocked for at least one window. */
   blocked: (base: string, generation: number) => `${base}blocked:${generation}`,
   stats: (base: string) => `${base}stats`,
   counter: (base: string, name: string) => `${base}c:${name}`,
-  audit: (base: string, runId: string, bucket: number) => `${base}audit:${runId}:${bucket}`,
+  /** A generator run's applied events (for `verify`): their fields appended, one per application. */
+  audit: (base: string, runId: string) => `${base}audit:${runId}`,
 };
 
 function fnv1a(s: string): number {

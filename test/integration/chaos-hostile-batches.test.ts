@@ -41,4 +41,20 @@ describe('hostile batches on the Redis dedup store (fast-check)', () => {
     const [dead] = (await processBatch(records, ctx)).outputs;
     expect(dead?.topic).toBe(ctx.dlqTopic);
   });
+
+  // Found by the property above: an empty event_id header once named the failure '', a key
+  // "blocked by ''" that the store saw and the batch did not, so the next event kept bouncing.
+  it('settles an event behind a poison record of the same key whose event_id header is empty', async () => {
+    const key = Buffer.from(`empty-id-${Date.now()}`);
+    const [good] = fc.sample(kit.wellFormed, 1);
+    const records = asRecords([
+      { key, value: Buffer.from([0, 0, 0, 0, 1, 2]), headers: { event_id: Buffer.alloc(0) }, topic: 'checkout.orders' },
+      { key, value: good!, headers: {}, topic: 'checkout.orders' },
+    ]);
+    const ctx = hostileContext('payment', store, kit.codec, 0);
+    const { outputs } = await withinMs(10_000, processBatch(records, ctx));
+    expectEveryRecordHandled(records, ctx, outputs);
+    expect(outputs.map((o) => o.headers['kafka_dlt-exception-fqcn']?.toString()).filter(Boolean)).not.toContain('UnsettledError');
+    expect(ctx.metrics.parked).toBe(1);
+  });
 });

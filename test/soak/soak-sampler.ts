@@ -5,13 +5,14 @@ import type { ClusterSession } from '../../src/kafka/cluster-session.js';
 import type { RedisClient } from '../../src/runtime/redis-client.js';
 import { COUNTER_METRICS, SERVED_COUNTERS } from '../../src/runtime/service-counters.js';
 import { dataNodes } from '../../src/runtime/redis-client.js';
-import { AUDIT_BUCKETS, SHARDS, keyNames, shardBase, storeScope } from '../../src/runtime/store-layout.js';
+import { storeScope } from '../../src/runtime/store-layout.js';
+import { auditBytes } from '../../src/runtime/store-footprint.js';
 import { SERVICES, type ServiceName } from '../../src/runtime/types.js';
 
 /**
  * Where each figure of a soak sample comes from, read without disturbing the run much:
  * - Redis: INFO memory (used_memory) and DBSIZE of each master (ioredis Cluster nodes('master'),
- *   or the one Redis), and MEMORY USAGE of the run's 64 audit hashes per service.
+ *   or the one Redis), and MEMORY USAGE of the run's audit strings (64 per service).
  * - Lag: per service, its main and retry-stage groups' committed offsets against the log end
  *   offsets of their topics (one admin session for the whole run).
  * - Sent: the run's manifest files (valid.tsv, poison.tsv), of which the generator appends one
@@ -35,18 +36,9 @@ export class SoakSampler {
     return { usedBytes: answers.reduce((a, n) => a + n.used, 0), keys: answers.reduce((a, n) => a + n.keys, 0) };
   }
 
-  /**
-   * Bytes held by the run's verify audit: how often each event was applied, in AUDIT_BUCKETS
-   * hashes per service and shard (store-layout.ts). MEMORY USAGE with its default sampling:
-   * store-footprint.ts's auditBytes counts every field (SAMPLES 0), which costs Redis a pass
-   * over millions of fields every sample late in a long soak.
-   */
-  async auditBytes(): Promise<number> {
-    const keys = SERVICES.flatMap((s) =>
-      Array.from({ length: SHARDS }, (_, shard) => Array.from({ length: AUDIT_BUCKETS }, (_, b) => keyNames.audit(shardBase(storeScope(s, this.opts.storeNamespace), shard), this.opts.runId, b))).flat(),
-    );
-    const sizes = await Promise.all(keys.map((k) => this.redis.memory('USAGE', k)));
-    return sizes.reduce<number>((a, n) => a + Number(n ?? 0), 0);
+  /** Bytes held by the run's verify audit (its applied events, store-footprint.ts). */
+  auditBytes(): Promise<number> {
+    return auditBytes(this.redis, SERVICES.map((s) => storeScope(s, this.opts.storeNamespace)), this.opts.runId);
   }
 
   /** Per service, records its groups have yet to consume; and the largest lag of any one partition. */
