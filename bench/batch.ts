@@ -21,7 +21,7 @@ import { flagValue } from './flag-value.js';
 const CHUNK = 2000;
 
 /**
- * `npm run bench -- batch [--records N]`: the CPU our code spends per record between the Kafka
+ * `npm run bench -- batch [--records N] [--store memory,redis]`: the CPU our code spends per record between the Kafka
  * client's fetch and its produce (decode, validate, the handler, dedup and effects, encoding
  * the outputs) for payment and inventory on OrderCreated records, with the memory store and
  * with Redis, in chunks of a transaction's size. No Kafka: the figure to profile against,
@@ -29,6 +29,7 @@ const CHUNK = 2000;
  */
 export async function benchBatch(args: string[]): Promise<Record<string, unknown>> {
   const n = Number(flagValue(args, '--records') ?? 20_000);
+  const stores = (flagValue(args, '--store') ?? 'memory,redis').split(',') as Array<'memory' | 'redis'>;
   const conn = await resolveConnection({}, process.env);
   const log = (m: string) => process.stderr.write(m + '\n');
   const registry = new RegistryClient(requireRegistry(conn));
@@ -46,7 +47,7 @@ export async function benchBatch(args: string[]): Promise<Record<string, unknown
   const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const probe = await connectRedis(requireRedis(conn).url);
   const results: Record<string, { usPerRecord: number; redisUsPerRecord?: number }> = {};
-  for (const kind of ['memory', 'redis'] as const) {
+  for (const kind of stores) {
     for (const service of ['payment', 'inventory'] as const) {
       const store: EffectStore = kind === 'memory' ? new MemoryEffectStore() : await RedisEffectStore.connect(requireRedis(conn).url, { namespace: runId, waitReplicas: 0 });
       const redisCpu = kind === 'redis' ? () => redisCpuUs(probe) : async () => 0;

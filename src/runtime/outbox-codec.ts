@@ -10,23 +10,31 @@ import type { ProducedRecord } from '../kafka/transactional-consumer.js';
 
 export function encodeOutbox(records: ProducedRecord[]): Buffer {
   if (records.length === 0) return EMPTY;
-  const parts = records.map((r) => ({ topic: Buffer.from(r.topic), key: Buffer.from(r.key), value: r.value, headers: Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), v] as const) }));
+  // Strings are measured, then written in place: no Buffer per topic, key or header name.
   let size = 2;
-  for (const p of parts) size += 12 + p.topic.length + p.key.length + p.value.length + p.headers.reduce((n, [k, v]) => n + 6 + k.length + v.length, 0);
+  for (const r of records) {
+    size += 12 + Buffer.byteLength(r.topic) + Buffer.byteLength(r.key) + r.value.length;
+    for (const name of Object.keys(r.headers)) size += 6 + Buffer.byteLength(name) + r.headers[name]!.length;
+  }
   const out = Buffer.allocUnsafe(size);
-  let at = out.writeUInt16BE(parts.length, 0);
-  const put = (b: Buffer, lengthBytes: 2 | 4) => {
-    at = lengthBytes === 2 ? out.writeUInt16BE(b.length, at) : out.writeUInt32BE(b.length, at);
+  let at = out.writeUInt16BE(records.length, 0);
+  const text = (s: string, lengthBytes: 2 | 4) => {
+    const n = out.write(s, at + lengthBytes);
+    at = (lengthBytes === 2 ? out.writeUInt16BE(n, at) : out.writeUInt32BE(n, at)) + n;
+  };
+  const bytes = (b: Buffer) => {
+    at = out.writeUInt32BE(b.length, at);
     at += b.copy(out, at);
   };
-  for (const p of parts) {
-    put(p.topic, 2);
-    put(p.key, 4);
-    put(p.value, 4);
-    at = out.writeUInt16BE(p.headers.length, at);
-    for (const [k, v] of p.headers) {
-      put(k, 2);
-      put(v, 4);
+  for (const r of records) {
+    text(r.topic, 2);
+    text(r.key, 4);
+    bytes(r.value);
+    const names = Object.keys(r.headers);
+    at = out.writeUInt16BE(names.length, at);
+    for (const name of names) {
+      text(name, 2);
+      bytes(r.headers[name]!);
     }
   }
   return out;
