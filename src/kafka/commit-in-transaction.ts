@@ -18,13 +18,32 @@ export async function commitInTransaction(producer: Producer, outputs: Map<strin
   const txn = await producer.transaction();
   try {
     for (const [topic, messages] of outputs) for (const slice of slicesBySize(messages)) await txn.send({ topic, acks: -1, messages: slice });
-    await txn.sendOffsets({ consumerGroupId: offset.groupId, topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.next }] }] });
+    await whileConcurrent(() => txn.sendOffsets({ consumerGroupId: offset.groupId, topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.next }] }] }));
     await txn.commit();
   } catch (err) {
     await txn.abort().catch(() => undefined);
     throw err;
   }
 }
+
+/**
+ * The coordinator answers CONCURRENT_TRANSACTIONS while it is still writing the markers of the
+ * producer's last transaction; the Java client retries it, and so do kafkajs' sends, but not
+ * its AddOffsetsToTxn: a chunk with no outputs (all duplicates) then failed its transaction and
+ * came back whole. Retry it, as the Java client does, with a short backoff.
+ */
+async function whileConcurrent(work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS' || attempt >= CONCURRENT_RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(10 * attempt, 100)));
+    }
+  }
+}
+
+const CONCURRENT_RETRIES = 30;
 
 /**
  * kafkajs sends all of a request's records for one partition as one record batch, and a chunk's
