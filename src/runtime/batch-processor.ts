@@ -97,6 +97,11 @@ export async function processBatch(records: BatchRecord[], ctx: BatchContext): P
       const blockedBy = blocked.get(p.key);
       // An undecodable record is known by its event_id header (if not empty), so a redriven copy is the same event.
       const eventId = p.event?.eventId || headerText(p.record, 'event_id') || `offset:${p.record.topic}:${p.record.partition}:${p.record.offset}`;
+      // A type the service does not act on: nothing to apply, so nothing to mark either.
+      if (p.event && ctx.handler.handles && !ctx.handler.handles.includes(p.event.eventType)) {
+        ctx.metrics.processed++;
+        continue;
+      }
       if (p.event && pre.done.has(eventId)) {
         ctx.metrics.duplicates++;
         const outbox = pre.done.get(eventId) ?? null;

@@ -45,6 +45,12 @@ export interface ServiceHandler {
   service: ServiceName;
   /** Topics the service consumes. */
   topics: string[];
+  /**
+   * The event types it acts on, when its topics carry others too (shipping reads checkout.orders
+   * for cancellations only): the others are decoded and validated, then acknowledged without a
+   * handler call, a dedup mark or a store write. Absent: every type.
+   */
+  handles?: readonly string[];
   /** Frequent fragments of the service's order states as JSON, stored as one byte each (state-packing.ts). */
   stateTokens?: readonly string[];
   handle(event: InboundEvent, orders: OrderStates, downstream: Downstream, emit: Emitter): Promise<StoreOp[]>;

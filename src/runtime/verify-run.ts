@@ -59,11 +59,12 @@ export function verifyRun(input: VerifyInput): VerifyReport {
   const authorized = created.filter((c) => !isDeclined(c.orderId));
 
   // What flows on checkout.orders: the generator's events plus payment's OrderCancelled(PAYMENT_FAILED).
-  const ordersTopic = [...new Set(input.valid.map((v) => v.eventId)), ...declined.map((c) => derivedEventId('payment', c.eventId, 'OrderCancelled'))];
-  const paymentsTopic = [
-    ...authorized.map((c) => derivedEventId('payment', c.eventId, 'PaymentAuthorized')),
-    ...declined.map((c) => derivedEventId('payment', c.eventId, 'PaymentFailed')),
-  ];
+  const paymentCancels = declined.map((c) => derivedEventId('payment', c.eventId, 'OrderCancelled'));
+  const ordersTopic = [...new Set(input.valid.map((v) => v.eventId)), ...paymentCancels];
+  // Shipping and notification act on cancellations only there (ServiceHandler.handles): OrderCreated is not applied.
+  const cancellations = [...new Set(input.valid.filter((v) => v.eventType === 'OrderCancelled').map((v) => v.eventId)), ...paymentCancels];
+  // Shipping acts on PaymentAuthorized only (not PaymentFailed).
+  const paymentsAuthorized = authorized.map((c) => derivedEventId('payment', c.eventId, 'PaymentAuthorized'));
   const shipmentOf = (c: ValidEntry) => derivedEventId('shipping', derivedEventId('payment', c.eventId, 'PaymentAuthorized'), 'ShipmentScheduled');
   const shipped = authorized.filter((c) => {
     const s = input.orders.shipping.get(c.orderId);
@@ -75,8 +76,8 @@ export function verifyRun(input: VerifyInput): VerifyReport {
   const expected: Record<ServiceName, string[]> = {
     payment: ordersTopic,
     inventory: ordersTopic,
-    shipping: [...ordersTopic, ...paymentsTopic],
-    notification: [...ordersTopic, ...shipmentsTopic],
+    shipping: [...cancellations, ...paymentsAuthorized],
+    notification: [...cancellations, ...shipmentsTopic],
   };
 
   const services = {} as VerifyReport['services'];

@@ -4,6 +4,7 @@ import type { ServiceHandler, StoreOp } from '../types.js';
 export const notificationService: ServiceHandler = {
   service: 'notification',
   topics: ['checkout.shipments', 'checkout.orders'],
+  handles: ['ShipmentScheduled', 'OrderCancelled'],
   async handle(event, _orders, downstream, emit) {
     const v = event.value as unknown as { order_id: string; user_id?: string; address?: { name: string } };
     const template = event.eventType === 'ShipmentScheduled' ? 'order-shipped' : event.eventType === 'OrderCancelled' ? 'order-cancelled' : null;

@@ -7,6 +7,7 @@ const DAY_MS = 86_400_000;
 export const shippingService: ServiceHandler = {
   service: 'shipping',
   topics: ['checkout.payments', 'checkout.orders'],
+  handles: ['PaymentAuthorized', 'OrderCancelled'],
   stateTokens: ['{"status":"SCHEDULED"}', '{"status":"CANCELLED","skipped":true}', '{"status":"CANCELLED","wasScheduled":true}', '{"status":"CANCELLED","wasScheduled":false}', '{"status":"CANCELLED"}'],
   async handle(event, orders, downstream, emit) {
     const v = event.value as unknown as { order_id: string; shipping_address?: unknown; envelope: { occurred_at: number } };
