@@ -42,7 +42,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       .option('redis-wait-replicas', {
         type: 'string',
         default: 'auto',
-        describe: 'Replicas each Redis master must hold a batch\'s writes on before its Kafka commit (WAIT), at most as many as it has: N, or auto (1 when there are replicas); 0 turns WAIT off',
+        describe: 'Replicas each Redis master must hold a batch\'s writes on before its Kafka commit (WAIT), at most as many as it has: N, or auto (1 on a Redis Cluster or when a single Redis has replicas); 0 turns WAIT off',
       })
       .option('dedup-ttl', { type: 'string', default: '7d', describe: 'How long dedup marks live (at least the topics\' retention)' })
       .option('state-buckets', { type: 'number', describe: `Order-state hashes per shard (default: what the store recorded, else ${DEFAULT_BUCKETS}); size them with \`streamflow runtime plan\`` })

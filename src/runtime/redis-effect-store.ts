@@ -228,7 +228,7 @@ export interface RedisStoreOptions {
    * Replicas that must hold a batch's writes before its Kafka commit (Redis WAIT), on every
    * master, at most as many as that master has (see redis-replica-wait.ts): a mark acknowledged
    * by a master that dies before replicating it would otherwise be lost while its offset is
-   * committed. 'auto' (the default): 1 when the master(s) have replicas; 0: never wait.
+   * committed. 'auto' (the default): 1 on a cluster, and on a single Redis that has replicas; 0: never wait.
    */
   waitReplicas?: number | 'auto';
   waitTimeoutMs?: number;
@@ -259,7 +259,9 @@ export class RedisEffectStore implements EffectStore {
       redis.defineCommand('sfRead', { lua: READ });
       const wanted = opts.waitReplicas ?? 'auto';
       if (wanted !== 'auto' && !(Number.isInteger(wanted) && wanted >= 0)) throw new UsageError(`replicas to wait for must be an integer >= 0 or auto, got ${wanted}`);
-      const max = wanted === 'auto' ? ((await anyReplica(redis)) ? 1 : 0) : wanted;
+      // A cluster's slot map may not list a replica yet that is still syncing: there 'auto' is 1
+      // from the start, and a master without one is reported and skipped (redis-replica-wait.ts).
+      const max = wanted === 'auto' ? (isCluster(redis) || (await anyReplica(redis)) ? 1 : 0) : wanted;
       const replicas = await ReplicaWait.start(redis, {
         max,
         timeoutMs: opts.waitTimeoutMs ?? 2_000,

@@ -22,7 +22,7 @@ export interface RunServicesOptions {
   store: 'redis' | 'memory';
   /**
    * Replicas each Redis master must hand a batch's writes to before its Kafka commit (WAIT), at
-   * most as many as the master has; 'auto' (default): 1 when there are replicas; 0: never wait.
+   * most as many as the master has; 'auto' (default): 1 on a cluster or when a single Redis has replicas; 0: never wait.
    */
   redisWaitReplicas?: number | 'auto';
   /** Dedup marks and outboxes live this long: at least the topics' retention. */
