@@ -44,13 +44,14 @@ export async function benchBatch(args: string[]): Promise<Record<string, unknown
       value: writer.encode('OrderCreated', created), headers: { event_type: Buffer.from('OrderCreated'), event_id: Buffer.from(created.envelope.event_id), run_id: Buffer.from(runId) },
     };
   });
-  const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
-  const probe = await connectRedis(requireRedis(conn).url);
+  const loadAtStart = loadAverage();
+  // Redis' own CPU is read beside ours; a memory-only run needs no Redis.
+  const probe = stores.includes('redis') ? await connectRedis(requireRedis(conn).url) : undefined;
   const results: Record<string, { usPerRecord: number; redisUsPerRecord?: number }> = {};
   for (const kind of stores) {
     for (const service of ['payment', 'inventory'] as const) {
       const store: EffectStore = kind === 'memory' ? new MemoryEffectStore() : await RedisEffectStore.connect(requireRedis(conn).url, { namespace: runId, waitReplicas: 0 });
-      const redisCpu = kind === 'redis' ? () => redisCpuUs(probe) : async () => 0;
+      const redisCpu = probe && kind === 'redis' ? () => redisCpuUs(probe) : async () => 0;
       const ctx = {
         handler: serviceHandlers[service], store, codec, downstream: new FaultyDownstream({ failRate: 0, latencyMs: 0 }), retry: DEFAULT_RETRY,
         group: `${service}-service`, failureTopic: 'bench.none', dlqTopic: 'bench.none', ttlSec: 3600, metrics: zeroCounters(), states: new StateCache(100_000),
@@ -62,14 +63,14 @@ export async function benchBatch(args: string[]): Promise<Record<string, unknown
       for (let i = CHUNK; i < n; i += CHUNK) await (await processBatch(records.slice(i, i + CHUNK), ctx)).afterCommit();
       const cpu = process.cpuUsage(before);
       const timed = n - CHUNK;
-      results[`${service}/${kind}`] = { usPerRecord: round1((cpu.user + cpu.system) / timed), ...(kind === 'redis' ? { redisUsPerRecord: round1(((await redisCpu()) - redisBefore) / timed) } : {}) };
-      const r = results[`${service}/${kind}`]!;
+      const r = { usPerRecord: round1((cpu.user + cpu.system) / timed), ...(kind === 'redis' ? { redisUsPerRecord: round1(((await redisCpu()) - redisBefore) / timed) } : {}) };
+      results[`${service}/${kind}`] = r;
       log(`${service.padEnd(10)} ${kind.padEnd(7)} ${String(r.usPerRecord).padStart(6)} us/record of our CPU${r.redisUsPerRecord !== undefined ? `, Redis ${r.redisUsPerRecord} us/record` : ''}`);
       await store.close();
     }
   }
-  probe.disconnect();
-  const loadAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  probe?.disconnect();
+  const loadAtEnd = loadAverage();
   log(`${n.toLocaleString('en-US')} OrderCreated records in chunks of ${CHUNK}; load average ${loadAtStart.join(' ')} at start, ${loadAtEnd.join(' ')} at end`);
   return { name: 'batch', records: n, chunk: CHUNK, results, loadAverage: { start: loadAtStart, end: loadAtEnd } };
 }
@@ -79,6 +80,10 @@ async function redisCpuUs(redis: RedisClient): Promise<number> {
   const info = await redis.info('cpu');
   const v = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
   return (v('used_cpu_user') + v('used_cpu_sys')) * 1e6;
+}
+
+function loadAverage(): number[] {
+  return os.loadavg().map((x) => Math.round(x * 100) / 100);
 }
 
 function round1(x: number): number {
