@@ -71,6 +71,7 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     const handled = { n: 0, startedAt: 0 };
     const failedBatches: string[] = [];
     const oursGroup = leftovers.group(`bench-runtime-${stamp}`);
+    const oursCpu = process.cpuUsage();
     const consumer = await startTransactionalConsumer(conn, {
       groupId: oursGroup,
       topics: [topic],
@@ -91,6 +92,7 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     });
     while (handled.n < records) await new Promise((r) => setTimeout(r, 100));
     const oursMs = Date.now() - handled.startedAt;
+    const oursCpuUs = cpuUsPerRecord(oursCpu, records);
     await consumer.stop();
     await store.close();
     const oursRate = Math.round(records / (oursMs / 1000));
@@ -100,12 +102,15 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     const wait = { ...waits, meanMs: waits.batches ? round2(waits.totalMs / waits.batches) : 0, maxMs: round2(waits.maxMs), shareOfRun: round3(waits.totalMs / (oursMs * CONCURRENCY)) };
     if (failedBatches.length) log(`failed:    ${failedBatches.length} batches failed and were redelivered (first: ${failedBatches[0]})`);
     if (store.waitReplicas) log(`WAIT:      ${wait.batches} batches waited ${wait.meanMs} ms on average (max ${wait.maxMs}): ${Math.round(wait.shareOfRun * 1000) / 10}% of each in-flight partition's time`);
-    log(`ours:      ${fmt(oursRate)} records/s (decode, validate, Redis dedup+effects${store.waitReplicas ? ', WAIT' : ''}, transactional outputs+offsets), peak RSS ${rssMb} MB; load average ${os.loadavg().map(round2).join(' ')}`);
+    log(`ours:      ${fmt(oursRate)} records/s (decode, validate, Redis dedup+effects${store.waitReplicas ? ', WAIT' : ''}, transactional outputs+offsets), ${oursCpuUs} us CPU/record, peak RSS ${rssMb} MB; load average ${os.loadavg().map(round2).join(' ')}`);
 
+    if (process.env.TMP_ONLY_OURS) return {};
+    const clientCpu = process.cpuUsage();
     const clientRate = Math.round(
       await copyTransactionally(conn, { from: topic, to: `${topic}.copy`, records, groupId: leftovers.group(`bench-copy-${stamp}`), transactionSize: TRANSACTION_SIZE, concurrency: CONCURRENCY }),
     );
-    log(`client:    ${fmt(clientRate)} records/s (kafkajs transactional copy: consume, produce, offsets in the transaction)`);
+    const clientCpuUs = cpuUsPerRecord(clientCpu, records);
+    log(`client:    ${fmt(clientRate)} records/s (kafkajs transactional copy: consume, produce, offsets in the transaction), ${clientCpuUs} us CPU/record`);
 
     const bareRate = Math.round(await countWithBareConsumer(conn, topic, records, leftovers.group(`bench-bare-${stamp}`)));
     log(`bare:      ${fmt(bareRate)} records/s (kafkajs eachBatch, no processing, no transaction)`);
@@ -136,8 +141,8 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     return {
       name: 'runtime',
       records,
-      ours: { recordsPerSec: oursRate, rssMb, redis: { url: redactUrlCredentials(redisUrl), waitReplicas: store.waitReplicas, replicasByMaster: replicas, wait }, failedBatches: failedBatches.length },
-      client: { recordsPerSec: clientRate, transactionSize: TRANSACTION_SIZE, concurrency: CONCURRENCY },
+      ours: { recordsPerSec: oursRate, cpuUsPerRecord: oursCpuUs, rssMb, redis: { url: redactUrlCredentials(redisUrl), waitReplicas: store.waitReplicas, replicasByMaster: replicas, wait }, failedBatches: failedBatches.length },
+      client: { recordsPerSec: clientRate, cpuUsPerRecord: clientCpuUs, transactionSize: TRANSACTION_SIZE, concurrency: CONCURRENCY },
       bare: { recordsPerSec: bareRate },
       reference: { recordsPerSec: consumerPerfRate },
       copierReference: { recordsPerSec: copierRate, transactionSize: TRANSACTION_SIZE },
@@ -150,6 +155,12 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
   } finally {
     await leftovers.delete();
   }
+}
+
+/** This process' CPU (user + system) since `since`, per record: whether a side is CPU-bound. */
+function cpuUsPerRecord(since: NodeJS.CpuUsage, records: number): number {
+  const { user, system } = process.cpuUsage(since);
+  return Math.round((user + system) / records);
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

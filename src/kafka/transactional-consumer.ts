@@ -3,6 +3,7 @@ import { type Consumer, type EachBatchPayload, type Message, type Producer } fro
 import { JavaCompatiblePartitioner } from './java-partitioner.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+import { type BatchKeepAlive, keepBatchAlive } from './batch-keep-alive.js';
 import { commitInTransaction } from './commit-in-transaction.js';
 import type { ConsumedRecord } from './record-reader.js';
 
@@ -11,6 +12,9 @@ import type { ConsumedRecord } from './record-reader.js';
  * and timestamp as decimal strings (the runtime keeps them so, in parked records and DLQ
  * headers) and headers by name (the last value of a repeated one).
  */
+/** How often a member heartbeats, in its fetch loop and while a batch is in hand. */
+const HEARTBEAT_MS = 1_000;
+
 export interface BatchRecord extends Omit<ConsumedRecord, 'offset' | 'timestamp' | 'headers'> {
   offset: string;
   timestamp: string;
@@ -123,7 +127,7 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
   // Consumers ride out broker restarts instead of failing fast like one-shot commands.
   const retry = { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 };
   // A crash replaces the whole member (see startTransactionalConsumer), never the consumer alone.
-  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry: { ...retry, restartOnFailure: async () => false }, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250, readUncommitted: false });
+  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry: { ...retry, restartOnFailure: async () => false }, sessionTimeout: 10_000, heartbeatInterval: HEARTBEAT_MS, maxWaitTimeInMs: 250, readUncommitted: false });
   // A transactional producer runs one transaction at a time: one per concurrent partition.
   const concurrency = opts.concurrency ?? 4;
   const producers: Producer[] = Array.from({ length: concurrency }, (_, i) =>
@@ -154,7 +158,7 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
   consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.error));
   const maxBatch = opts.maxBatch ?? 500;
 
-  const commitChunk = async (payload: EachBatchPayload, chunk: BatchRecord[], outcome: ChunkOutcome, producer: Producer, final: boolean, t0: number) => {
+  const commitChunk = async (payload: EachBatchPayload, chunk: BatchRecord[], outcome: ChunkOutcome, producer: Producer, final: boolean, t0: number, alive: BatchKeepAlive) => {
     // The batch's last offset may be a transaction marker after the last record: commit past
     // it on the final chunk, or the group shows a lag of 1 that nothing can consume.
     const lastRecord = BigInt(chunk.at(-1)!.offset);
@@ -172,7 +176,7 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
       ms: Date.now() - t0,
       lagBehind: Math.max(0, Number(BigInt(payload.batch.highWatermark) - BigInt(chunk.at(-1)!.offset) - 1n)),
     });
-    await payload.heartbeat();
+    alive.progressed();
   };
 
   await consumer.run({
@@ -208,16 +212,18 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
     // A chunk's effects are made durable while the previous chunk's transaction commits: the
     // store round trip and the Kafka one overlap, and transactions still commit in offset order.
     let committing: Promise<void> = Promise.resolve();
+    const alive = keepBatchAlive(payload, HEARTBEAT_MS);
+    const inHand = () => payload.isRunning() && !payload.isStale() && !alive.leaving;
     try {
-      for (let i = 0; i < records.length && payload.isRunning() && !payload.isStale(); ) {
+      for (let i = 0; i < records.length && inHand(); ) {
         if (opts.delayMs) {
           const due = Number(records[i]!.timestamp) + opts.delayMs;
-          while (Date.now() < due && payload.isRunning() && !payload.isStale()) {
+          while (Date.now() < due && inHand()) {
             await new Promise((r) => setTimeout(r, Math.min(1_000, due - Date.now())));
-            await payload.heartbeat();
+            alive.progressed();
             touch(); // waiting on a due retry is work in hand, not idleness
           }
-          if (!payload.isRunning() || payload.isStale()) break;
+          if (!inHand()) break;
         }
         let end = i + 1;
         while (end < records.length && end - i < maxBatch && (!opts.delayMs || Number(records[end]!.timestamp) + opts.delayMs <= Date.now())) end++;
@@ -225,12 +231,13 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
         const t0 = Date.now();
         const outcome = await opts.onBatch(chunk);
         await committing;
-        committing = commitChunk(payload, chunk, outcome, producer, end === records.length, t0);
+        committing = commitChunk(payload, chunk, outcome, producer, end === records.length, t0, alive);
         committing.catch(() => undefined); // awaited below or by the next chunk
         i = end;
       }
       await committing;
     } finally {
+      alive.stop();
       // The producer goes back to the pool only once its transaction is over.
       await committing.catch(() => undefined);
     }
