@@ -28,6 +28,11 @@ export const STREAMFLOW = {
   /** Set by `dlq redrive`: which job sent the record back, and how many times it was. */
   redriveJob: 'streamflow.redrive-job',
   redriveCount: 'streamflow.redrive-count',
+  /**
+   * When the saga's first record was written (epoch ms as decimal text): every derived event
+   * and every forwarded record carries it, so a service can tell how old the saga is.
+   */
+  sagaStarted: 'streamflow.saga-started',
 } as const;
 
 export const CONNECT = {

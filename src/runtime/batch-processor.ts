@@ -3,7 +3,7 @@ import { SPRING, STREAMFLOW, encodeDeadLetterHeaders } from '../dlq/dlq-headers.
 import type { BatchRecord, ProducedRecord } from '../kafka/transactional-consumer.js';
 import { derivedEventId } from './derived-ids.js';
 import type { CommitItem, EffectStore, PreRead, StateGuard } from './effect-store.js';
-import { fromParked, headerText, toParked } from './batch-record.js';
+import { fromParked, headerText, sagaStartedHeader, sagaStartedMs, toParked } from './batch-record.js';
 import { decodeOutbox, encodeOutbox } from './outbox-codec.js';
 import { type RetryPolicy, backoffMs } from './retry-policy.js';
 import type { ServiceCounters } from './service-counters.js';
@@ -32,6 +32,8 @@ export interface BatchContext {
   /** How long a generator run's effect counts are kept for `verify` (default 6 hours). */
   auditSec?: number;
   metrics: ServiceCounters;
+  /** Told the saga age (ms since the saga's first record was written) of every event applied. */
+  onSagaAge?: (ms: number) => void;
   /** States this consumer knows: a batch whose orders are all new or known needs one store round trip. */
   states?: StateCache;
   /** Where an emitted event is written (the benchmark redirects them off the checkout topics). */
@@ -148,11 +150,13 @@ export async function processBatch(records: BatchRecord[], ctx: BatchContext): P
     }
 
     const results = await ctx.store.commit(ctx.handler.service, items, opts);
+    const appliedAt = Date.now();
     results.forEach((r, i) => {
       const plan = plans[i]!;
       const item = items[i]!;
       if (r.status === 'applied') {
         ctx.metrics.processed++;
+        ctx.onSagaAge?.(appliedAt - sagaStartedMs(plan.prepared.record));
         outputs.push(...(plan.outbox ?? []));
         if (plan.outbox?.length) settled.push({ eventId: item.eventId, key: item.key });
         for (const [id, state] of plan.states ?? []) ctx.states?.set(id, state);
@@ -270,6 +274,7 @@ function eventHeaders(o: OutboundEvent, cause: BatchRecord): Record<string, Buff
   const h: Record<string, Buffer> = { event_type: Buffer.from(o.eventType), event_id: Buffer.from(String((o.value.envelope as { event_id: string }).event_id)) };
   // Trace and run ids follow the saga, so a run's derived events can be told apart in a DLQ.
   for (const name of ['traceparent', 'run_id']) if (cause.headers[name]) h[name] = cause.headers[name]!;
+  h[STREAMFLOW.sagaStarted] = sagaStartedHeader(cause);
   return h;
 }
 
@@ -292,7 +297,9 @@ function forward(record: BatchRecord, err: Error, topic: string, ctx: BatchConte
     firstFailure: headerText(record, STREAMFLOW.firstFailure) ?? now,
     lastFailure: now,
   });
-  return { topic, key: record.key?.toString() ?? '', value: record.value ?? Buffer.alloc(0), headers: { ...record.headers, ...context } };
+  // The saga start rides along too: a retry stage's copy has a timestamp of its own.
+  const headers = { ...record.headers, [STREAMFLOW.sagaStarted]: sagaStartedHeader(record), ...context };
+  return { topic, key: record.key?.toString() ?? '', value: record.value ?? Buffer.alloc(0), headers };
 }
 
 /**

@@ -94,6 +94,7 @@ export async function runServices(conn: Connection, opts: RunServicesOptions): P
           dlqTopic: t.dlq,
           ttlSec: opts.ttlSec,
           metrics: metrics[i]!.counters,
+          onSagaAge: (ms) => metrics[i]!.recordSagaAge(ms),
           states: new StateCache(),
         };
         consumers.push(

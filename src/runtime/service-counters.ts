@@ -38,4 +38,9 @@ export const BATCH_LATENCY_METRIC: MetricName = { name: 'streamflow_batch_latenc
 /** A histogram (cumulative `_bucket{le=...}`, `_sum`, `_count`): quantiles of several processes add up, averages do not. */
 export const BATCH_LATENCY_HISTOGRAM: MetricName = { name: 'streamflow_batch_latency_ms', help: 'Batch latency, from fetch to committed transaction' };
 export const BATCH_LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000] as const;
+/** How old a saga is when a service applies one of its events: from its first record written (streamflow.saga-started). */
+export const SAGA_AGE_HISTOGRAM: MetricName = { name: 'streamflow_saga_age_seconds', help: 'Saga age at each applied event, from the saga\'s first record written' };
+export const SAGA_AGE_MAX_METRIC: MetricName = { name: 'streamflow_saga_age_max_seconds', help: 'Worst saga age at an applied event since the service started' };
+/** Kept in ms like the batch latency; served as seconds (`le="0.05"` .. `le="300"`). */
+export const SAGA_AGE_BUCKETS_MS = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000] as const;
 export const PARTITION_LAG_METRIC: MetricName = { name: 'streamflow_partition_lag', help: 'Records behind the high watermark after the last batch' };

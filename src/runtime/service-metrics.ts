@@ -1,6 +1,19 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
-import { BATCH_LATENCY_BUCKETS_MS, BATCH_LATENCY_HISTOGRAM, BATCH_LATENCY_METRIC, COUNTER_METRICS, type MetricName, PARTITION_LAG_METRIC, SERVED_COUNTERS, type ServiceCounters, zeroCounters } from './service-counters.js';
+import {
+  BATCH_LATENCY_BUCKETS_MS,
+  BATCH_LATENCY_HISTOGRAM,
+  BATCH_LATENCY_METRIC,
+  COUNTER_METRICS,
+  type MetricName,
+  PARTITION_LAG_METRIC,
+  SAGA_AGE_BUCKETS_MS,
+  SAGA_AGE_HISTOGRAM,
+  SAGA_AGE_MAX_METRIC,
+  SERVED_COUNTERS,
+  type ServiceCounters,
+  zeroCounters,
+} from './service-counters.js';
 import type { ServiceName } from './types.js';
 
 export interface PartitionMetrics {
@@ -12,8 +25,37 @@ export interface ServiceMetricsSnapshot extends ServiceCounters {
   service: ServiceName;
   batches: number;
   batchLatencyMsAvg: number;
+  /** The worst saga age at an applied event so far (see SAGA_AGE_HISTOGRAM). */
+  sagaAgeMaxMs: number;
   ratePerSec: number;
   partitions: Record<string, PartitionMetrics>;
+}
+
+/** Observations in ms: a count per bucket of `bounds` (not cumulative; the last one is +Inf), their sum, count and maximum. */
+export class MsHistogram {
+  private readonly counts: number[];
+  sumMs = 0;
+  count = 0;
+  maxMs = 0;
+
+  constructor(private readonly bounds: readonly number[]) {
+    this.counts = new Array<number>(bounds.length + 1).fill(0);
+  }
+
+  observe(ms: number): void {
+    let i = 0;
+    while (i < this.bounds.length && ms > this.bounds[i]!) i++;
+    this.counts[i]!++;
+    this.sumMs += ms;
+    this.count++;
+    if (ms > this.maxMs) this.maxMs = ms;
+  }
+
+  /** Cumulative counts per `le` bound, as Prometheus serves a histogram, in units of `unitMs`. */
+  cumulative(unitMs: number): Array<{ le: string; count: number }> {
+    let total = 0;
+    return this.counts.map((n, i) => ({ le: i < this.bounds.length ? String(this.bounds[i]! / unitMs) : '+Inf', count: (total += n) }));
+  }
 }
 
 /**
@@ -22,10 +64,8 @@ export interface ServiceMetricsSnapshot extends ServiceCounters {
  */
 export class ServiceMetrics extends EventEmitter {
   readonly counters: ServiceCounters = zeroCounters();
-  private batches = 0;
-  private batchMs = 0;
-  /** Batches per bucket of BATCH_LATENCY_BUCKETS_MS (not cumulative; the last one is +Inf). */
-  private readonly latencyBuckets: number[] = new Array<number>(BATCH_LATENCY_BUCKETS_MS.length + 1).fill(0);
+  readonly batchLatency = new MsHistogram(BATCH_LATENCY_BUCKETS_MS);
+  readonly sagaAge = new MsHistogram(SAGA_AGE_BUCKETS_MS);
   private readonly partitions: Record<string, PartitionMetrics> = {};
   private readonly window: Array<[number, number]> = [];
 
@@ -34,10 +74,7 @@ export class ServiceMetrics extends EventEmitter {
   }
 
   recordBatch(topic: string, partition: number, records: number, ms: number, lag: number): void {
-    this.batches++;
-    this.batchMs += ms;
-    const bucket = BATCH_LATENCY_BUCKETS_MS.findIndex((le) => ms <= le);
-    this.latencyBuckets[bucket < 0 ? BATCH_LATENCY_BUCKETS_MS.length : bucket]!++;
+    this.batchLatency.observe(ms);
     const p = (this.partitions[`${topic}/${partition}`] ??= { processed: 0, lag: 0 });
     p.processed += records;
     p.lag = lag;
@@ -46,11 +83,9 @@ export class ServiceMetrics extends EventEmitter {
     this.emit('update', this.snapshot());
   }
 
-  /** Cumulative counts per `le` bound, as Prometheus serves a histogram. */
-  latencyHistogram(): { buckets: Array<{ le: string; count: number }>; sumMs: number; count: number } {
-    let cumulative = 0;
-    const buckets = this.latencyBuckets.map((n, i) => ({ le: String(BATCH_LATENCY_BUCKETS_MS[i] ?? '+Inf'), count: (cumulative += n) }));
-    return { buckets, sumMs: this.batchMs, count: this.batches };
+  /** The age of an applied event's saga; a clock behind the producer's counts as 0, an unreadable start not at all. */
+  recordSagaAge(ms: number): void {
+    if (!Number.isNaN(ms)) this.sagaAge.observe(Math.max(0, ms));
   }
 
   snapshot(): ServiceMetricsSnapshot {
@@ -58,8 +93,9 @@ export class ServiceMetrics extends EventEmitter {
     return {
       service: this.service,
       ...this.counters,
-      batches: this.batches,
-      batchLatencyMsAvg: this.batches ? Math.round(this.batchMs / this.batches) : 0,
+      batches: this.batchLatency.count,
+      batchLatencyMsAvg: this.batchLatency.count ? Math.round(this.batchLatency.sumMs / this.batchLatency.count) : 0,
+      sagaAgeMaxMs: this.sagaAge.maxMs,
       ratePerSec: Math.round(inWindow / 10),
       partitions: { ...this.partitions },
     };
@@ -74,14 +110,19 @@ export function prometheusText(all: ServiceMetrics[]): string {
     header(m, type);
     for (const s of all) lines.push(`${m.name}{service="${s.service}"} ${pick(s.snapshot())}`);
   };
+  const histogram = (m: MetricName, pick: (s: ServiceMetrics) => MsHistogram, unitMs: number) => {
+    header(m, 'histogram');
+    for (const s of all) {
+      const h = pick(s);
+      for (const b of h.cumulative(unitMs)) lines.push(`${m.name}_bucket{service="${s.service}",le="${b.le}"} ${b.count}`);
+      lines.push(`${m.name}_sum{service="${s.service}"} ${h.sumMs / unitMs}`, `${m.name}_count{service="${s.service}"} ${h.count}`);
+    }
+  };
   for (const c of SERVED_COUNTERS) perService(COUNTER_METRICS[c], 'counter', (s) => s[c]);
   perService(BATCH_LATENCY_METRIC, 'gauge', (s) => s.batchLatencyMsAvg);
-  header(BATCH_LATENCY_HISTOGRAM, 'histogram');
-  for (const m of all) {
-    const h = m.latencyHistogram();
-    for (const b of h.buckets) lines.push(`${BATCH_LATENCY_HISTOGRAM.name}_bucket{service="${m.service}",le="${b.le}"} ${b.count}`);
-    lines.push(`${BATCH_LATENCY_HISTOGRAM.name}_sum{service="${m.service}"} ${h.sumMs}`, `${BATCH_LATENCY_HISTOGRAM.name}_count{service="${m.service}"} ${h.count}`);
-  }
+  histogram(BATCH_LATENCY_HISTOGRAM, (s) => s.batchLatency, 1);
+  histogram(SAGA_AGE_HISTOGRAM, (s) => s.sagaAge, 1_000);
+  perService(SAGA_AGE_MAX_METRIC, 'gauge', (s) => s.sagaAgeMaxMs / 1_000);
   header(PARTITION_LAG_METRIC, 'gauge');
   for (const m of all) {
     for (const [tp, p] of Object.entries(m.snapshot().partitions)) {

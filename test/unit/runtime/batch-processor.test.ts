@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BatchContext, type EventCodec, processBatch } from '../../../src/runtime/batch-processor.js';
 import { MemoryEffectStore } from '../../../src/runtime/memory-effect-store.js';
 import { zeroCounters } from '../../../src/runtime/service-counters.js';
+import { ServiceMetrics, prometheusText } from '../../../src/runtime/service-metrics.js';
 import type { BatchRecord } from '../../../src/kafka/transactional-consumer.js';
 import { TransientError, type ServiceHandler } from '../../../src/runtime/types.js';
-import { SPRING } from '../../../src/dlq/dlq-headers.js';
+import { SPRING, STREAMFLOW } from '../../../src/dlq/dlq-headers.js';
 import { InterruptedError } from '../../../src/errors.js';
 
 // A JSON codec stands in for Avro here: this tests the processor's logic, not the wire format.
@@ -98,6 +99,8 @@ describe('processBatch', () => {
     expect(dead!.headers[SPRING.partition]!.readInt32BE(0)).toBe(3);
     expect(dead!.headers[SPRING.offset]!.readBigInt64BE(0)).toBe(42n);
     expect(dead!.headers.event_id!.toString()).toBe('x');
+    // The saga start rides along, so a retry stage's or a redriven copy still knows it.
+    expect(dead!.headers[STREAMFLOW.sagaStarted]!.toString()).toBe('1700000000000');
     expect(ctx.metrics.deadLettered).toBe(1);
   });
 });
@@ -148,5 +151,53 @@ describe('processBatch with two consumers of one service on the same order', () 
     const ctx = { ...context(new MemoryEffectStore()), codec: { ...codec, decode: async () => Promise.reject(new InterruptedError()) } };
     await expect(processBatch([record('i1', 'I')], ctx)).rejects.toThrow(InterruptedError);
     expect(ctx.metrics.deadLettered).toBe(0);
+  });
+});
+
+describe('processBatch and the saga start', () => {
+  const WRITTEN = 1_700_000_000_000;
+  const withSagaStart = (r: BatchRecord, started?: string): BatchRecord => ({
+    ...r,
+    timestamp: String(WRITTEN),
+    headers: { ...r.headers, ...(started !== undefined ? { [STREAMFLOW.sagaStarted]: Buffer.from(started) } : {}) },
+  });
+  const derivedSagaStart = async (r: BatchRecord) => {
+    const [out] = (await processBatch([r], context(new MemoryEffectStore()))).outputs;
+    expect(out!.topic).toBe('out');
+    return out!.headers[STREAMFLOW.sagaStarted]?.toString();
+  };
+  afterEach(() => vi.restoreAllMocks());
+
+  it("gives a derived event its cause's saga start, or the cause's timestamp when it has none", async () => {
+    expect(await derivedSagaStart(withSagaStart(record('s1', 'S'), '1699999990000'))).toBe('1699999990000');
+    // An OrderCreated from the generator: its saga starts when it was written.
+    expect(await derivedSagaStart(withSagaStart(record('s2', 'S')))).toBe(String(WRITTEN));
+  });
+
+  it('falls back to the timestamp on a malformed saga start, without failing the record', async () => {
+    for (const bad of ['', 'soon', '-5', '17e11', ' 1700000000000', '1'.repeat(16)]) {
+      expect(await derivedSagaStart(withSagaStart(record(`m${bad}`, 'M'), bad))).toBe(String(WRITTEN));
+    }
+  });
+
+  it("measures each applied event's saga age, and not a duplicate's or a dead letter's", async () => {
+    vi.spyOn(Date, 'now').mockReturnValue(WRITTEN + 4_000);
+    const metrics = new ServiceMetrics('payment');
+    const store = new MemoryEffectStore();
+    const ctx: BatchContext = { ...context(store), onSagaAge: (ms) => metrics.recordSagaAge(ms) };
+    const undecodable: BatchRecord = { ...withSagaStart(record('x', 'X'), '1'), value: Buffer.from('not json') };
+    const oldCopy = withSagaStart(record('a1', 'A'), '1000');
+    await processBatch([withSagaStart(record('a1', 'A')), oldCopy, undecodable], ctx);
+    await processBatch([oldCopy], ctx);
+    expect(ctx.metrics).toMatchObject({ processed: 1, duplicates: 2, deadLettered: 1 });
+    expect(metrics.snapshot().sagaAgeMaxMs).toBe(4_000);
+    const lines = prometheusText([metrics]).split('\n');
+    expect(lines).toContain('# TYPE streamflow_saga_age_seconds histogram');
+    expect(lines).toContain('streamflow_saga_age_seconds_bucket{service="payment",le="2.5"} 0');
+    expect(lines).toContain('streamflow_saga_age_seconds_bucket{service="payment",le="5"} 1');
+    expect(lines).toContain('streamflow_saga_age_seconds_bucket{service="payment",le="+Inf"} 1');
+    expect(lines).toContain('streamflow_saga_age_seconds_sum{service="payment"} 4');
+    expect(lines).toContain('streamflow_saga_age_seconds_count{service="payment"} 1');
+    expect(lines).toContain('streamflow_saga_age_max_seconds{service="payment"} 4');
   });
 });
