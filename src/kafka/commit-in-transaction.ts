@@ -1,4 +1,5 @@
 import type { Message, Producer } from 'kafkajs';
+import { sendCompletely } from './complete-send.js';
 
 /** Where a consumer's chunk ends: the offset to commit for its partition. */
 export interface ChunkOffset {
@@ -17,7 +18,7 @@ export interface ChunkOffset {
 export async function commitInTransaction(producer: Producer, outputs: Map<string, Message[]>, offset: ChunkOffset): Promise<void> {
   const txn = await producer.transaction();
   try {
-    for (const [topic, messages] of outputs) for (const slice of slicesBySize(messages)) await txn.send({ topic, acks: -1, messages: slice });
+    for (const [topic, messages] of outputs) for (const slice of slicesBySize(messages)) await sendCompletely((m) => txn.send({ topic, acks: -1, messages: m }), topic, slice);
     await whileConcurrent(() => txn.sendOffsets({ consumerGroupId: offset.groupId, topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.next }] }] }));
     await txn.commit();
   } catch (err) {

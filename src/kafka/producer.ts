@@ -1,6 +1,7 @@
 import { CompressionTypes, type Producer } from 'kafkajs';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+import { sendCompletely } from './complete-send.js';
 import { JavaCompatiblePartitioner } from './java-partitioner.js';
 
 export interface OutRecord {
@@ -48,7 +49,10 @@ export async function connectProducer(conn: Connection, opts: ProducerOptions): 
   const compression = opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   return {
     async send(topic, records) {
-      await producer.send({ topic, acks: opts.idempotent ? -1 : opts.acks, compression, messages: records });
+      const acks = opts.idempotent ? -1 : opts.acks;
+      // Without acks there is no answer to check the partitions against.
+      if (acks === 0) await producer.send({ topic, acks, compression, messages: records });
+      else await sendCompletely((messages) => producer.send({ topic, acks, compression, messages }), topic, records);
     },
     disconnect: () => disconnectQuietly(() => producer.disconnect(), 5_000),
   };

@@ -3,6 +3,7 @@ import { JavaCompatiblePartitioner } from './java-partitioner.js';
 import { StreamflowError, ExitCode } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+import { sendCompletely } from './complete-send.js';
 import type { TopicPartitionOffset } from './consumer-groups.js';
 import { withKafkaRetry } from './kafka-retry.js';
 
@@ -70,13 +71,14 @@ export async function connectTransactionalProducer(conn: Connection, transaction
       const txn = await producer.transaction();
       try {
         const byTopic = new Map<string, TransactionalMessage[]>();
-        for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+        for (const m of messages) {
+          const batch = byTopic.get(m.topic);
+          if (batch) batch.push(m);
+          else byTopic.set(m.topic, [m]);
+        }
         for (const [topic, batch] of byTopic) {
-          await txn.send({
-            topic,
-            acks: -1,
-            messages: batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers, ...(m.partition !== undefined ? { partition: m.partition } : {}) })),
-          });
+          const out = batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers, ...(m.partition !== undefined ? { partition: m.partition } : {}) }));
+          await sendCompletely((slice) => txn.send({ topic, acks: -1, messages: slice }), topic, out);
         }
         const offsetsByTopic = new Map<string, Array<{ partition: number; offset: string; metadata?: string }>>();
         for (const o of offsets) {

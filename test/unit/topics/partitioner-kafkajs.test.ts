@@ -54,4 +54,13 @@ describe("the producers' JavaCompatiblePartitioner agrees with kafkajs Partition
     expect(new Set(picked)).toEqual(new Set([0, 1, 3]));
     expect(picked.slice(0, 3)).toEqual(picked.slice(3));
   });
+
+  it('pins its choice on the message: a retried send keeps a keyless record on its partition', () => {
+    const ours = JavaCompatiblePartitioner();
+    const meta = partitionMetadata(12);
+    const message: { value: null; partition?: number } = { value: null };
+    const first = ours({ topic: 'orders', partitionMetadata: meta, message });
+    expect(message.partition).toBe(first);
+    expect(Array.from({ length: 5 }, () => ours({ topic: 'orders', partitionMetadata: meta, message }))).toEqual(Array(5).fill(first));
+  });
 });
