@@ -62,11 +62,15 @@ export interface RunServicesResult {
  */
 export async function runServices(conn: Connection, opts: RunServicesOptions): Promise<RunServicesResult> {
   if (opts.group && opts.services.length > 1) throw new UsageError('--group names one service\'s group: use it with a single --service');
-  const store = await openStore(conn, opts);
+  const metrics = opts.services.map((s) => new ServiceMetrics(s));
+  // The metrics port first: one that is taken is a usage error before anything connects.
+  const server = opts.metricsPort !== undefined ? await serveMetrics(opts.metricsPort, metrics) : undefined;
+  const store = await openStore(conn, opts).catch((err: unknown) => {
+    server?.close();
+    throw err;
+  });
   const registry = new RegistryClient(conn.registry ?? (() => { throw new UsageError('the runtime needs the schema registry', 'run `streamflow dev up` or pass --registry'); })(), { signal: opts.signal });
   const codec = await checkoutEventCodec(registry, opts.contractsDir);
-  const metrics = opts.services.map((s) => new ServiceMetrics(s));
-  const server = opts.metricsPort !== undefined ? serveMetrics(opts.metricsPort, metrics) : undefined;
   const consumers: RunningConsumer[] = [];
   const failures = new BatchFailureLog(opts.log);
   const started = Date.now();
