@@ -12,8 +12,17 @@ import type { ConsumedRecord } from './record-reader.js';
  * and timestamp as decimal strings (the runtime keeps them so, in parked records and DLQ
  * headers) and headers by name (the last value of a repeated one).
  */
-/** How often a member heartbeats, in its fetch loop and while a batch is in hand. */
-const HEARTBEAT_MS = 1_000;
+/**
+ * How often a member heartbeats, in its fetch loop and while a batch is in hand: a third of
+ * the session timeout, as Kafka advises. An idle member's cost is its heartbeats and its empty
+ * fetches (each waits FETCH_WAIT_MS on the broker): with a service's three stages per process
+ * and several processes per service, a second's heartbeat and a quarter second's fetch wait
+ * were a tenth of a core per idle process and as much again on the broker.
+ */
+const HEARTBEAT_MS = 3_000;
+const FETCH_WAIT_MS = 500;
+/** Retry stages wait seconds before a record is due anyway. */
+const DELAYED_FETCH_WAIT_MS = 2_000;
 
 export interface BatchRecord extends Omit<ConsumedRecord, 'offset' | 'timestamp' | 'headers'> {
   offset: string;
@@ -127,7 +136,7 @@ async function openMember(conn: Connection, opts: TransactionalConsumerOptions, 
   // Consumers ride out broker restarts instead of failing fast like one-shot commands.
   const retry = { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 };
   // A crash replaces the whole member (see startTransactionalConsumer), never the consumer alone.
-  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry: { ...retry, restartOnFailure: async () => false }, sessionTimeout: 10_000, heartbeatInterval: HEARTBEAT_MS, maxWaitTimeInMs: 250, readUncommitted: false });
+  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, retry: { ...retry, restartOnFailure: async () => false }, sessionTimeout: 10_000, heartbeatInterval: HEARTBEAT_MS, maxWaitTimeInMs: opts.delayMs ? DELAYED_FETCH_WAIT_MS : FETCH_WAIT_MS, readUncommitted: false });
   // A transactional producer runs one transaction at a time: one per concurrent partition.
   const concurrency = opts.concurrency ?? 4;
   const producers: Producer[] = Array.from({ length: concurrency }, (_, i) =>
