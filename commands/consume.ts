@@ -21,6 +21,7 @@ type ConsumeArgs = GlobalArgs & {
   'store-namespace'?: string;
   'fail-rate': number;
   latency?: string;
+  'latency-for'?: string;
   retries: number;
   'max-batch': number;
   'metrics-port'?: number;
@@ -49,6 +50,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       .option('store-namespace', { type: 'string', describe: 'Keep the services\' Redis state apart under this name (its own dedup window), e.g. for a soak run' })
       .option('fail-rate', { type: 'number', default: 0, describe: 'Share of downstream calls failing transiently, 0..1' })
       .option('latency', { type: 'string', describe: 'Stall the payment gateway on each batch, e.g. 3s (the seed\'s payment stall)' })
+      .option('latency-for', { type: 'string', describe: 'End the --latency stall this long after the start, e.g. 2m (default: for the whole run)' })
       .option('retries', { type: 'number', default: DEFAULT_RETRY.attempts, describe: 'In-process attempts before a retry topic' })
       .option('max-batch', { type: 'number', default: 2000, describe: 'Records per transaction' })
       .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics' })
@@ -66,7 +68,11 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
       redisWaitReplicas: parseWaitReplicas(argv['redis-wait-replicas'], '--redis-wait-replicas'),
       ttlSec: Math.round(parseDuration(argv['dedup-ttl'], '--dedup-ttl') / 1000),
       ...(argv['state-buckets'] !== undefined ? { stateBuckets: positiveInt('--state-buckets', argv['state-buckets']) } : {}),
-      faults: { failRate: argv['fail-rate'], latencyMs: argv.latency ? parseDuration(argv.latency, '--latency') : 0 },
+      faults: {
+        failRate: argv['fail-rate'],
+        latencyMs: argv.latency ? parseDuration(argv.latency, '--latency') : 0,
+        ...(argv['latency-for'] ? { latencyUntil: Date.now() + parseDuration(argv['latency-for'], '--latency-for') } : {}),
+      },
       retry: { ...DEFAULT_RETRY, attempts: argv.retries },
       maxBatch: argv['max-batch'],
       contractsDir: argv.contracts ?? shippedContractsDir(),

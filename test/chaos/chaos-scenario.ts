@@ -10,11 +10,13 @@ import { devDown, devUp } from '../../src/dev/stack.js';
 import type { RunCounts } from '../../src/generator/run-manifest.js';
 import { SERVICES, type ServiceName } from '../../src/runtime/types.js';
 import { type Finished, runStreamflow } from './cli-process.js';
-import { activeController, freezeRegistry, fullIsr, killBroker, killRedis, leaderCounts, leadersMovedOff, restartBroker, restartRedis } from './cluster-faults.js';
-import { ServiceFleet } from './service-fleet.js';
+import { activeController, freezeRegistry, fullIsr, killBroker, killRedis, leaderCounts, leadersMovedOff, redisClusterNodes, restartBroker, restartRedis } from './cluster-faults.js';
+import { LagWatch } from './lag-watch.js';
+import { generatorRecordsOn } from './resent-records.js';
+import { type Instance, ServiceFleet } from './service-fleet.js';
 import { Traffic } from './traffic.js';
 
-export const FAULT_KINDS = ['consumer-sigkill', 'leader-broker-sigkill', 'redis-sigkill', 'controller-sigkill', 'registry-stop'] as const;
+export const FAULT_KINDS = ['consumer-sigkill', 'leader-broker-sigkill', 'redis-sigkill', 'controller-sigkill', 'registry-stop', 'rebalance-storm'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface ChaosOptions {
@@ -27,6 +29,16 @@ export interface ChaosOptions {
   repeatWhileProducing: boolean;
   registryStopMs: number;
   seed: number;
+  /** `consume` processes per service (one group each): with two or more a kill leaves the group working. */
+  processes: number;
+  /** The seed's payment stall: every payment batch waits `ms` for the first `forMs` of the run; faults start once its backlog drained. */
+  paymentStall?: { ms: number; forMs: number };
+  /** Redis Cluster (3 masters, 3 replicas) instead of one Redis; redis-sigkill then kills a master. */
+  redisCluster?: boolean;
+  /** A group has recovered from a fault once its time lag is under this (default 5 s)... */
+  caughtUpMs?: number;
+  /** ...within this long, else the fault's lag never recovered (default 3 minutes). */
+  lagRecoveryTimeoutMs?: number;
   kafkaVersion?: string;
   /** Extra `consume` flags for the services (e.g. --verbose to log kafkajs events). */
   serviceArgs?: string[];
@@ -48,6 +60,10 @@ export interface FaultEvent {
   failoverMs?: number;
   /** Broker kills: until every service handled records again (the broker still catching up). */
   resumedMs?: number | null;
+  /** From the injection until every service group was back under 5 s of time lag (and stayed so); null if not within 3 minutes. */
+  lagRecoveryMs: number | null;
+  /** The worst time lag of any service group from the injection to its lag recovery. */
+  worstLagMs: number;
 }
 
 export interface RunVerdict {
@@ -67,6 +83,19 @@ export interface ChaosReport {
   faults: Partial<Record<FaultKind, number>>;
   /** Worst recovery per kind (ms); null when one occurrence never recovered. */
   recoveryMs: Partial<Record<FaultKind, number | null>>;
+  /** Worst lag recovery per kind: until every group was back under 5 s of time lag; null when one occurrence did not within 3 minutes. */
+  lagRecoveryMs: Partial<Record<FaultKind, number | null>>;
+  /** Orders per second the generator sustained, from its first record to its last. */
+  ordersPerSec: number;
+  /** The worst end-to-end latency: an order written to its notification applied (saga age at notification, ms). */
+  worstEndToEndMs: number;
+  /** Worst saga age per service (order written to the service's event applied, ms). */
+  sagaAgeMaxMs: Record<ServiceName, number>;
+  /** Records the at-least-once generator wrote beyond what it counted as acknowledged (absorbed by the dedup store). */
+  resentRecords: number;
+  /** From the start until the payment stall's backlog drained (every group under 5 s of time lag); null without a stall. */
+  stallRecoveryMs: number | null;
+  processes: number;
   /** Events some service never applied / applied more than once (summed over services and runs). */
   lost: number;
   duplicated: number;
@@ -86,6 +115,11 @@ export interface ChaosReport {
 
 const BUSY_TOPICS = ['checkout.orders', 'checkout.payments'];
 const RECOVERY_TIMEOUT_MS = 180_000;
+/** The main groups of the services: retry stages lag by their delay on purpose. */
+const SERVICE_GROUPS = SERVICES.map((s) => `${s}-service`);
+/** Processes a rebalance storm starts (and then stops) in quick succession. */
+const STORM_PROCESSES = 3;
+const STORM_STEP_MS = 2_000;
 /** A fault is repeated only if the generator still runs this long: its recovery needs traffic. */
 const LONGEST_RECOVERY_MS = 90_000;
 
@@ -102,25 +136,39 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const env = isolatedEnv(root);
   let fleet: ServiceFleet | undefined;
   let traffic: Traffic | undefined;
+  let lag: LagWatch | undefined;
   let succeeded = false;
   try {
     log(`chaos: starting a 3-broker stack with registry and Redis in ${root}`);
-    const up = await devUp({ brokers: 3, ...(opts.kafkaVersion ? { kafkaVersion: opts.kafkaVersion } : {}), env, log });
+    const up = await devUp({ brokers: 3, ...(opts.redisCluster ? { redisCluster: true } : {}), ...(opts.kafkaVersion ? { kafkaVersion: opts.kafkaVersion } : {}), env, log });
     const conn: Connection = { context: null, brokers: up.kafka.bootstrap.split(','), sources: {} };
     must('topology apply', await runStreamflow(['topology', 'apply', '--execute', '--json'], env));
     must('schema register', await runStreamflow(['schema', 'register', '--dir', shippedContractsDir(), '--json'], env));
 
-    fleet = new ServiceFleet(env, root, ['--max-batch', '50', '--fail-rate', '0.01', ...(opts.serviceArgs ?? [])], log);
+    const stall = opts.paymentStall;
+    const stallArgs = stall ? { payment: ['--latency', `${stall.ms}ms`, '--latency-for', `${stall.forMs}ms`] } : {};
+    fleet = new ServiceFleet(env, root, ['--fail-rate', '0.01', ...(opts.serviceArgs ?? [])], opts.processes, log, stallArgs);
     await fleet.startAll();
+    const caughtUpMs = opts.caughtUpMs ?? 5_000;
+    const lagRecoveryTimeoutMs = opts.lagRecoveryTimeoutMs ?? 180_000;
+    lag = new LagWatch(conn, SERVICE_GROUPS, caughtUpMs);
     const t0 = Date.now();
     const runId = `chaos-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
-    log(`chaos: generator writes ${opts.records} records at ${opts.ratePerSec}/s (run ${runId})`);
+    log(`chaos: generator writes ${opts.records} records at ${opts.ratePerSec}/s (run ${runId}); ${opts.processes} process(es) per service${stall ? `; payment stalls ${stall.ms} ms per batch for ${stall.forMs / 1000} s` : ''}`);
     traffic = new Traffic(env, root, opts.seed, log);
     traffic.start(runId, opts.records, opts.ratePerSec);
     await clock.until('every service handles records', () => SERVICES.every((s) => fleet!.progressedAt(s) > 0), RECOVERY_TIMEOUT_MS);
+    let stallRecoveryMs: number | null = null;
+    if (stall) {
+      // Faults start once the stall's backlog drained: their lag recovery is theirs alone.
+      await clock.waitFor(() => Date.now() > t0 + stall.forMs && lag!.caughtUpAfter(t0 + stall.forMs) !== null, lagRecoveryTimeoutMs + stall.forMs, 1_000);
+      const caughtUp = lag.caughtUpAfter(t0 + stall.forMs);
+      stallRecoveryMs = caughtUp === null ? null : caughtUp - t0;
+      log(`chaos: the payment stall's backlog ${caughtUp === null ? 'did NOT drain' : `drained ${((caughtUp - t0) / 1000).toFixed(1)} s after the start`} (worst time lag ${(lag.worstSince(t0) / 1000).toFixed(1)} s)`);
+    }
 
     const events: FaultEvent[] = [];
-    const faults = new FaultInjector(env, conn, fleet, registryUrlOf(up.registry?.url), opts.registryStopMs, log, clock);
+    const faults = new FaultInjector(env, conn, fleet, registryUrlOf(up.registry?.url), opts.registryStopMs, Boolean(opts.redisCluster), log, clock);
     // A fault is repeated only while the generator is due to run on for longer than a recovery
     // takes: a generator run started during a fault (e.g. the registry frozen) cannot start.
     const endsAt = t0 + (opts.records / opts.ratePerSec) * 1000;
@@ -128,16 +176,26 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     for (let i = 0; i < opts.plan.length || again(); i++) {
       const kind = opts.plan[i % opts.plan.length]!;
       log(`chaos: injecting ${kind}`);
-      events.push(await faults.inject(kind, t0));
-      await clock.sleep(1_000);
+      const { event, endedAt } = await faults.inject(kind, t0);
+      events.push(event);
+      // The next fault waits for this one's lag to recover, so each recovery is measured alone.
+      await clock.waitFor(() => lag!.caughtUpAfter(endedAt) !== null, lagRecoveryTimeoutMs, 1_000);
+      const caughtUp = lag.caughtUpAfter(endedAt);
+      event.lagRecoveryMs = caughtUp === null ? null : caughtUp - (t0 + event.atMs);
+      event.worstLagMs = lag.worstSince(t0 + event.atMs);
+      log(`chaos: ${kind}: ${event.lagRecoveryMs === null ? 'lag did NOT recover' : `lag back under ${caughtUpMs / 1000} s ${(event.lagRecoveryMs / 1000).toFixed(1)} s after the fault`} (worst ${(event.worstLagMs / 1000).toFixed(1)} s)`);
     }
     await faults.healed();
 
     log('chaos: faults done; waiting for the generator');
     const produced = await traffic.stop();
+    const span = await traffic.span();
     log(`chaos: ${produced.reduce((n, c) => n + c.sent, 0)} records written; waiting for the services to go idle`);
     await clock.until('the services go idle', () => SERVICES.every((s) => Date.now() - fleet!.progressedAt(s) > 10_000), 30 * 60_000, 1_000);
+    const sagaAgeMaxMs = fleet.sagaAgeMaxMs();
     await fleet.stopAll();
+    await lag.stop();
+    lag = undefined;
     const drain = must('final consume', await runStreamflow(['consume', '--service', 'all', '--until-idle', '15s', '--json'], env, 30 * 60_000));
     const drained = (JSON.parse(drain.stdout).services as Array<{ processed: number }>).reduce((n, s) => n + s.processed, 0);
 
@@ -148,14 +206,23 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       runs.push(JSON.parse(verify.stdout) as RunVerdict);
     }
     const all = runs.flatMap((r) => Object.values(r.services));
+    const orders = produced.reduce((n, c) => n + c.created, 0);
+    const records = produced.reduce((n, c) => n + c.sent, 0);
     const report: ChaosReport = {
-      orders: produced.reduce((n, c) => n + c.created, 0),
-      records: produced.reduce((n, c) => n + c.sent, 0),
+      orders,
+      records,
+      ordersPerSec: Math.round(orders / ((span.finishedAt - span.startedAt) / 1000)),
       faults: countBy(events),
-      recoveryMs: worstRecovery(events),
+      recoveryMs: worstOf(events, (e) => e.recoveryMs),
+      lagRecoveryMs: worstOf(events, (e) => e.lagRecoveryMs),
+      worstEndToEndMs: sagaAgeMaxMs.notification,
+      sagaAgeMaxMs,
+      resentRecords: (await generatorRecordsOn(conn, 'checkout.orders', traffic.runIds)) - records,
+      stallRecoveryMs,
+      processes: opts.processes,
       lost: all.reduce((n, s) => n + s.missing, 0),
       duplicated: all.reduce((n, s) => n + s.duplicated, 0),
-      ok: runs.every((r) => r.ok) && events.every((e) => e.recoveryMs !== null),
+      ok: runs.every((r) => r.ok) && events.every((e) => e.recoveryMs !== null && e.lagRecoveryMs !== null),
       events,
       runs,
       produced,
@@ -169,6 +236,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   } finally {
     fleet?.killAll();
     traffic?.killAll();
+    await lag?.stop().catch(() => undefined);
     await freezeRegistry(env, false).catch(() => undefined);
     // A failed run keeps its data and logs for a post-mortem; its processes stop either way.
     const keep = opts.keep || !succeeded;
@@ -181,6 +249,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 /** Injects one fault at a time and measures how long the system takes to heal from it. */
 class FaultInjector {
   private nextConsumer = 0;
+  private nextStorm = 0;
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
@@ -188,6 +257,7 @@ class FaultInjector {
     private readonly fleet: ServiceFleet,
     private readonly registryUrl: string,
     private readonly registryStopMs: number,
+    private readonly redisCluster: boolean,
     private readonly log: (m: string) => void,
     private readonly clock: ReturnType<typeof abortable>,
   ) {}
@@ -195,11 +265,12 @@ class FaultInjector {
   /** Broker recoveries still under way (full ISR), awaited before the next broker fault. */
   private healing: Array<Promise<void>> = [];
 
-  async inject(kind: FaultKind, t0: number): Promise<FaultEvent> {
+  /** Inject one fault; `endedAt` is when it was lifted (the process restarted, the registry thawed). */
+  async inject(kind: FaultKind, t0: number): Promise<{ event: FaultEvent; endedAt: number }> {
     if (kind === 'leader-broker-sigkill' || kind === 'controller-sigkill') await this.healed(); // one broker down at a time
-    const event = await this.injectNow(kind, t0);
-    if (event.resumedMs === undefined) this.report(event); // broker faults report once healed
-    return event;
+    const injected = await this.injectNow(kind, t0);
+    if (injected.event.resumedMs === undefined) this.report(injected.event); // broker faults report once healed
+    return injected;
   }
 
   /** Every broker fault so far has fully healed (or timed out). */
@@ -213,10 +284,12 @@ class FaultInjector {
     this.log(`chaos: ${e.kind} of ${e.target}: ${e.recoveryMs === null ? 'NOT recovered' : `recovered in ${(e.recoveryMs / 1000).toFixed(1)} s`}${details}`);
   }
 
-  private async injectNow(kind: FaultKind, t0: number): Promise<FaultEvent> {
+  private async injectNow(kind: FaultKind, t0: number): Promise<{ event: FaultEvent; endedAt: number }> {
     switch (kind) {
       case 'consumer-sigkill':
         return this.killConsumer(SERVICES[this.nextConsumer++ % SERVICES.length]!, t0);
+      case 'rebalance-storm':
+        return this.rebalanceStorm(SERVICES[this.nextStorm++ % SERVICES.length]!, t0);
       case 'leader-broker-sigkill': {
         const controller = await activeController(this.env);
         const counts = [...(await leaderCounts(this.conn, BUSY_TOPICS))].sort((a, b) => b[1] - a[1]);
@@ -228,11 +301,15 @@ class FaultInjector {
         return this.killBroker(kind, controller, `broker ${controller} (the active KRaft controller)`, t0);
       }
       case 'redis-sigkill': {
+        // On a Redis Cluster a master, down long enough for its replica to take over.
+        const master = this.redisCluster ? (await redisClusterNodes(this.env)).find((n) => n.role === 'master') : undefined;
         const at = Date.now();
-        await killRedis(this.env);
-        await this.clock.sleep(1_000);
-        await restartRedis(this.env);
-        return { kind, target: 'redis', atMs: at - t0, recoveryMs: await this.recovered(at, () => true) };
+        await killRedis(this.env, master?.port);
+        await this.clock.sleep(master ? REDIS_CLUSTER_DOWN_MS : 1_000);
+        await restartRedis(this.env, master?.port);
+        const endedAt = Date.now();
+        const event = fault(kind, master ? `Redis Cluster master :${master.port}` : 'redis', at - t0, await this.recovered(at, () => true));
+        return { event, endedAt };
       }
       case 'registry-stop': {
         const at = Date.now();
@@ -241,7 +318,7 @@ class FaultInjector {
         await freezeRegistry(this.env, false);
         const thawed = Date.now();
         const recoveryMs = await this.recovered(thawed, () => registryAnswers(this.registryUrl));
-        return { kind, target: `registry (SIGSTOP for ${this.registryStopMs / 1000} s)`, atMs: at - t0, recoveryMs };
+        return { event: fault(kind, `registry (SIGSTOP for ${this.registryStopMs / 1000} s)`, at - t0, recoveryMs), endedAt: thawed };
       }
     }
   }
@@ -250,17 +327,39 @@ class FaultInjector {
    * SIGKILL a consumer in the middle of a batch: pause it so a backlog builds, resume it, and
    * kill it a moment later while it works through the backlog; then start a new process.
    */
-  private async killConsumer(service: ServiceName, t0: number): Promise<FaultEvent> {
-    const pid = this.fleet.pid(service);
+  private async killConsumer(service: ServiceName, t0: number): Promise<{ event: FaultEvent; endedAt: number }> {
+    const victim = this.fleet.of(service)[0]!;
+    const pid = victim.run.child.pid!;
     signal(pid, 'SIGSTOP');
     await this.clock.sleep(3_000);
     signal(pid, 'SIGCONT');
     await this.clock.sleep(50 + Math.floor(Math.random() * 350));
     const at = Date.now();
-    await this.fleet.kill(service);
-    await this.fleet.start(service);
-    const ok = await this.clock.waitFor(() => this.fleet.handled(service) > 0, RECOVERY_TIMEOUT_MS, 100);
-    return { kind: 'consumer-sigkill', target: `${service} consumer (pid ${pid})`, atMs: at - t0, recoveryMs: ok ? Date.now() - at : null };
+    await this.fleet.kill(victim);
+    const replacement = await this.fleet.start(service);
+    const endedAt = Date.now();
+    const ok = await this.clock.waitFor(() => replacement.handled > 0, RECOVERY_TIMEOUT_MS, 100);
+    return { event: fault('consumer-sigkill', `${service} consumer (pid ${pid})`, at - t0, ok ? Date.now() - at : null), endedAt };
+  }
+
+  /**
+   * Processes of one service started and stopped in quick succession, as an autoscaler that
+   * flaps or a crash-looping deployment does: the group rebalances with every join and leave.
+   */
+  private async rebalanceStorm(service: ServiceName, t0: number): Promise<{ event: FaultEvent; endedAt: number }> {
+    const at = Date.now();
+    const extra: Instance[] = [];
+    for (let i = 0; i < STORM_PROCESSES; i++) {
+      extra.push(await this.fleet.start(service));
+      await this.clock.sleep(STORM_STEP_MS);
+    }
+    for (const instance of extra) {
+      await this.fleet.stop(instance);
+      await this.clock.sleep(STORM_STEP_MS);
+    }
+    const endedAt = Date.now();
+    const target = `${service}: ${STORM_PROCESSES} processes started and stopped ${STORM_STEP_MS / 1000} s apart`;
+    return { event: fault('rebalance-storm', target, at - t0, await this.recovered(endedAt, () => true)), endedAt };
   }
 
   /**
@@ -268,21 +367,22 @@ class FaultInjector {
    * fault may start once every service works again; the recovery (back to full ISR) is
    * measured meanwhile, and the next broker fault waits for it.
    */
-  private async killBroker(kind: FaultKind, id: number, target: string, t0: number): Promise<FaultEvent> {
+  private async killBroker(kind: FaultKind, id: number, target: string, t0: number): Promise<{ event: FaultEvent; endedAt: number }> {
     const at = Date.now();
     await killBroker(this.env, id);
     const moved = await this.clock.waitFor(() => leadersMovedOff(this.conn, id), RECOVERY_TIMEOUT_MS, 250);
     const failoverMs = Date.now() - at;
     if (!moved) this.log(`chaos: partitions of broker ${id} still have no other leader after ${failoverMs} ms`);
     await restartBroker(this.env, id);
-    const event: FaultEvent = { kind, target, atMs: at - t0, recoveryMs: null, failoverMs, resumedMs: await this.recovered(at, () => true) };
+    const endedAt = Date.now();
+    const event: FaultEvent = { ...fault(kind, target, at - t0, null), failoverMs, resumedMs: await this.recovered(at, () => true) };
     const heal = this.recovered(at, () => fullIsr(this.conn)).then((ms) => {
       event.recoveryMs = ms;
       this.report(event);
     });
     heal.catch(() => undefined); // an interrupted run rejects it; awaited in healed() otherwise
     this.healing.push(heal);
-    return event;
+    return { event, endedAt };
   }
 
   /** Time from `since` until `healed` holds and every service has handled records after `since`. */
@@ -303,6 +403,14 @@ class FaultInjector {
     return ok ? Date.now() - since : null;
   }
 }
+
+/** A fault as injected; its lag recovery is filled in once it is known. */
+function fault(kind: FaultKind, target: string, atMs: number, recoveryMs: number | null): FaultEvent {
+  return { kind, target, atMs, recoveryMs, lagRecoveryMs: null, worstLagMs: 0 };
+}
+
+/** A Redis Cluster master stays down this long: past cluster-node-timeout, so its replica takes over. */
+const REDIS_CLUSTER_DOWN_MS = 8_000;
 
 /** The chaos stack's own state dir and an empty config, and no STREAMFLOW_* overrides from outside. */
 function isolatedEnv(root: string): NodeJS.ProcessEnv {
@@ -341,11 +449,13 @@ function countBy(events: FaultEvent[]): ChaosReport['faults'] {
   return out;
 }
 
-function worstRecovery(events: FaultEvent[]): ChaosReport['recoveryMs'] {
-  const out: ChaosReport['recoveryMs'] = {};
+/** The worst figure per kind; null when any occurrence has none (it never recovered). */
+function worstOf(events: FaultEvent[], pick: (e: FaultEvent) => number | null): Partial<Record<FaultKind, number | null>> {
+  const out: Partial<Record<FaultKind, number | null>> = {};
   for (const e of events) {
     const prev = out[e.kind];
-    out[e.kind] = prev === null || e.recoveryMs === null ? null : Math.max(prev ?? 0, e.recoveryMs);
+    const ms = pick(e);
+    out[e.kind] = prev === null || ms === null ? null : Math.max(prev ?? 0, ms);
   }
   return out;
 }

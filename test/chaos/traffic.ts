@@ -1,24 +1,23 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { signal, sleep } from '../../src/dev/processes.js';
-import { type RunCounts, runDir } from '../../src/generator/run-manifest.js';
+import { type RunCounts, type RunManifest, runDir } from '../../src/generator/run-manifest.js';
 import { type Running, startStreamflow } from './cli-process.js';
 
-/** Records per second one generator process sustains with one record per send (see `generate`). */
-const LANE_RATE = 12;
-
 /**
- * The checkout traffic of a chaos run: `count` records at `rate`, split over as many parallel
- * generator runs ("lanes") as that rate needs. A lane the generator gives up on (it exits when
- * a broker stays unreachable through all its retries) is continued by a new run for the rest
- * of its records. Should every lane finish while faults are still being injected, a tail run
- * keeps traffic flowing, so a recovery always has work to show; the tail is stopped with
- * SIGTERM, after which its manifest covers exactly the records Kafka acknowledged. Every run
- * is verified on its own.
+ * The checkout traffic of a chaos run: `count` records at `rate` from one generator run. A run
+ * the generator gives up on (it exits when a broker stays unreachable through all its
+ * retries) is continued by a new run for the rest of its records. Should the generator finish
+ * while faults are still being injected, a tail run keeps traffic flowing, so a recovery
+ * always has work to show; the tail is stopped with SIGTERM, after which its manifest covers
+ * exactly the records Kafka acknowledged. Every run is verified on its own.
  */
+/** A tail run only has to keep some traffic flowing. */
+const TAIL_RATE = 20;
+
 export class Traffic {
   readonly runIds: string[] = [];
-  private readonly lanes: Running[] = [];
+  private readonly runs: Running[] = [];
   private tail: Running | undefined;
   private stopping = false;
   private running = 0;
@@ -34,22 +33,18 @@ export class Traffic {
   ) {}
 
   start(runId: string, count: number, rate: number): void {
-    const lanes = Math.max(1, Math.ceil(rate / LANE_RATE));
-    this.running = lanes;
-    for (let i = 0; i < lanes; i++) {
-      const share = Math.floor(count / lanes) + (i < count % lanes ? 1 : 0);
-      this.lane(lanes === 1 ? runId : `${runId}-${i + 1}`, share, rate / lanes, () => {
-        if (--this.running === 0 && !this.stopping && !this.failure) {
-          this.log('chaos: the generator finished while faults remain: a tail run keeps traffic flowing');
-          this.tail = this.generate(`${runId}-tail`, ['--duration', '6h'], Math.min(rate, LANE_RATE));
-        }
-      });
-    }
+    this.running = 1;
+    this.write(runId, count, rate, () => {
+      if (--this.running === 0 && !this.stopping && !this.failure) {
+        this.log('chaos: the generator finished while faults remain: a tail run keeps traffic flowing');
+        this.tail = this.generate(`${runId}-tail`, ['--duration', '6h'], Math.min(rate, TAIL_RATE));
+      }
+    });
   }
 
-  private lane(id: string, count: number, rate: number, done: () => void, attempt = 0): void {
+  private write(id: string, count: number, rate: number, done: () => void, attempt = 0): void {
     const run = this.generate(id, ['--count', String(count)], rate);
-    this.lanes.push(run);
+    this.runs.push(run);
     void run.exited.then(async (code) => {
       const written = code === 0 ? count : await this.counts(id).then((c) => c.sent, () => 0);
       if (code !== 0 && attempt >= 8) this.failure ??= `generator run ${id} failed (exit ${code}) ${attempt + 1} times; see ${this.logFile(id)}`;
@@ -57,7 +52,7 @@ export class Traffic {
         this.restarts++;
         this.log(`chaos: generator run ${id} exited (code ${code}) after ${written} of ${count} records; a new run writes the rest`);
         await sleep(5_000 * (attempt + 1)); // e.g. the registry it starts with is still down
-        return this.lane(`${id.replace(/-r\d+$/, '')}-r${attempt + 1}`, count - written, rate, done, attempt + 1);
+        return this.write(`${id.replace(/-r\d+$/, '')}-r${attempt + 1}`, count - written, rate, done, attempt + 1);
       }
       done();
     });
@@ -68,10 +63,10 @@ export class Traffic {
     return this.running > 0;
   }
 
-  /** Let the lanes finish, stop the tail run, and return the counts of every run. */
+  /** Let the runs finish, stop the tail run, and return the counts of every run. */
   async stop(): Promise<RunCounts[]> {
     this.stopping = true;
-    while (this.running > 0) await sleep(250); // a lane may still be continued by a new run
+    while (this.running > 0) await sleep(250); // a run may still be continued by a new one
     if (this.tail) {
       signal(this.tail.child.pid!, 'SIGTERM');
       const code = await this.tail.exited;
@@ -84,23 +79,31 @@ export class Traffic {
     return Promise.all(this.runIds.map((id) => this.counts(id)));
   }
 
+  /** From the first run's start to the last run's end (epoch ms), as the manifests record them. */
+  async span(): Promise<{ startedAt: number; finishedAt: number }> {
+    const manifests = await Promise.all(this.runIds.map((id) => this.manifest(id)));
+    return { startedAt: Math.min(...manifests.map((m) => Date.parse(m.startedAt))), finishedAt: Math.max(...manifests.map((m) => Date.parse(m.finishedAt ?? m.startedAt))) };
+  }
+
   private async counts(runId: string): Promise<RunCounts> {
-    return (JSON.parse(await fs.readFile(path.join(runDir(this.env, runId), 'manifest.json'), 'utf8')) as { counts: RunCounts }).counts;
+    return (await this.manifest(runId)).counts;
+  }
+
+  private async manifest(runId: string): Promise<RunManifest> {
+    return JSON.parse(await fs.readFile(path.join(runDir(this.env, runId), 'manifest.json'), 'utf8')) as RunManifest;
   }
 
   killAll(): void {
-    for (const r of [...this.lanes, ...(this.tail ? [this.tail] : [])]) signal(r.child.pid!, 'SIGKILL');
+    for (const r of [...this.runs, ...(this.tail ? [this.tail] : [])]) signal(r.child.pid!, 'SIGKILL');
   }
 
   private generate(runId: string, size: string[], rate: number): Running {
     this.runIds.push(runId);
-    // Two kafkajs 2.2.4 producer bugs meet a SIGKILLed leader here. Its idempotent producer
-    // cannot recover from OUT_OF_ORDER_SEQUENCE_NUMBER (the generator exits), so write
-    // at-least-once (acks=all, retries; a record written twice must be absorbed by the
-    // services). And a send() spanning several partitions can resolve without writing some of
-    // them (its retry skips a partition whose new leader already answered an earlier attempt),
-    // so acknowledged records would be missing from Kafka: one record per send, hence lanes.
-    const args = ['produce', 'checkout', '--no-idempotent', '--batch-size', '1', ...size, '--rate', `${rate.toFixed(3)}/s`];
+    // kafkajs 2.2.4's idempotent producer cannot recover from OUT_OF_ORDER_SEQUENCE_NUMBER
+    // after a leader SIGKILL (the generator exits), so write at-least-once (acks=all,
+    // retries): a record written twice must be absorbed by the services, and the report
+    // counts them (resentRecords).
+    const args = ['produce', 'checkout', '--no-idempotent', ...size, '--rate', `${rate.toFixed(3)}/s`];
     args.push('--duplicates', '0.01', '--poison', '0.005', '--seed', String(this.seed + this.runIds.length), '--run-id', runId);
     return startStreamflow(args, this.env, this.logFile(runId));
   }
