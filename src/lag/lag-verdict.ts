@@ -1,0 +1,119 @@
+import type { GroupSample, PartitionSample } from './compute-lag.js';
+
+/**
+ * Burrow's verdicts, worst last: OK; WARN (lag grew through the window while the offset
+ * moved); REWIND (the committed offset went back); STALL (commits keep coming, the offset
+ * does not move, lag above 0); STOP (no commit through the window, lag above 0); ERROR
+ * (records were deleted by retention before the group read them).
+ */
+export const LAG_STATUSES = ['OK', 'WARN', 'REWIND', 'STALL', 'STOP', 'ERROR'] as const;
+export type LagStatus = (typeof LAG_STATUSES)[number];
+
+export interface Verdict {
+  status: LagStatus;
+  /** One line an operator can act on. */
+  reason: string;
+}
+
+export interface PartitionVerdict extends Verdict {
+  topic: string;
+  partition: number;
+  /** Records deleted before the group read them: log start minus committed offset, else 0. */
+  lostRecords: number;
+}
+
+/** A commit of the group as `__consumer_offsets` recorded it (an unchanged offset included). */
+export interface CommitSeen {
+  at: number;
+  offset: bigint;
+}
+
+export interface VerdictInput {
+  /** The group's samples through the window, oldest first. */
+  samples: GroupSample[];
+  windowMs: number;
+  /** Commits per `topic:partition` within the window; a partition missing here had none. Undefined: commits were not observed. */
+  commits?: Map<string, CommitSeen[]>;
+  /** Log start offset per `topic:partition` at the last sample. */
+  logStart?: Map<string, bigint>;
+}
+
+export const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
+
+/** The verdict of every partition of the group and of the group: its worst partition's. */
+export function evaluateGroup(input: VerdictInput): { verdict: Verdict; partitions: PartitionVerdict[] } {
+  const last = input.samples.at(-1);
+  if (!last) return { verdict: { status: 'OK', reason: 'no sample' }, partitions: [] };
+  const history = new Map<string, PartitionSample[]>();
+  for (const s of input.samples) {
+    for (const p of s.partitions) {
+      const key = partitionKey(p.topic, p.partition);
+      const list = history.get(key);
+      if (list) list.push(p);
+      else history.set(key, [p]);
+    }
+  }
+  const spanMs = last.takenAt - input.samples[0]!.takenAt;
+  const partitions = last.partitions.map((p) => {
+    const key = partitionKey(p.topic, p.partition);
+    const commits = input.commits === undefined ? undefined : (input.commits.get(key) ?? []);
+    return { topic: p.topic, partition: p.partition, ...evaluatePartition(history.get(key)!, { spanMs, windowMs: input.windowMs, members: last.members, commits, logStart: input.logStart?.get(key) }) };
+  });
+  const worst = partitions.reduce<PartitionVerdict | undefined>((w, p) => (!w || severity(p.status) > severity(w.status) ? p : w), undefined);
+  if (!worst || worst.status === 'OK') return { verdict: { status: 'OK', reason: worst ? 'every partition is consuming or caught up' : 'no partitions' }, partitions };
+  const others = partitions.filter((p) => p.status === worst.status).length - 1;
+  return { verdict: { status: worst.status, reason: `${worst.topic}/${worst.partition}: ${worst.reason}${others > 0 ? ` (and ${others} more)` : ''}` }, partitions };
+}
+
+interface PartitionContext {
+  spanMs: number;
+  windowMs: number;
+  members: number;
+  commits: CommitSeen[] | undefined;
+  logStart: bigint | undefined;
+}
+
+function evaluatePartition(samples: PartitionSample[], ctx: PartitionContext): Verdict & { lostRecords: number } {
+  const first = samples[0]!;
+  const last = samples.at(-1)!;
+  const verdict = (status: LagStatus, reason: string, lostRecords = 0) => ({ status, reason, lostRecords });
+  if (last.committed !== null && ctx.logStart !== undefined && ctx.logStart > last.committed) {
+    const lost = ctx.logStart - last.committed;
+    return verdict('ERROR', `${lost} records deleted by retention before the group read them (committed ${last.committed}, log start ${ctx.logStart})`, Number(lost));
+  }
+  for (let i = 1; i < samples.length; i++) {
+    const [a, b] = [samples[i - 1]!.committed, samples[i]!.committed];
+    if (a !== null && b !== null && b < a) return verdict('REWIND', `committed offset went back from ${a} to ${b}`);
+  }
+  const lag = lagOf(last);
+  if (lag === null) return verdict('OK', 'no committed offset yet');
+  if (lag === 0n) return verdict('OK', 'caught up');
+  if (last.committed !== null && first.committed !== null && last.committed > first.committed) {
+    const lags = samples.map(lagOf).filter((l): l is bigint => l !== null);
+    const grew = lags.length > 1 && lags.every((l, i) => i === 0 || l >= lags[i - 1]!) && lags.at(-1)! > lags[0]!;
+    const moved = last.committed - first.committed;
+    if (grew) return verdict('WARN', `lag grew from ${lags[0]} to ${lag} through the window while the group consumed ${moved} records`);
+    return verdict('OK', `consuming (${moved} records through the window, lag ${lag})`);
+  }
+  // The offset did not move and records wait: re-committing it is a stall, silence a stop.
+  if (ctx.spanMs < ctx.windowMs) return verdict('OK', `lag ${lag}, offset unchanged for ${seconds(ctx.spanMs)} so far (window ${seconds(ctx.windowMs)})`);
+  const repeats = ctx.commits?.length ?? 0;
+  if (repeats > 0) return verdict('STALL', `committed offset ${last.committed} again ${repeats} time(s) in ${seconds(ctx.windowMs)} without moving; lag ${lag}`);
+  const who = ctx.members === 0 ? 'the group has no members' : `${ctx.members} member(s)`;
+  const seen = ctx.commits === undefined ? 'its offset did not move' : 'no commit';
+  return verdict('STOP', `${seen} for ${seconds(ctx.windowMs)} with lag ${lag}; ${who}`);
+}
+
+function lagOf(p: PartitionSample): bigint | null {
+  if (p.committed === null) return null;
+  if (p.onlyMarkersPending) return 0n;
+  return p.end > p.committed ? p.end - p.committed : 0n;
+}
+
+function severity(status: LagStatus): number {
+  return LAG_STATUSES.indexOf(status);
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
+}
