@@ -3,6 +3,8 @@ import type { GlobalArgs } from '../src/cli/command-context.js';
 import { CheckFailedError, InterruptedError, UsageError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import type { GroupLag } from '../src/lag/compute-lag.js';
+import { type EvaluatedGroup, evaluateLag } from '../src/lag/evaluate-lag.js';
+import { LAG_STATUSES, type LagStatus } from '../src/lag/lag-verdict.js';
 import { monitorLag } from '../src/lag/lag-monitor.js';
 import { type LagThresholds, formatMs, lagBreaches, onlyLagging } from '../src/lag/lag-thresholds.js';
 import { nonNegativeInt, parseDuration } from '../src/cli/flag-values.js';
@@ -16,6 +18,9 @@ type LagArgs = GlobalArgs & {
   'fail-above'?: string;
   'fail-above-time'?: string;
   'only-lagging': boolean;
+  evaluate?: string;
+  interval?: string;
+  'fail-on'?: string;
 };
 
 export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
@@ -28,7 +33,10 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
       .option('sample', { type: 'string', describe: 'One-shot: sample twice, D apart (e.g. 2s), to show rates and ETAs' })
       .option('fail-above', { type: 'string', describe: "Exit 1 when a group's total lag exceeds N records" })
       .option('fail-above-time', { type: 'string', describe: 'Exit 1 when a partition is more than D behind (e.g. 5m)' })
-      .option('only-lagging', { type: 'boolean', default: false, describe: 'Show only partitions with lag' }) as Argv<LagArgs>,
+      .option('only-lagging', { type: 'boolean', default: false, describe: 'Show only partitions with lag' })
+      .option('evaluate', { type: 'string', describe: 'Watch for WINDOW (e.g. 60s) and give each group and partition a verdict: OK, WARN, REWIND, STALL, STOP or ERROR, with its reason' })
+      .option('interval', { type: 'string', describe: 'With --evaluate: sample every I (default: a sixth of the window, at least 1s)' })
+      .option('fail-on', { type: 'string', describe: `With --evaluate: exit 1 when a group's verdict is one of these, e.g. STOP,STALL (of ${LAG_STATUSES.join(', ')})` }) as Argv<LagArgs>,
   handler: async (argv) => {
     const { out, signal } = argv.sf;
     if (argv.group.length > 0 && argv['all-groups']) throw new UsageError('give --group G or --all-groups, not both');
@@ -41,6 +49,8 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
     const intervalMs = argv.watch !== undefined ? parseDuration(argv.watch, '--watch') : undefined;
     const sampleMs = argv.sample !== undefined ? parseDuration(argv.sample, '--sample') : undefined;
     const groups = argv.group.length > 0 ? argv.group : undefined;
+    if (argv.evaluate !== undefined) return evaluate(argv, groups);
+    if (argv.interval !== undefined || argv['fail-on'] !== undefined) throw new UsageError(`${argv.interval !== undefined ? '--interval' : '--fail-on'} goes with --evaluate WINDOW`, 'e.g. streamflow lag --evaluate 60s --fail-on STOP,STALL');
     let breaches: string[] = [];
     let samples = 0;
     let last: { takenAt: string | null; groups: GroupLag[] } = { takenAt: null, groups: [] };
@@ -72,6 +82,39 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
     }
   },
 };
+
+async function evaluate(argv: LagArgs, groups: string[] | undefined): Promise<void> {
+  const { out, signal } = argv.sf;
+  if (argv.watch !== undefined || argv.sample !== undefined) throw new UsageError(`--evaluate samples through its window already; drop ${argv.watch !== undefined ? '--watch' : '--sample'}`);
+  const windowMs = parseDuration(argv.evaluate!, '--evaluate');
+  const intervalMs = argv.interval !== undefined ? parseDuration(argv.interval, '--interval') : Math.max(1_000, Math.round(windowMs / 6));
+  if (intervalMs > windowMs) throw new UsageError(`--interval ${argv.interval} is longer than the --evaluate window ${argv.evaluate}`);
+  const failOn = (argv['fail-on'] ?? '').split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
+  const unknown = failOn.filter((x) => !(LAG_STATUSES as readonly string[]).includes(x));
+  if (unknown.length) throw new UsageError(`--fail-on takes ${LAG_STATUSES.join(', ')}; got ${unknown.join(', ')}`);
+  if (!out.json) out.stderr.write(`Evaluating for ${formatMs(windowMs)}, a sample every ${formatMs(intervalMs)}...\n`);
+  const result = await evaluateLag(await argv.sf.connection(), {
+    scope: { ...(groups ? { groups } : {}), ...(argv.topic !== undefined ? { topic: argv.topic } : {}) },
+    windowMs,
+    intervalMs,
+    signal,
+  });
+  const shown = argv['only-lagging'] ? result.map((g) => ({ ...g, partitions: g.partitions.filter((p) => p.status !== 'OK') })) : result;
+  out.result({ evaluatedAt: new Date().toISOString(), windowMs, groups: shown }, () => renderVerdicts(shown));
+  const failing = result.filter((g) => failOn.includes(g.status as LagStatus));
+  if (failing.length) throw new CheckFailedError(`lag verdicts: ${failing.map((g) => `${g.group} ${g.status} (${g.reason})`).join('; ')}`);
+}
+
+function renderVerdicts(groups: EvaluatedGroup[]): string {
+  if (groups.length === 0) return 'No consumer groups.';
+  return groups
+    .map((g) => {
+      const head = `group ${g.group}: ${g.status} - ${g.reason} (${g.state}, ${g.members} member${g.members === 1 ? '' : 's'}, lag ${g.totalLag.toLocaleString('en-US')}${g.maxTimeLagMs ? `, ${formatMs(g.maxTimeLagMs)} behind` : ''})`;
+      const rows = g.partitions.map((p) => [p.topic, p.partition, p.status, p.lag ?? '-', p.timeLagMs === null ? '-' : formatMs(p.timeLagMs), p.lostRecords || '-', p.reason]);
+      return [head, formatTable(['TOPIC', 'PARTITION', 'STATUS', 'LAG', 'BEHIND', 'LOST', 'REASON'], rows).replace(/^/gm, '  ')].join('\n');
+    })
+    .join('\n\n');
+}
 
 function renderLag(groups: GroupLag[]): string {
   if (groups.length === 0) return 'No consumer groups (or none with lag).';

@@ -32,13 +32,14 @@ export function decodeOffsetCommit(key: Buffer | null, value: Buffer | null): Of
 }
 
 /**
- * The `__consumer_offsets` partition that holds a group's commits: Java's
- * `Utils.abs(groupId.hashCode()) % partitions` (String.hashCode over UTF-16 code units).
+ * The `__consumer_offsets` partition that holds a group's commits: Kafka's
+ * `Utils.abs(groupId.hashCode()) % partitions`, String.hashCode over UTF-16 code units and
+ * Utils.abs a true absolute value (0 for Integer.MIN_VALUE), not the partitioner's `& 0x7fffffff`.
  */
 export function offsetsPartitionFor(groupId: string, partitions: number): number {
   let h = 0;
   for (let i = 0; i < groupId.length; i++) h = (Math.imul(h, 31) + groupId.charCodeAt(i)) | 0;
-  return (h & 0x7fffffff) % partitions;
+  return (h === -0x80000000 ? 0 : Math.abs(h)) % partitions;
 }
 
 class Reader {

@@ -31,8 +31,9 @@ describe('decodeOffsetCommit (the layouts of Kafka\'s OffsetCommitKey/OffsetComm
 });
 
 describe('offsetsPartitionFor', () => {
-  it("is Java's abs(String.hashCode) % partitions (figures from java, non-ASCII and a surrogate pair included)", () => {
-    expect(offsetsPartitionFor('payment-service', 50)).toBe(16); // hashCode -2059569682
+  it("is Kafka's Utils.abs(String.hashCode) % partitions (figures from java, non-ASCII and a surrogate pair included)", () => {
+    expect(offsetsPartitionFor('payment-service', 50)).toBe(32); // hashCode -2059569682: a true abs, not & 0x7fffffff (16)
+    expect(offsetsPartitionFor('v-stalled-mx5skz5z-9686ef', 50)).toBe(3); // -12260153: where the broker wrote its commits
     expect(offsetsPartitionFor('notification-service', 50)).toBe(39); // 941430739
     expect(offsetsPartitionFor('grüße-🛒', 50)).toBe(37); // 347391787
   });

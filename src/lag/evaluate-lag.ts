@@ -1,0 +1,127 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InterruptedError } from '../errors.js';
+import type { Connection } from '../config/resolve-connection.js';
+import { type ClusterSession, withClusterSession } from '../kafka/cluster-session.js';
+import { decodeOffsetCommit, offsetsPartitionFor } from '../kafka/offset-commit-records.js';
+import { type GroupSample, computeLag } from './compute-lag.js';
+import { type LagScope, fetchLagSnapshot } from './fetch-lag-snapshot.js';
+import { type CommitSeen, type LagStatus, evaluateGroup, partitionKey } from './lag-verdict.js';
+
+export interface EvaluatedPartition {
+  topic: string;
+  partition: number;
+  status: LagStatus;
+  reason: string;
+  lag: number | null;
+  timeLagMs: number | null;
+  lostRecords: number;
+}
+
+export interface EvaluatedGroup {
+  group: string;
+  status: LagStatus;
+  reason: string;
+  state: string;
+  members: number;
+  totalLag: number;
+  maxTimeLagMs: number | null;
+  partitions: EvaluatedPartition[];
+}
+
+export interface EvaluateOptions {
+  scope: LagScope;
+  windowMs: number;
+  intervalMs: number;
+  signal: AbortSignal;
+  /** Called after each sample, e.g. for a progress line. */
+  onSample?(taken: number, of: number): void;
+}
+
+const OFFSETS_TOPIC = '__consumer_offsets';
+
+/**
+ * `lag --evaluate`: sample every group's offsets through the window, read the commits the
+ * groups made meanwhile from `__consumer_offsets` (with their timestamps, unchanged offsets
+ * included) and the partitions' log start, and judge each partition and group.
+ */
+export async function evaluateLag(conn: Connection, opts: EvaluateOptions): Promise<EvaluatedGroup[]> {
+  return withClusterSession(
+    conn,
+    async (session) => {
+      const startedAt = Date.now();
+      const offsetsStart = await offsetsTopicEnds(session);
+      const samples = new Map<string, GroupSample[]>();
+      const rounds = Math.max(2, Math.round(opts.windowMs / opts.intervalMs) + 1);
+      for (let i = 0; i < rounds; i++) {
+        if (i > 0) await sleep(Math.max(0, startedAt + i * opts.intervalMs - Date.now()), undefined, { signal: opts.signal }).catch(() => undefined);
+        if (opts.signal.aborted) throw new InterruptedError(`lag evaluation stopped by signal after ${i} of ${rounds} samples`);
+        for (const s of await fetchLagSnapshot(session, opts.scope)) samples.set(s.group, [...(samples.get(s.group) ?? []), s]);
+        opts.onSample?.(i + 1, rounds);
+      }
+      const commits = await commitsSince(session, [...samples.keys()], offsetsStart);
+      const refs = [...samples.values()].flatMap((list) => list.at(-1)!.partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
+      const logStart = new Map((await session.offsets.ranges(dedupe(refs))).map((r) => [partitionKey(r.topic, r.partition), r.earliest]));
+      return [...samples].map(([group, list]) => {
+        // A group seen through the window is judged on the span its samples cover (timers run a
+        // little early or late); one that appeared meanwhile has not been watched long enough.
+        const span = list.at(-1)!.takenAt - list[0]!.takenAt;
+        const windowMs = span >= opts.windowMs - opts.intervalMs / 2 ? span : opts.windowMs;
+        return judged(group, list, windowMs, commits.get(group) ?? new Map(), logStart);
+      });
+    },
+    'streamflow-lag',
+  );
+}
+
+function judged(group: string, list: GroupSample[], windowMs: number, commits: Map<string, CommitSeen[]>, logStart: Map<string, bigint>): EvaluatedGroup {
+  const { verdict, partitions } = evaluateGroup({ samples: list, windowMs, commits, logStart });
+  const lag = computeLag(list.at(-1)!);
+  const byKey = new Map(partitions.map((p) => [partitionKey(p.topic, p.partition), p]));
+  return {
+    group,
+    status: verdict.status,
+    reason: verdict.reason,
+    state: lag.state,
+    members: lag.members,
+    totalLag: lag.totalLag,
+    maxTimeLagMs: lag.maxLagMs,
+    partitions: lag.partitions.map((p) => {
+      const v = byKey.get(partitionKey(p.topic, p.partition))!;
+      return { topic: p.topic, partition: p.partition, status: v.status, reason: v.reason, lag: p.lag, timeLagMs: p.lagMs, lostRecords: v.lostRecords };
+    }),
+  };
+}
+
+/** Where each `__consumer_offsets` partition ends as the window starts: the commits after are the window's. */
+async function offsetsTopicEnds(session: ClusterSession): Promise<Map<number, bigint>> {
+  const partitions = (await session.offsets.partitions([OFFSETS_TOPIC])).get(OFFSETS_TOPIC) ?? [];
+  const ranges = await session.offsets.ranges(partitions.map((partition) => ({ topic: OFFSETS_TOPIC, partition })));
+  return new Map(ranges.map((r) => [r.partition, r.latest]));
+}
+
+/** Each group's commits since `from`, per topic-partition, read from the groups' `__consumer_offsets` partitions. */
+async function commitsSince(session: ClusterSession, groups: string[], from: Map<number, bigint>): Promise<Map<string, Map<string, CommitSeen[]>>> {
+  const wanted = new Set(groups);
+  const out = new Map<string, Map<string, CommitSeen[]>>(groups.map((g) => [g, new Map()]));
+  const partitions = new Set(groups.map((g) => offsetsPartitionFor(g, from.size)));
+  for (const partition of partitions) {
+    const [range] = await session.offsets.ranges([{ topic: OFFSETS_TOPIC, partition }]);
+    for (let at = from.get(partition) ?? range!.latest; at < range!.latest; ) {
+      const read = await session.records.read(OFFSETS_TOPIC, partition, at, { maxRecords: 50_000, untilOffset: range!.latest });
+      for (const r of read.records) {
+        const c = decodeOffsetCommit(r.key, r.value);
+        if (!c || c.offset === null || !wanted.has(c.group)) continue;
+        const byPartition = out.get(c.group)!;
+        const key = partitionKey(c.topic, c.partition);
+        byPartition.set(key, [...(byPartition.get(key) ?? []), { at: c.commitTimestamp!, offset: c.offset }]);
+      }
+      if (read.atEnd || read.nextOffset <= at) break;
+      at = read.nextOffset;
+    }
+  }
+  return out;
+}
+
+function dedupe(refs: Array<{ topic: string; partition: number }>): Array<{ topic: string; partition: number }> {
+  return [...new Map(refs.map((r) => [partitionKey(r.topic, r.partition), r])).values()];
+}
