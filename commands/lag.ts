@@ -110,8 +110,8 @@ function renderVerdicts(groups: EvaluatedGroup[]): string {
   return groups
     .map((g) => {
       const head = `group ${g.group}: ${g.status} - ${g.reason} (${g.state}, ${g.members} member${g.members === 1 ? '' : 's'}, lag ${g.totalLag.toLocaleString('en-US')}${g.maxTimeLagMs ? `, ${formatMs(g.maxTimeLagMs)} behind` : ''})`;
-      const rows = g.partitions.map((p) => [p.topic, p.partition, p.status, p.lag ?? '-', p.timeLagMs === null ? '-' : formatMs(p.timeLagMs), p.lostRecords || '-', p.reason]);
-      return [head, formatTable(['TOPIC', 'PARTITION', 'STATUS', 'LAG', 'BEHIND', 'LOST', 'REASON'], rows).replace(/^/gm, '  ')].join('\n');
+      const rows = g.partitions.map((p) => [p.topic, p.partition, p.status, p.lag ?? '-', p.timeLagMs === null ? '-' : formatMs(p.timeLagMs), p.lostRecords || '-', p.retentionRiskMs === null ? '-' : formatMs(p.retentionRiskMs), p.reason]);
+      return [head, formatTable(['TOPIC', 'PARTITION', 'STATUS', 'LAG', 'BEHIND', 'LOST', 'DELETED IN', 'REASON'], rows).replace(/^/gm, '  ')].join('\n');
     })
     .join('\n\n');
 }

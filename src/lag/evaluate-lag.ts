@@ -3,6 +3,7 @@ import { InterruptedError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { type ClusterSession, withClusterSession } from '../kafka/cluster-session.js';
 import { decodeOffsetCommit, offsetsPartitionFor } from '../kafka/offset-commit-records.js';
+import { withTopicAdmin } from '../kafka/topic-admin.js';
 import { type GroupSample, computeLag } from './compute-lag.js';
 import { type LagScope, fetchLagSnapshot } from './fetch-lag-snapshot.js';
 import { type CommitSeen, type LagStatus, evaluateGroup, partitionKey } from './lag-verdict.js';
@@ -15,6 +16,8 @@ export interface EvaluatedPartition {
   lag: number | null;
   timeLagMs: number | null;
   lostRecords: number;
+  /** Time until retention.ms deletes the first unconsumed record; null without lag or time-based deletion. */
+  retentionRiskMs: number | null;
 }
 
 export interface EvaluatedGroup {
@@ -45,7 +48,7 @@ const OFFSETS_TOPIC = '__consumer_offsets';
  * included) and the partitions' log start, and judge each partition and group.
  */
 export async function evaluateLag(conn: Connection, opts: EvaluateOptions): Promise<EvaluatedGroup[]> {
-  return withClusterSession(
+  const judgedGroups = await withClusterSession(
     conn,
     async (session) => {
       const startedAt = Date.now();
@@ -66,11 +69,38 @@ export async function evaluateLag(conn: Connection, opts: EvaluateOptions): Prom
         // little early or late); one that appeared meanwhile has not been watched long enough.
         const span = list.at(-1)!.takenAt - list[0]!.takenAt;
         const windowMs = span >= opts.windowMs - opts.intervalMs / 2 ? span : opts.windowMs;
-        return judged(group, list, windowMs, commits.get(group) ?? new Map(), logStart);
+        return { group, list, judged: judged(group, list, windowMs, commits.get(group) ?? new Map(), logStart) };
       });
     },
     'streamflow-lag',
   );
+  const retention = await retentionMsByTopic(conn, [...new Set(judgedGroups.flatMap((g) => g.judged.partitions.filter((p) => (p.lag ?? 0) > 0).map((p) => p.topic)))]);
+  return judgedGroups.map(({ list, judged: g }) => {
+    const next = new Map(list.at(-1)!.partitions.map((p) => [partitionKey(p.topic, p.partition), p.nextRecordTimestamp]));
+    const takenAt = list.at(-1)!.takenAt;
+    return {
+      ...g,
+      partitions: g.partitions.map((p) => {
+        const first = next.get(partitionKey(p.topic, p.partition));
+        const ms = retention.get(p.topic);
+        // The first unconsumed record goes when it is retention.ms old (at the latest: deletion runs per segment).
+        return { ...p, retentionRiskMs: (p.lag ?? 0) > 0 && first != null && ms != null ? Math.max(0, first + ms - takenAt) : null };
+      }),
+    };
+  });
+}
+
+/** retention.ms of each topic that deletes by time (cleanup.policy delete, retention.ms not -1). */
+async function retentionMsByTopic(conn: Connection, topics: string[]): Promise<Map<string, number>> {
+  if (topics.length === 0) return new Map();
+  const configs = await withTopicAdmin(conn, (admin) => admin.configs(topics));
+  const out = new Map<string, number>();
+  for (const [topic, entries] of configs) {
+    const value = (name: string) => entries.find((e) => e.name === name)?.value ?? null;
+    const ms = Number(value('retention.ms'));
+    if ((value('cleanup.policy') ?? 'delete').includes('delete') && ms > 0) out.set(topic, ms);
+  }
+  return out;
 }
 
 function judged(group: string, list: GroupSample[], windowMs: number, commits: Map<string, CommitSeen[]>, logStart: Map<string, bigint>): EvaluatedGroup {
@@ -87,7 +117,7 @@ function judged(group: string, list: GroupSample[], windowMs: number, commits: M
     maxTimeLagMs: lag.maxLagMs,
     partitions: lag.partitions.map((p) => {
       const v = byKey.get(partitionKey(p.topic, p.partition))!;
-      return { topic: p.topic, partition: p.partition, status: v.status, reason: v.reason, lag: p.lag, timeLagMs: p.lagMs, lostRecords: v.lostRecords };
+      return { topic: p.topic, partition: p.partition, status: v.status, reason: v.reason, lag: p.lag, timeLagMs: p.lagMs, lostRecords: v.lostRecords, retentionRiskMs: null };
     }),
   };
 }

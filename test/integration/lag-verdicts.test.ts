@@ -21,7 +21,8 @@ describe('lag --evaluate: verdicts from offsets and __consumer_offsets commits',
     const producer = kafka.producer();
     await Promise.all([admin.connect(), producer.connect()]);
     try {
-      await admin.createTopics({ topics: [topic, idle, gone].map((t) => ({ topic: t, numPartitions: 1 })), waitForLeaders: true });
+      // An hour's retention on the busy topic: its first unconsumed record is at risk in under an hour.
+      await admin.createTopics({ topics: [topic, idle, gone].map((t) => ({ topic: t, numPartitions: 1, ...(t === topic ? { configEntries: [{ name: 'retention.ms', value: '3600000' }] } : {}) })), waitForLeaders: true });
       const write = (t: string, n: number) => producer.send({ topic: t, messages: Array.from({ length: n }, (_, i) => ({ value: `r${i}` })) });
       await write(topic, 20);
       await write(idle, 20);
@@ -48,7 +49,7 @@ describe('lag --evaluate: verdicts from offsets and __consumer_offsets commits',
         }
         const run = await evaluation;
         expect(run.code, run.stderr).toBe(1); // --fail-on STOP: the stopped group fails the check
-        const doc = JSON.parse(run.stdout) as { groups: Array<{ group: string; status: string; reason: string; partitions: Array<{ status: string; lostRecords: number }> }> };
+        const doc = JSON.parse(run.stdout) as { groups: Array<{ group: string; status: string; reason: string; partitions: Array<{ status: string; lostRecords: number; retentionRiskMs: number | null }> }> };
         const status = Object.fromEntries(doc.groups.map((x) => [x.group, x]));
         const summary = JSON.stringify(doc.groups.map((x) => [x.group, x.status, x.reason]));
         expect(status[g.stopped!]?.status, summary).toBe('STOP');
@@ -58,6 +59,10 @@ describe('lag --evaluate: verdicts from offsets and __consumer_offsets commits',
         expect(status[g.caughtUp!]?.status, summary).toBe('OK');
         expect(status[g.lost!], summary).toMatchObject({ status: 'ERROR', partitions: [{ status: 'ERROR', lostRecords: 8 }] });
         expect(run.stderr).toContain(g.stopped);
+        const risk = status[g.stopped!]!.partitions[0]!.retentionRiskMs!;
+        expect(risk).toBeGreaterThan(3_500_000);
+        expect(risk).toBeLessThanOrEqual(3_600_000);
+        expect(status[g.caughtUp!]!.partitions[0]!.retentionRiskMs).toBeNull(); // nothing unconsumed, nothing at risk
       });
     } finally {
       await Promise.all([admin.disconnect(), producer.disconnect()]);
