@@ -15,12 +15,13 @@ import type { ConsumedRecord } from './record-reader.js';
 /**
  * How often a member heartbeats, in its fetch loop and while a batch is in hand: a third of
  * the session timeout, as Kafka advises. An idle member's cost is its heartbeats and its empty
- * fetches (each waits FETCH_WAIT_MS on the broker): with a service's three stages per process
- * and several processes per service, a second's heartbeat and a quarter second's fetch wait
- * were a tenth of a core per idle process and as much again on the broker.
+ * fetches: with a service's three stages per process and several processes per service, a
+ * second's heartbeat and every stage's quarter-second fetch wait cost the broker a tenth of a
+ * core per idle process. The main stage keeps the short wait: 500 ms slowed `bench e2e` (each
+ * service waits on the one before it) by a fifth.
  */
 const HEARTBEAT_MS = 3_000;
-const FETCH_WAIT_MS = 500;
+const FETCH_WAIT_MS = 250;
 /** Retry stages wait seconds before a record is due anyway. */
 const DELAYED_FETCH_WAIT_MS = 2_000;
 
