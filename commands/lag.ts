@@ -4,12 +4,15 @@ import { CheckFailedError, InterruptedError, UsageError } from '../src/errors.js
 import { formatTable } from '../src/cli/table.js';
 import type { GroupLag } from '../src/lag/compute-lag.js';
 import { type EvaluatedGroup, evaluateLag } from '../src/lag/evaluate-lag.js';
+import { serveLagMetrics } from '../src/lag/lag-exporter.js';
 import { LAG_STATUSES, type LagStatus } from '../src/lag/lag-verdict.js';
 import { monitorLag } from '../src/lag/lag-monitor.js';
 import { type LagThresholds, formatMs, lagBreaches, onlyLagging } from '../src/lag/lag-thresholds.js';
 import { nonNegativeInt, parseDuration } from '../src/cli/flag-values.js';
 
 type LagArgs = GlobalArgs & {
+  action?: 'serve';
+  port?: number;
   group: string[];
   'all-groups': boolean;
   topic?: string;
@@ -26,6 +29,8 @@ type LagArgs = GlobalArgs & {
 export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
   builder: (y) =>
     y
+      .positional('action', { choices: ['serve'] as const, describe: 'serve: export every group\'s lag and verdict as Prometheus metrics on --port until Ctrl-C' })
+      .option('port', { type: 'number', describe: 'With serve: the port of 127.0.0.1:PORT/metrics' })
       .option('group', { alias: 'g', type: 'string', array: true, default: [], describe: 'Consumer group (repeatable) [default: all groups]' })
       .option('all-groups', { type: 'boolean', default: false, describe: 'Every consumer group of the cluster' })
       .option('topic', { alias: 't', type: 'string', describe: "Only this topic's partitions" })
@@ -35,7 +40,7 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
       .option('fail-above-time', { type: 'string', describe: 'Exit 1 when a partition is more than D behind (e.g. 5m)' })
       .option('only-lagging', { type: 'boolean', default: false, describe: 'Show only partitions with lag' })
       .option('evaluate', { type: 'string', describe: 'Watch for WINDOW (e.g. 60s) and give each group and partition a verdict: OK, WARN, REWIND, STALL, STOP or ERROR, with its reason' })
-      .option('interval', { type: 'string', describe: 'With --evaluate: sample every I (default: a sixth of the window, at least 1s)' })
+      .option('interval', { type: 'string', describe: 'With --evaluate: sample every I (default: a sixth of the window, at least 1s); with serve: poll every I (default 15s)' })
       .option('fail-on', { type: 'string', describe: `With --evaluate: exit 1 when a group's verdict is one of these, e.g. STOP,STALL (of ${LAG_STATUSES.join(', ')})` }) as Argv<LagArgs>,
   handler: async (argv) => {
     const { out, signal } = argv.sf;
@@ -49,6 +54,8 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
     const intervalMs = argv.watch !== undefined ? parseDuration(argv.watch, '--watch') : undefined;
     const sampleMs = argv.sample !== undefined ? parseDuration(argv.sample, '--sample') : undefined;
     const groups = argv.group.length > 0 ? argv.group : undefined;
+    if (argv.action === 'serve') return serve(argv);
+    if (argv.port !== undefined) throw new UsageError('--port goes with `lag serve`', 'e.g. streamflow lag serve --port 9308');
     if (argv.evaluate !== undefined) return evaluate(argv, groups);
     if (argv.interval !== undefined || argv['fail-on'] !== undefined) throw new UsageError(`${argv.interval !== undefined ? '--interval' : '--fail-on'} goes with --evaluate WINDOW`, 'e.g. streamflow lag --evaluate 60s --fail-on STOP,STALL');
     let breaches: string[] = [];
@@ -82,6 +89,16 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
     }
   },
 };
+
+async function serve(argv: LagArgs): Promise<void> {
+  const { out, signal } = argv.sf;
+  if (argv.port === undefined || !Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65_535) throw new UsageError('`lag serve` needs --port P (0-65535)', 'e.g. streamflow lag serve --port 9308');
+  const intervalMs = argv.interval !== undefined ? parseDuration(argv.interval, '--interval') : 15_000;
+  const windowMs = Math.max(60_000, 3 * intervalMs);
+  out.stderr.write(`Serving every group's lag and verdict on http://127.0.0.1:${argv.port}/metrics, polled every ${formatMs(intervalMs)} (verdicts over ${formatMs(windowMs)}); Ctrl-C to stop.\n`);
+  const polls = await serveLagMetrics(await argv.sf.connection(), { port: argv.port, intervalMs, windowMs, signal, log: (m) => out.stderr.write(m + '\n') });
+  throw new InterruptedError(`lag serve stopped by signal after ${polls} poll${polls === 1 ? '' : 's'}`);
+}
 
 async function evaluate(argv: LagArgs, groups: string[] | undefined): Promise<void> {
   const { out, signal } = argv.sf;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import http from 'node:http';
-import { UsageError } from '../errors.js';
+import type http from 'node:http';
+import { servePrometheus } from '../cli/prometheus-endpoint.js';
 import {
   BATCH_LATENCY_BUCKETS_MS,
   BATCH_LATENCY_HISTOGRAM,
@@ -134,17 +134,7 @@ export function prometheusText(all: ServiceMetrics[]): string {
   return lines.join('\n') + '\n';
 }
 
-/** Serve /metrics on 127.0.0.1:port; a port that is taken (or not allowed) is a UsageError. */
+/** Serve the services' metrics on 127.0.0.1:port/metrics (`consume --metrics-port`). */
 export function serveMetrics(port: number, all: ServiceMetrics[]): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    if (req.url !== '/metrics') return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(prometheusText(all));
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs privileges this process lacks' : `cannot be served (${err.message})`;
-      reject(new UsageError(`--metrics-port ${port}: 127.0.0.1:${port} ${why}`, 'pick a free port, or stop what listens there'));
-    });
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
+  return servePrometheus(port, '--metrics-port', () => prometheusText(all));
 }

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/dev/processes.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { withClusterSession } from '../../src/kafka/cluster-session.js';
-import { runCli, testConnection, uniqueName } from './helpers.js';
+import { killSpawnedClis, runCli, spawnCli, testConnection, testEnv, uniqueName } from './helpers.js';
 
 /**
  * `lag --evaluate` on the real broker, each verdict scripted with real commits while it
@@ -67,5 +68,43 @@ describe('lag --evaluate: verdicts from offsets and __consumer_offsets commits',
     } finally {
       await Promise.all([admin.disconnect(), producer.disconnect()]);
     }
+  }, 60_000);
+});
+
+describe('lag serve: a Prometheus endpoint with kafka-lag-exporter\'s names', () => {
+  afterEach(killSpawnedClis);
+
+  it('serves a group\'s lag, time lag, sum and verdict, and stops on SIGTERM with exit 130', async () => {
+    const conn = testConnection();
+    const kafka = createKafka(conn);
+    const topic = uniqueName('serve');
+    const group = uniqueName('serve-g');
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    await Promise.all([admin.connect(), producer.connect()]);
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      await producer.send({ topic, messages: Array.from({ length: 20 }, (_, i) => ({ value: `r${i}` })) });
+      await withClusterSession(conn, (s) => s.groups.commit(group, [{ topic, partition: 0, offset: 5n }]));
+    } finally {
+      await Promise.all([admin.disconnect(), producer.disconnect()]);
+    }
+    const port = await freePort();
+    const served = spawnCli(['lag', 'serve', '--port', String(port), '--interval', '1s'], testEnv());
+    let text = '';
+    for (let i = 0; i < 60 && !text.includes(`group="${group}"`); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+    }
+    const labels = `group="${group}",topic="${topic}",partition="0"`;
+    expect(text, served.output()).toContain(`kafka_consumergroup_group_lag{${labels}} 15`);
+    expect(text).toMatch(new RegExp(`kafka_consumergroup_group_lag_seconds\\{${labels}\\} [0-9.]+`));
+    expect(text).toContain(`kafka_consumergroup_group_sum_lag{group="${group}"} 15`);
+    expect(text).toContain(`kafka_consumergroup_group_max_lag{group="${group}"} 15`);
+    expect(text).toContain(`streamflow_consumergroup_status{group="${group}",status="OK"} 1`);
+    expect(text).toContain(`streamflow_consumergroup_lost_records{${labels}} 0`);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(130);
+    expect(served.stderr()).toMatch(/lag serve stopped by signal after \d+ polls?/);
   }, 60_000);
 });
