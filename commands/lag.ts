@@ -6,7 +6,7 @@ import type { GroupLag } from '../src/lag/compute-lag.js';
 import { type EvaluatedGroup, evaluateLag } from '../src/lag/evaluate-lag.js';
 import { serveLagMetrics } from '../src/lag/lag-exporter.js';
 import { LAG_STATUSES, type LagStatus } from '../src/lag/lag-verdict.js';
-import { monitorLag } from '../src/lag/lag-monitor.js';
+import { type WatchedGroup, monitorLag } from '../src/lag/lag-monitor.js';
 import { type LagThresholds, formatMs, lagBreaches, onlyLagging } from '../src/lag/lag-thresholds.js';
 import { nonNegativeInt, parseDuration } from '../src/cli/flag-values.js';
 
@@ -133,7 +133,7 @@ function renderVerdicts(groups: EvaluatedGroup[]): string {
     .join('\n\n');
 }
 
-function renderLag(groups: GroupLag[]): string {
+function renderLag(groups: WatchedGroup[]): string {
   if (groups.length === 0) return 'No consumer groups (or none with lag).';
   return groups
     .map((g) => {
@@ -142,7 +142,8 @@ function renderLag(groups: GroupLag[]): string {
         `group ${g.group}: ${g.state}, ${g.members} member${g.members === 1 ? '' : 's'}, lag ${g.totalLag.toLocaleString('en-US')}` +
         (g.maxLagMs ? ` (${formatMs(g.maxLagMs)} behind)` : onlyMarkers ? ' (transaction markers only: nothing to consume)' : '') +
         (g.rate !== null ? `, ${g.rate.toLocaleString('en-US')}/s` : '') +
-        (g.totalLag > 0 && !onlyMarkers && g.rate !== null ? `, caught up ${g.etaMs === null ? 'never at this rate' : `in ${formatMs(g.etaMs)}`}` : '');
+        (g.totalLag > 0 && !onlyMarkers && g.rate !== null ? `, caught up ${g.etaMs === null ? 'never at this rate' : `in ${formatMs(g.etaMs)}`}` : '') +
+        (g.status ? ` - ${g.status}: ${g.reason}` : '');
       const rows = g.partitions.map((p) => [
         p.topic,
         p.partition,

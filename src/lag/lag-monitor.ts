@@ -3,6 +3,7 @@ import { InterruptedError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
 import { type GroupLag, computeLag } from './compute-lag.js';
+import { type LagStatus, evaluateGroup } from './lag-verdict.js';
 import { type LagScope, fetchLagSnapshot } from './fetch-lag-snapshot.js';
 import { LagHistory } from './lag-history.js';
 
@@ -14,8 +15,11 @@ export interface LagRun {
   sampleMs?: number;
   signal: AbortSignal;
   /** Called with each report; return 'stop' to end a watch (e.g. a threshold was crossed). */
-  onReport(groups: GroupLag[]): 'continue' | 'stop';
+  onReport(groups: WatchedGroup[]): 'continue' | 'stop';
 }
+
+/** A group's lag; in a watch also its verdict over the samples of the window (see lag-verdict.ts). */
+export type WatchedGroup = GroupLag & { status?: LagStatus; reason?: string };
 
 /** Rates in --watch compare samples up to this far apart. */
 const MIN_WINDOW_MS = 60_000;
@@ -25,10 +29,18 @@ export async function monitorLag(conn: Connection, run: LagRun): Promise<void> {
   await withClusterSession(
     conn,
     async (session) => {
-      const history = new LagHistory(Math.max(MIN_WINDOW_MS, 3 * (run.intervalMs ?? run.sampleMs ?? 0)));
-      const report = async () => {
+      const windowMs = Math.max(MIN_WINDOW_MS, 3 * (run.intervalMs ?? run.sampleMs ?? 0));
+      const history = new LagHistory(windowMs);
+      const report = async (): Promise<WatchedGroup[]> => {
         const samples = await fetchLagSnapshot(session, run.scope);
-        return samples.map((s) => computeLag(s, history.add(s)));
+        return samples.map((s) => {
+          const earlier = history.add(s);
+          const lag = computeLag(s, earlier);
+          if (run.intervalMs === undefined) return lag;
+          // The history keeps samples up to windowMs apart: a full one spans at least a poll less.
+          const { verdict } = evaluateGroup({ samples: [...earlier, s], windowMs: windowMs - run.intervalMs });
+          return { ...lag, status: verdict.status, reason: verdict.reason };
+        });
       };
       if (run.intervalMs === undefined) {
         if (run.sampleMs !== undefined) {

@@ -60,7 +60,12 @@ export function evaluateGroup(input: VerdictInput): { verdict: Verdict; partitio
     return { topic: p.topic, partition: p.partition, ...evaluatePartition(history.get(key)!, { spanMs, windowMs: input.windowMs, members: last.members, commits, logStart: input.logStart?.get(key) }) };
   });
   const worst = partitions.reduce<PartitionVerdict | undefined>((w, p) => (!w || severity(p.status) > severity(w.status) ? p : w), undefined);
-  if (!worst || worst.status === 'OK') return { verdict: { status: 'OK', reason: worst ? 'every partition is consuming or caught up' : 'no partitions' }, partitions };
+  if (!worst || worst.status === 'OK') {
+    // Records that wait on an offset not watched for a whole window yet: too early to tell.
+    const early = partitions.filter((p) => p.reason.startsWith(NOT_YET));
+    const reason = !worst ? 'no partitions' : early.length ? `${early.length} partition(s) with lag not watched for a whole window yet (${seconds(spanMs)} of ${seconds(input.windowMs)})` : 'every partition is consuming or caught up';
+    return { verdict: { status: 'OK', reason }, partitions };
+  }
   const others = partitions.filter((p) => p.status === worst.status).length - 1;
   return { verdict: { status: worst.status, reason: `${worst.topic}/${worst.partition}: ${worst.reason}${others > 0 ? ` (and ${others} more)` : ''}` }, partitions };
 }
@@ -96,13 +101,15 @@ function evaluatePartition(samples: PartitionSample[], ctx: PartitionContext): V
     return verdict('OK', `consuming (${moved} records through the window, lag ${lag})`);
   }
   // The offset did not move and records wait: re-committing it is a stall, silence a stop.
-  if (ctx.spanMs < ctx.windowMs) return verdict('OK', `lag ${lag}, offset unchanged for ${seconds(ctx.spanMs)} so far (window ${seconds(ctx.windowMs)})`);
+  if (ctx.spanMs < ctx.windowMs) return verdict('OK', `${NOT_YET}: lag ${lag}, offset unchanged for ${seconds(ctx.spanMs)} of the ${seconds(ctx.windowMs)} window`);
   const repeats = ctx.commits?.length ?? 0;
   if (repeats > 0) return verdict('STALL', `committed offset ${last.committed} again ${repeats} time(s) in ${seconds(ctx.windowMs)} without moving; lag ${lag}`);
   const who = ctx.members === 0 ? 'the group has no members' : `${ctx.members} member(s)`;
   const seen = ctx.commits === undefined ? 'its offset did not move' : 'no commit';
   return verdict('STOP', `${seen} for ${seconds(ctx.windowMs)} with lag ${lag}; ${who}`);
 }
+
+const NOT_YET = 'too early to tell';
 
 function lagOf(p: PartitionSample): bigint | null {
   if (p.committed === null) return null;

@@ -46,9 +46,9 @@ describe('evaluateGroup: Burrow-style verdicts over a window', () => {
     expect(r.verdict).toEqual({ status: 'STOP', reason: 't/0: no commit for 60 s with lag 50; the group has no members' });
   });
 
-  it('not STOP before the window has passed', () => {
+  it('not STOP before the window has passed, and says it is too early', () => {
     const r = evaluateGroup({ samples: samples(seven(() => [300, 350]).slice(0, 3)), windowMs: WINDOW, commits: new Map() });
-    expect(r.verdict.status).toBe('OK');
+    expect(r.verdict).toEqual({ status: 'OK', reason: '1 partition(s) with lag not watched for a whole window yet (20 s of 60 s)' });
   });
 
   it('REWIND: the committed offset went back (an offset reset)', () => {
