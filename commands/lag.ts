@@ -5,8 +5,8 @@ import { formatTable } from '../src/cli/table.js';
 import type { GroupLag } from '../src/lag/compute-lag.js';
 import { type EvaluatedGroup, evaluateLag } from '../src/lag/evaluate-lag.js';
 import { serveLagMetrics } from '../src/lag/lag-exporter.js';
-import { LAG_STATUSES, type LagStatus } from '../src/lag/lag-verdict.js';
-import { type WatchedGroup, monitorLag } from '../src/lag/lag-monitor.js';
+import { LAG_STATUSES, type LagStatus, type WatchedGroup } from '../src/lag/lag-verdict.js';
+import { monitorLag } from '../src/lag/lag-monitor.js';
 import { type LagThresholds, formatMs, lagBreaches, onlyLagging } from '../src/lag/lag-thresholds.js';
 import { nonNegativeInt, parseDuration } from '../src/cli/flag-values.js';
 

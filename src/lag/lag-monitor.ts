@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InterruptedError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
-import { type GroupLag, computeLag } from './compute-lag.js';
-import { type LagStatus, evaluateGroup } from './lag-verdict.js';
+import { computeLag } from './compute-lag.js';
+import { type WatchedGroup, evaluateGroup } from './lag-verdict.js';
 import { type LagScope, fetchLagSnapshot } from './fetch-lag-snapshot.js';
 import { LagHistory } from './lag-history.js';
 
@@ -18,8 +18,6 @@ export interface LagRun {
   onReport(groups: WatchedGroup[]): 'continue' | 'stop';
 }
 
-/** A group's lag; in a watch also its verdict over the samples of the window (see lag-verdict.ts). */
-export type WatchedGroup = GroupLag & { status?: LagStatus; reason?: string };
 
 /** Rates in --watch compare samples up to this far apart. */
 const MIN_WINDOW_MS = 60_000;

@@ -1,4 +1,4 @@
-import type { GroupSample, PartitionSample } from './compute-lag.js';
+import type { GroupLag, GroupSample, PartitionSample } from './compute-lag.js';
 
 /**
  * Burrow's verdicts, worst last: OK; WARN (lag grew through the window while the offset
@@ -14,6 +14,9 @@ export interface Verdict {
   /** One line an operator can act on. */
   reason: string;
 }
+
+/** A group's lag with its verdict over recent samples (lag --watch, the dashboard). */
+export type WatchedGroup = GroupLag & { status?: LagStatus; reason?: string };
 
 export interface PartitionVerdict extends Verdict {
   topic: string;

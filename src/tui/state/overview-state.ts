@@ -1,4 +1,5 @@
-import { type GroupLag, type GroupSample, computeLag } from '../../lag/compute-lag.js';
+import { type GroupSample, computeLag } from '../../lag/compute-lag.js';
+import { type WatchedGroup, evaluateGroup } from '../../lag/lag-verdict.js';
 import type { BrokerInfo } from '../../kafka/topic-admin.js';
 import { pushBounded } from './history-ring.js';
 import type { OverviewSnapshot, PartitionInfo } from './snapshots.js';
@@ -9,6 +10,8 @@ export const LAG_HISTORY = 60;
 const RATE_SAMPLES = 5;
 /** Group rates and ETAs compare samples up to this far apart (as `lag --watch` does, shorter). */
 const LAG_WINDOW_MS = 30_000;
+/** Verdicts judge the samples of this much of the lag window (a full one spans it less a refresh). */
+const VERDICT_WINDOW_MS = 20_000;
 const MAX_GROUP_SAMPLES = 30;
 
 export interface TopicRow {
@@ -54,7 +57,7 @@ export interface OverviewState {
   cluster: ClusterSummary | null;
   topics: TopicRow[];
   partitionsByTopic: Record<string, PartitionInfo[]>;
-  groups: GroupLag[];
+  groups: WatchedGroup[];
   /** Recent samples per group, for rates and ETAs. */
   samples: Record<string, GroupSample[]>;
   /** Summed log end offsets per topic at recent refreshes, for in-rates. */
@@ -91,13 +94,14 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
       const earlier = (prev.samples[sample.group] ?? []).filter((h) => h.takenAt < sample.takenAt && sample.takenAt - h.takenAt <= LAG_WINDOW_MS);
       samples[sample.group] = pushBounded(earlier, sample, MAX_GROUP_SAMPLES);
       const lag = computeLag(sample, earlier);
+      const { verdict } = evaluateGroup({ samples: samples[sample.group]!, windowMs: VERDICT_WINDOW_MS });
       for (const p of lag.partitions) {
         const key = lagKey(lag.group, p.topic, p.partition);
         lagHistory[key] = pushBounded(prev.lagHistory[key] ?? [], p.lag ?? 0, LAG_HISTORY);
         if (p.rate !== null) consumed.set(p.topic, (consumed.get(p.topic) ?? 0) + p.rate);
         readers.set(p.topic, (readers.get(p.topic) ?? new Set()).add(lag.group));
       }
-      return lag;
+      return { ...lag, status: verdict.status, reason: verdict.reason };
     });
 
   const topicEnds: OverviewState['topicEnds'] = {};

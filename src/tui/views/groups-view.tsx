@@ -1,6 +1,7 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
-import type { GroupLag, PartitionLag } from '../../lag/compute-lag.js';
+import type { PartitionLag } from '../../lag/compute-lag.js';
+import type { WatchedGroup } from '../../lag/lag-verdict.js';
 import { Lines } from '../components/lines.js';
 import { Table } from '../components/table.js';
 import type { ColumnSpec } from '../layout/fit-columns.js';
@@ -10,7 +11,7 @@ import { cursorOf, visibleItems } from '../state/lists.js';
 import { LAG_HISTORY, lagKey } from '../state/overview-state.js';
 import type { ViewProps } from './view-props.js';
 
-export const groupColumns: Array<ColumnSpec<GroupLag>> = [
+export const groupColumns: Array<ColumnSpec<WatchedGroup>> = [
   { title: 'GROUP', min: 14, max: 60, priority: 0, value: (g) => g.group },
   { title: 'STATE', min: 6, max: 19, priority: 1, value: (g) => g.state },
   { title: 'MEMBERS', min: 7, priority: 2, align: 'right', value: (g) => String(g.members) },
@@ -18,6 +19,7 @@ export const groupColumns: Array<ColumnSpec<GroupLag>> = [
   { title: 'TIME LAG', min: 8, priority: 1, align: 'right', value: (g) => formatDuration(g.maxLagMs) },
   { title: 'RATE/S', min: 6, priority: 3, align: 'right', value: (g) => formatRate(g.rate) },
   { title: 'ETA', min: 9, priority: 2, align: 'right', value: (g) => formatEta(g.etaMs, g.totalLag) },
+  { title: 'VERDICT', min: 7, priority: 2, value: (g) => g.status ?? '-' },
 ];
 
 function partitionColumns(history: Record<string, number[]>, group: string): Array<ColumnSpec<PartitionLag>> {
@@ -57,7 +59,8 @@ export function GroupsView({ state, width, height, color }: ViewProps) {
     ? `Group ${g.group}: ${g.state}, ${g.members} member${g.members === 1 ? '' : 's'}, lag ${formatCount(g.totalLag)}` +
       (g.maxLagMs ? ` (${formatDuration(g.maxLagMs)} behind)` : '') +
       (g.rate !== null ? `, ${formatRate(g.rate)}/s` : '') +
-      `, ETA ${formatEta(g.etaMs, g.totalLag)}`
+      `, ETA ${formatEta(g.etaMs, g.totalLag)}` +
+      (g.status ? ` - ${g.status}: ${g.reason}` : '')
     : `Group ${open}: not in the last refresh`;
   return (
     <Box flexDirection="column" height={height}>
