@@ -37,8 +37,26 @@ export class Traffic {
     this.write(runId, count, rate, () => {
       if (--this.running === 0 && !this.stopping && !this.failure) {
         this.log('chaos: the generator finished while faults remain: a tail run keeps traffic flowing');
-        this.tail = this.generate(`${runId}-tail`, ['--duration', '6h'], Math.min(rate, TAIL_RATE));
+        this.startTail(`${runId}-tail`, Math.min(rate, TAIL_RATE));
       }
+    });
+  }
+
+  /**
+   * The tail runs until stop(). One that exits before (e.g. it started while the registry was
+   * frozen, or a broker kill outlasted its retries) is followed by a new one: its records so
+   * far are in its manifest and verified like any run's.
+   */
+  private startTail(id: string, rate: number, attempt = 0): void {
+    const tail = this.generate(attempt === 0 ? id : `${id}-r${attempt}`, ['--duration', '6h'], rate);
+    this.tail = tail;
+    void tail.exited.then(async (code) => {
+      if (this.stopping || this.tail !== tail) return;
+      if (attempt >= 8) return void (this.failure ??= `the tail generator run failed (exit ${code}) ${attempt + 1} times; see ${this.logFile(id)}`);
+      this.restarts++;
+      this.log(`chaos: the tail generator run exited (code ${code}); a new one follows`);
+      await sleep(5_000);
+      if (!this.stopping) this.startTail(id, rate, attempt + 1);
     });
   }
 
@@ -67,7 +85,7 @@ export class Traffic {
   async stop(): Promise<RunCounts[]> {
     this.stopping = true;
     while (this.running > 0) await sleep(250); // a run may still be continued by a new one
-    if (this.tail) {
+    if (this.tail && this.tail.child.exitCode === null) {
       signal(this.tail.child.pid!, 'SIGTERM');
       const code = await this.tail.exited;
       if (code !== 130 && code !== 0) this.failure ??= `the tail generator run failed (exit ${code})`;
