@@ -36,8 +36,6 @@ export interface EvaluateOptions {
   windowMs: number;
   intervalMs: number;
   signal: AbortSignal;
-  /** Called after each sample, e.g. for a progress line. */
-  onSample?(taken: number, of: number): void;
 }
 
 const OFFSETS_TOPIC = '__consumer_offsets';
@@ -59,11 +57,9 @@ export async function evaluateLag(conn: Connection, opts: EvaluateOptions): Prom
         if (i > 0) await sleep(Math.max(0, startedAt + i * opts.intervalMs - Date.now()), undefined, { signal: opts.signal }).catch(() => undefined);
         if (opts.signal.aborted) throw new InterruptedError(`lag evaluation stopped by signal after ${i} of ${rounds} samples`);
         for (const s of await fetchLagSnapshot(session, opts.scope)) samples.set(s.group, [...(samples.get(s.group) ?? []), s]);
-        opts.onSample?.(i + 1, rounds);
       }
       const commits = await commitsSince(session, [...samples.keys()], offsetsStart);
-      const refs = [...samples.values()].flatMap((list) => list.at(-1)!.partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
-      const logStart = new Map((await session.offsets.ranges(dedupe(refs))).map((r) => [partitionKey(r.topic, r.partition), r.earliest]));
+      const logStart = await logStartOf(session, [...samples.values()].map((list) => list.at(-1)!));
       return [...samples].map(([group, list]) => {
         // A group seen through the window is judged on the span its samples cover (timers run a
         // little early or late); one that appeared meanwhile has not been watched long enough.
@@ -143,7 +139,10 @@ async function commitsSince(session: ClusterSession, groups: string[], from: Map
         if (!c || c.offset === null || !wanted.has(c.group)) continue;
         const byPartition = out.get(c.group)!;
         const key = partitionKey(c.topic, c.partition);
-        byPartition.set(key, [...(byPartition.get(key) ?? []), { at: c.commitTimestamp!, offset: c.offset }]);
+        const seen = { at: c.commitTimestamp!, offset: c.offset };
+        const list = byPartition.get(key);
+        if (list) list.push(seen);
+        else byPartition.set(key, [seen]);
       }
       if (read.atEnd || read.nextOffset <= at) break;
       at = read.nextOffset;
@@ -152,6 +151,8 @@ async function commitsSince(session: ClusterSession, groups: string[], from: Map
   return out;
 }
 
-function dedupe(refs: Array<{ topic: string; partition: number }>): Array<{ topic: string; partition: number }> {
-  return [...new Map(refs.map((r) => [partitionKey(r.topic, r.partition), r])).values()];
+/** The log start offset of every partition the samples name (each once), by partitionKey. */
+export async function logStartOf(session: ClusterSession, samples: GroupSample[]): Promise<Map<string, bigint>> {
+  const refs = new Map(samples.flatMap((s) => s.partitions.map((p) => [partitionKey(p.topic, p.partition), { topic: p.topic, partition: p.partition }] as const)));
+  return new Map((await session.offsets.ranges([...refs.values()])).map((r) => [partitionKey(r.topic, r.partition), r.earliest]));
 }

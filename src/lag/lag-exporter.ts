@@ -4,7 +4,8 @@ import { servePrometheus } from '../cli/prometheus-endpoint.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
 import { type GroupLag, type GroupSample, computeLag } from './compute-lag.js';
 import { fetchLagSnapshot } from './fetch-lag-snapshot.js';
-import { LAG_STATUSES, type PartitionVerdict, type Verdict, evaluateGroup, partitionKey } from './lag-verdict.js';
+import { logStartOf } from './evaluate-lag.js';
+import { LAG_STATUSES, type PartitionVerdict, type Verdict, evaluateGroup } from './lag-verdict.js';
 
 export interface LagServeOptions {
   port: number;
@@ -40,8 +41,7 @@ export async function serveLagMetrics(conn: Connection, opts: LagServeOptions): 
           const started = Date.now();
           try {
             const samples = await fetchLagSnapshot(session, {});
-            const refs = new Map(samples.flatMap((s) => s.partitions.map((p) => [partitionKey(p.topic, p.partition), { topic: p.topic, partition: p.partition }] as const)));
-            const logStart = new Map((await session.offsets.ranges([...refs.values()])).map((r) => [partitionKey(r.topic, r.partition), r.earliest]));
+            const logStart = await logStartOf(session, samples);
             const seen = new Set<string>();
             const judged = samples.map((s): Judged => {
               seen.add(s.group);
