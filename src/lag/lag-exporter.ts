@@ -47,7 +47,8 @@ export async function serveLagMetrics(conn: Connection, opts: LagServeOptions): 
               seen.add(s.group);
               const kept = (history.get(s.group) ?? []).filter((h) => s.takenAt - h.takenAt <= opts.windowMs);
               history.set(s.group, [...kept, s]);
-              const { verdict, partitions } = evaluateGroup({ samples: history.get(s.group)!, windowMs: opts.windowMs, logStart });
+              // Kept samples are at most windowMs apart: a full history spans at least a poll less.
+              const { verdict, partitions } = evaluateGroup({ samples: history.get(s.group)!, windowMs: opts.windowMs - opts.intervalMs, logStart });
               return { lag: computeLag(s, kept), verdict, partitions };
             });
             for (const g of history.keys()) if (!seen.has(g)) history.delete(g);
