@@ -5,6 +5,7 @@
 import { benchBatch } from './batch.js';
 import { benchE2e } from './e2e.js';
 import { benchGenerator } from './generator.js';
+import { benchLag } from './lag.js';
 import { benchRuntime } from './runtime.js';
 import { benchStartup } from './startup.js';
 
@@ -12,6 +13,7 @@ const benches: Record<string, (args: string[]) => Promise<Record<string, unknown
   batch: benchBatch,
   e2e: benchE2e,
   generator: benchGenerator,
+  lag: benchLag,
   runtime: benchRuntime,
   startup: benchStartup,
 };

@@ -77,7 +77,11 @@ export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAd
 
 function groupByTopic(refs: TopicPartitionRef[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const r of refs) out.set(r.topic, [...(out.get(r.topic) ?? []), r.partition]);
+  for (const r of refs) {
+    const list = out.get(r.topic);
+    if (list) list.push(r.partition);
+    else out.set(r.topic, [r.partition]);
+  }
   return out;
 }
 

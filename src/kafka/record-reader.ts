@@ -1,3 +1,4 @@
+import { type Position, firstRecords, positionKey } from './first-records.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import { READ_COMMITTED, type RawCluster, type RawFetchPartition, type RawRecord, filterAbortedMessages } from './kafkajs-cluster.js';
 
@@ -48,6 +49,12 @@ export interface RecordReader {
    * below `untilOffset` when the partition's last stable offset (an open transaction) stopped it.
    */
   count(topic: string, partition: number, fromOffset: bigint, untilOffset: bigint): Promise<{ records: number; nextOffset: bigint }>;
+  /**
+   * The first visible record at or after each position, or 'end' when none lies before its
+   * `until`; keyed by positionKey, a position retention moved past left out. One Fetch per
+   * leader broker for many partitions (a lag snapshot's time lags).
+   */
+  firstRecords(positions: Position[]): Promise<Map<string, ConsumedRecord | 'end'>>;
 }
 
 /** Empty fetches below a known end offset, retried 100 ms apart (2 s in all). */
@@ -138,6 +145,22 @@ export function recordReader(cluster: RawCluster): RecordReader {
       // Bigger fetches than a read's: nothing is kept, so fewer round trips is all that matters.
       const { nextOffset } = await walk(topic, partition, fromOffset, { maxRecords: Infinity, untilOffset, maxBytes: 4 << 20 }, () => records++);
       return { records, nextOffset };
+    },
+    async firstRecords(positions) {
+      const readAlone = async (p: Position) => {
+        let first: RawRecord | undefined;
+        try {
+          const { atEnd } = await walk(p.topic, p.partition, p.offset, { maxRecords: 1, untilOffset: p.until, maxBytes: 64 * 1024 }, (m) => (first = m));
+          return first ?? (atEnd ? ('end' as const) : undefined);
+        } catch (err) {
+          // Retention moved the log start since the offsets were listed: nothing to say of it.
+          if ((err as { type?: string }).type === 'OFFSET_OUT_OF_RANGE') return undefined;
+          throw err;
+        }
+      };
+      const found = await firstRecords(cluster, positions, readAlone);
+      const byKey = new Map(positions.map((p) => [positionKey(p), p]));
+      return new Map([...found].map(([k, m]) => [k, m === 'end' ? 'end' : toRecord(byKey.get(k)!.topic, byKey.get(k)!.partition, m)]));
     },
   };
 }

@@ -5,7 +5,7 @@ import { type ClusterSession, withClusterSession } from '../kafka/cluster-sessio
 import { decodeOffsetCommit, offsetsPartitionFor } from '../kafka/offset-commit-records.js';
 import { withTopicAdmin } from '../kafka/topic-admin.js';
 import { type GroupSample, computeLag } from './compute-lag.js';
-import { type LagScope, fetchLagSnapshot } from './fetch-lag-snapshot.js';
+import { type LagScope, NextRecordCache, fetchLagSnapshot } from './fetch-lag-snapshot.js';
 import { type CommitSeen, type LagStatus, evaluateGroup, partitionKey } from './lag-verdict.js';
 
 export interface EvaluatedPartition {
@@ -52,11 +52,12 @@ export async function evaluateLag(conn: Connection, opts: EvaluateOptions): Prom
       const startedAt = Date.now();
       const offsetsStart = await offsetsTopicEnds(session);
       const samples = new Map<string, GroupSample[]>();
+      const nextRecords = new NextRecordCache();
       const rounds = Math.max(2, Math.round(opts.windowMs / opts.intervalMs) + 1);
       for (let i = 0; i < rounds; i++) {
         if (i > 0) await sleep(Math.max(0, startedAt + i * opts.intervalMs - Date.now()), undefined, { signal: opts.signal }).catch(() => undefined);
         if (opts.signal.aborted) throw new InterruptedError(`lag evaluation stopped by signal after ${i} of ${rounds} samples`);
-        for (const s of await fetchLagSnapshot(session, opts.scope)) samples.set(s.group, [...(samples.get(s.group) ?? []), s]);
+        for (const s of await fetchLagSnapshot(session, opts.scope, nextRecords)) samples.set(s.group, [...(samples.get(s.group) ?? []), s]);
       }
       const commits = await commitsSince(session, [...samples.keys()], offsetsStart);
       const logStart = await logStartOf(session, [...samples.values()].map((list) => list.at(-1)!));

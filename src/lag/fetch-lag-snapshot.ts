@@ -1,4 +1,5 @@
 import type { ClusterSession } from '../kafka/cluster-session.js';
+import { type Position, positionKey } from '../kafka/first-records.js';
 import type { PartitionRange } from '../kafka/log-offsets.js';
 import type { GroupSample, PartitionSample } from './compute-lag.js';
 
@@ -14,11 +15,11 @@ const CONCURRENCY = 8;
 
 /**
  * One sample per group: state, member count, and per partition the committed offset, the log
- * end offset and the timestamp of the first unconsumed record (one small Fetch per lagging
- * partition). Partitions are those the group committed to or has assigned; with a topic, a
+ * end offset and the timestamp of the first unconsumed record (Fetches batched per broker, and
+ * none for a position `cache` knows from an earlier snapshot). Partitions are those the group committed to or has assigned; with a topic, a
  * named group shows all of that topic's partitions even before it committed anything.
  */
-export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope): Promise<GroupSample[]> {
+export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope, cache = new NextRecordCache()): Promise<GroupSample[]> {
   const groupIds = scope.groups ?? (await session.groups.list());
   const descriptions = await session.groups.describe(groupIds);
   const topicPartitions = scope.topic ? await session.offsets.partitions([scope.topic]) : new Map<string, number[]>();
@@ -48,6 +49,7 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope)
     session,
     visible.flatMap((g) => g.rows.filter((r) => r.committed !== null && r.committed < ranges.get(`${r.topic}\u0000${r.partition}`)!.latest)),
     ranges,
+    cache,
   );
 
   return visible.map(({ description, rows }) => ({
@@ -71,30 +73,60 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope)
 }
 
 /**
+ * What earlier snapshots learned of each position: the timestamp of the first record at or
+ * after it, which never changes (offsets are immutable), or 'none' (only markers up to the
+ * end), which holds while the end stays put. A watch, `lag serve` or the dashboard passes one
+ * so a group sitting at the same offset costs no Fetch; it keeps only the last snapshot's
+ * positions, so memory follows the partitions watched, not the offsets seen.
+ */
+export class NextRecordCache {
+  private known = new Map<string, { next: number | 'none'; end: bigint }>();
+
+  get(key: string, end: bigint): number | 'none' | undefined {
+    const hit = this.known.get(key);
+    return hit && (hit.next !== 'none' || hit.end === end) ? hit.next : undefined;
+  }
+
+  replace(entries: Map<string, { next: number | 'none'; end: bigint }>): void {
+    this.known = entries;
+  }
+}
+
+/**
  * Timestamp of the first record at or after each (partition, committed offset), or 'none' when
- * only transaction markers follow; groups sharing a position share the read.
+ * only transaction markers follow; groups sharing a position share the read, and the reads
+ * are batched per leader broker (firstRecords).
  */
 async function nextRecordTimestamps(
   session: ClusterSession,
   positions: Array<{ topic: string; partition: number; committed: bigint | null }>,
   ranges: Map<string, PartitionRange>,
+  cache: NextRecordCache,
 ): Promise<Map<string, number | 'none'>> {
-  const wanted = new Map<string, { topic: string; partition: number; offset: bigint }>();
-  for (const p of positions) wanted.set(`${p.topic}\u0000${p.partition}\u0000${p.committed}`, { topic: p.topic, partition: p.partition, offset: p.committed! });
-  const out = new Map<string, number | 'none'>();
-  await mapConcurrently([...wanted], async ([k, p]) => {
+  const wanted = new Map<string, Position>();
+  for (const p of positions) {
     const range = ranges.get(`${p.topic}\u0000${p.partition}`)!;
     // Below the log start (retention deleted it), the first unconsumed record is the oldest one left.
-    const from = p.offset < range.earliest ? range.earliest : p.offset;
-    try {
-      const { records, atEnd } = await session.records.read(p.topic, p.partition, from, { maxRecords: 1, untilOffset: range.latest, maxBytes: 64 * 1024 });
-      if (records[0]) out.set(k, records[0].timestamp);
-      else if (atEnd) out.set(k, 'none');
-    } catch (err) {
-      // Retention moved the log start since the offsets were listed: the time lag stays unknown.
-      if ((err as { type?: string }).type !== 'OFFSET_OUT_OF_RANGE') throw err;
-    }
-  });
+    const offset = p.committed! < range.earliest ? range.earliest : p.committed!;
+    wanted.set(`${p.topic}\u0000${p.partition}\u0000${p.committed}`, { topic: p.topic, partition: p.partition, offset, until: range.latest });
+  }
+  const byPosition = new Map([...wanted.values()].map((p) => [positionKey(p), p]));
+  const learned = new Map<string, { next: number | 'none'; end: bigint }>();
+  const toRead: Position[] = [];
+  for (const [key, p] of byPosition) {
+    const next = cache.get(key, p.until);
+    if (next === undefined) toRead.push(p);
+    else learned.set(key, { next, end: p.until });
+  }
+  for (const [key, first] of await session.records.firstRecords(toRead)) {
+    learned.set(key, { next: first === 'end' ? 'none' : first.timestamp, end: byPosition.get(key)!.until });
+  }
+  cache.replace(learned);
+  const out = new Map<string, number | 'none'>();
+  for (const [k, p] of wanted) {
+    const hit = learned.get(positionKey(p));
+    if (hit) out.set(k, hit.next);
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@ import type { Connection } from '../config/resolve-connection.js';
 import { servePrometheus } from '../cli/prometheus-endpoint.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
 import { type GroupLag, type GroupSample, computeLag } from './compute-lag.js';
-import { fetchLagSnapshot } from './fetch-lag-snapshot.js';
+import { NextRecordCache, fetchLagSnapshot } from './fetch-lag-snapshot.js';
 import { logStartOf } from './evaluate-lag.js';
 import { LAG_STATUSES, type PartitionVerdict, type Verdict, evaluateGroup } from './lag-verdict.js';
 
@@ -37,10 +37,11 @@ export async function serveLagMetrics(conn: Connection, opts: LagServeOptions): 
       conn,
       async (session) => {
         const history = new Map<string, GroupSample[]>();
+        const nextRecords = new NextRecordCache();
         while (!opts.signal.aborted) {
           const started = Date.now();
           try {
-            const samples = await fetchLagSnapshot(session, {});
+            const samples = await fetchLagSnapshot(session, {}, nextRecords);
             const logStart = await logStartOf(session, samples);
             const seen = new Set<string>();
             const judged = samples.map((s): Judged => {

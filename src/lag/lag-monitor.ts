@@ -4,7 +4,7 @@ import type { Connection } from '../config/resolve-connection.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
 import { computeLag } from './compute-lag.js';
 import { type WatchedGroup, evaluateGroup } from './lag-verdict.js';
-import { type LagScope, fetchLagSnapshot } from './fetch-lag-snapshot.js';
+import { type LagScope, NextRecordCache, fetchLagSnapshot } from './fetch-lag-snapshot.js';
 import { LagHistory } from './lag-history.js';
 
 export interface LagRun {
@@ -29,8 +29,9 @@ export async function monitorLag(conn: Connection, run: LagRun): Promise<void> {
     async (session) => {
       const windowMs = Math.max(MIN_WINDOW_MS, 3 * (run.intervalMs ?? run.sampleMs ?? 0));
       const history = new LagHistory(windowMs);
+      const nextRecords = new NextRecordCache();
       const report = async (): Promise<WatchedGroup[]> => {
-        const samples = await fetchLagSnapshot(session, run.scope);
+        const samples = await fetchLagSnapshot(session, run.scope, nextRecords);
         return samples.map((s) => {
           const earlier = history.add(s);
           const lag = computeLag(s, earlier);

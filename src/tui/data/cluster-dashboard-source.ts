@@ -8,7 +8,7 @@ import { type ClusterSession, withClusterSession } from '../../kafka/cluster-ses
 import { toUnreachable } from '../../kafka/client.js';
 import { type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
 import { RecordCounter } from '../../topics/record-count.js';
-import { fetchLagSnapshot } from '../../lag/fetch-lag-snapshot.js';
+import { NextRecordCache, fetchLagSnapshot } from '../../lag/fetch-lag-snapshot.js';
 import { executeOffsetReset, prepareOffsetReset } from '../../offsets/offset-reset.js';
 import { SERVED_COUNTERS, type ServedCounter } from '../../runtime/service-counters.js';
 import type { ServiceMetricsSnapshot } from '../../runtime/service-metrics.js';
@@ -47,6 +47,7 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   const decode = registryPayloadDecoder(conn.registry, signal);
   // Kept across refreshes: each one reads only the DLQ records written since the last.
   const dlqCounter = new RecordCounter();
+  const nextRecords = new NextRecordCache();
   let registry: RegistryClient | undefined;
   const registryClient = () => (registry ??= new RegistryClient(requireRegistry(conn), { signal }));
   // A redrive or reset in flight keeps the session even when a refresh fails meanwhile.
@@ -86,7 +87,7 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
         const [cluster, names] = await Promise.all([topicAdmin.describeCluster(), topicAdmin.topicNames()]);
         const meta = await topicAdmin.partitions(names);
         const led = [...meta].flatMap(([topic, parts]) => parts.filter((p) => p.leader !== null).map((p) => ({ topic, partition: p.partition })));
-        const [ranges, groups] = await Promise.all([s.offsets.ranges(led), fetchLagSnapshot(s, {})]);
+        const [ranges, groups] = await Promise.all([s.offsets.ranges(led), fetchLagSnapshot(s, {}, nextRecords)]);
         const rangeOf = new Map(ranges.map((r) => [`${r.topic}\u0000${r.partition}`, r]));
         const snapshot: OverviewSnapshot = {
           takenAt: Date.now(),
