@@ -17,8 +17,7 @@ import { BenchLeftovers } from './leftovers.js';
 /**
  * A lag snapshot of many partitions (default: 100 topics of 100 partitions, 20 groups of 5
  * topics each, every partition lagging, so every one needs its time lag read): our snapshot
- * in-process and
- * `streamflow lag --json` as a command, beside Kafka's own kafka-consumer-groups --describe of
+ * in-process and `streamflow lag --json` as a command, beside Kafka's own kafka-consumer-groups --describe of
  * the same groups (records only, no time lag), all in one run. Goal: a snapshot under 1 s.
  */
 export async function benchLag(args: string[]): Promise<Record<string, unknown>> {

@@ -1,4 +1,4 @@
-import { READ_COMMITTED, type RawCluster, type RawFetchPartition, type RawRecord, filterAbortedMessages } from './kafkajs-cluster.js';
+import { READ_COMMITTED, type RawCluster, type RawFetchPartition, type RawRecord, batchEndOf, visibleRecords } from './kafkajs-cluster.js';
 
 export interface Position {
   topic: string;
@@ -105,7 +105,7 @@ function listIn<T>(map: Map<string, T[]>, key: string): T[] {
 /** Record what one partition's answer says of a position, or leave it unsettled (truncated, empty below its end). */
 function settle(p: Position, data: RawFetchPartition | undefined, out: Map<string, FirstRecord>, unsettled: Position[]): void {
   if (!data) return void unsettled.push(p);
-  const visible = new Set(filterAbortedMessages({ messages: data.messages, abortedTransactions: data.abortedTransactions }));
+  const visible = visibleRecords(data);
   let covered = p.offset;
   // A fetch answers from the start of the batch that holds the offset: skip what came before.
   for (const m of data.messages) {
@@ -113,7 +113,7 @@ function settle(p: Position, data: RawFetchPartition | undefined, out: Map<strin
     if (at < p.offset) continue;
     if (at >= p.until) return void out.set(positionKey(p), 'end');
     if (!m.isControlRecord && visible.has(m)) return void out.set(positionKey(p), m);
-    covered = BigInt(m.batchContext.firstOffset) + BigInt(m.batchContext.lastOffsetDelta) + 1n;
+    covered = batchEndOf(m);
   }
   // Nothing visible in what came back: the end if that reached the partition's end or what an
   // open transaction holds back (the last stable offset), else more is to be read.

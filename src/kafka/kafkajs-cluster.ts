@@ -69,6 +69,17 @@ export const filterAbortedMessages: (args: { messages: RawRecord[]; abortedTrans
   'kafkajs/src/consumer/filterAbortedMessages.js',
 );
 
+/** The records of a fetch answer a read_committed reader sees (kafkajs' filter wants the aborted transactions in offset order). */
+export function visibleRecords(data: RawFetchPartition): Set<RawRecord> {
+  const aborted = [...data.abortedTransactions].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1));
+  return new Set(filterAbortedMessages({ messages: data.messages, abortedTransactions: aborted }));
+}
+
+/** The offset after the batch that holds `m` (compaction can leave a batch's last offsets empty). */
+export function batchEndOf(m: RawRecord): bigint {
+  return BigInt(m.batchContext.firstOffset) + BigInt(m.batchContext.lastOffsetDelta) + 1n;
+}
+
 /**
  * A Cluster of its own from a kafkajs client (separate connections), listing offsets at the
  * given isolation level: READ_UNCOMMITTED makes "latest" the high watermark, as Java's Admin

@@ -1,6 +1,6 @@
 import { type Position, firstRecords, positionKey } from './first-records.js';
 import { withKafkaRetry } from './kafka-retry.js';
-import { READ_COMMITTED, type RawCluster, type RawFetchPartition, type RawRecord, filterAbortedMessages } from './kafkajs-cluster.js';
+import { READ_COMMITTED, type RawCluster, type RawFetchPartition, type RawRecord, batchEndOf, visibleRecords } from './kafkajs-cluster.js';
 
 export interface RecordHeader {
   key: string;
@@ -106,8 +106,7 @@ export function recordReader(cluster: RawCluster): RecordReader {
       }
       const raw = data.messages;
       if (raw.length === 0) return { nextOffset: offset, atEnd: true };
-      const aborted = [...data.abortedTransactions].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : 1));
-      const visible = new Set(filterAbortedMessages({ messages: raw, abortedTransactions: aborted }));
+      const visible = visibleRecords(data);
       // A fetch answers from the start of the batch that holds `offset`: skip what came before.
       let next = offset;
       let stopped = false;
@@ -125,7 +124,7 @@ export function recordReader(cluster: RawCluster): RecordReader {
       }
       // Compaction can leave a batch's last offsets empty: continue after the batch, as Java's consumer does.
       if (!stopped) {
-        const batchEnd = raw.reduce((max, m) => bigMax(max, BigInt(m.batchContext.firstOffset) + BigInt(m.batchContext.lastOffsetDelta) + 1n), next);
+        const batchEnd = raw.reduce((max, m) => bigMax(max, batchEndOf(m)), next);
         next = until !== undefined && batchEnd > until ? until : batchEnd;
       }
       if (next === offset) return { nextOffset: offset, atEnd: true };

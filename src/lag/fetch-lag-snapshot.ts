@@ -15,9 +15,10 @@ const CONCURRENCY = 8;
 
 /**
  * One sample per group: state, member count, and per partition the committed offset, the log
- * end offset and the timestamp of the first unconsumed record (Fetches batched per broker, and
- * none for a position `cache` knows from an earlier snapshot). Partitions are those the group committed to or has assigned; with a topic, a
- * named group shows all of that topic's partitions even before it committed anything.
+ * end offset and the timestamp of the first unconsumed record (Fetches batched per broker, none
+ * for a position `cache` knows from an earlier snapshot). Partitions are those the group
+ * committed to or has assigned; with a topic, a named group shows all of that topic's
+ * partitions even before it committed anything.
  */
 export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope, cache = new NextRecordCache()): Promise<GroupSample[]> {
   const groupIds = scope.groups ?? (await session.groups.list());
