@@ -23,6 +23,7 @@ type LagArgs = GlobalArgs & {
   'only-lagging': boolean;
   evaluate?: string;
   interval?: string;
+  window?: string;
   'fail-on'?: string;
 };
 
@@ -41,6 +42,7 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
       .option('only-lagging', { type: 'boolean', default: false, describe: 'Show only partitions with lag' })
       .option('evaluate', { type: 'string', describe: 'Watch for WINDOW (e.g. 60s) and give each group and partition a verdict: OK, WARN, REWIND, STALL, STOP or ERROR, with its reason' })
       .option('interval', { type: 'string', describe: 'With --evaluate: sample every I (default: a sixth of the window, at least 1s); with serve: poll every I (default 15s)' })
+      .option('window', { type: 'string', describe: 'With --watch or serve: judge verdicts over the last W (default: max(60s, 3 intervals); at least 2 intervals)' })
       .option('fail-on', { type: 'string', describe: `With --evaluate: exit 1 when a group's verdict is one of these, e.g. STOP,STALL (of ${LAG_STATUSES.join(', ')})` }) as Argv<LagArgs>,
   handler: async (argv) => {
     const { out, signal } = argv.sf;
@@ -57,6 +59,7 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
     if (argv.action === 'serve') return serve(argv);
     if (argv.port !== undefined) throw new UsageError('--port goes with `lag serve`', 'e.g. streamflow lag serve --port 9308');
     if (argv.evaluate !== undefined) return evaluate(argv, groups);
+    if (argv.window !== undefined && intervalMs === undefined) throw new UsageError('--window goes with --watch or `lag serve` (--evaluate takes its window as its value)', 'e.g. streamflow lag --watch 5s --window 2m');
     if (argv.interval !== undefined || argv['fail-on'] !== undefined) throw new UsageError(`${argv.interval !== undefined ? '--interval' : '--fail-on'} goes with --evaluate WINDOW`, 'e.g. streamflow lag --evaluate 60s --fail-on STOP,STALL');
     let breaches: string[] = [];
     let samples = 0;
@@ -64,7 +67,7 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
 
     await monitorLag(await argv.sf.connection(), {
       scope: { ...(groups ? { groups } : {}), ...(argv.topic !== undefined ? { topic: argv.topic } : {}) },
-      ...(intervalMs !== undefined ? { intervalMs } : {}),
+      ...(intervalMs !== undefined ? { intervalMs, windowMs: verdictWindow(argv.window, intervalMs) } : {}),
       ...(sampleMs !== undefined ? { sampleMs } : {}),
       signal,
       onReport: (all) => {
@@ -90,11 +93,19 @@ export const lagCommand: CommandModule<GlobalArgs, LagArgs> = {
   },
 };
 
+/** --window, or max(60 s, 3 intervals): a watch or `lag serve` judges the polls of this span. */
+function verdictWindow(flag: string | undefined, intervalMs: number): number {
+  if (flag === undefined) return Math.max(60_000, 3 * intervalMs);
+  const windowMs = parseDuration(flag, '--window');
+  if (windowMs < 2 * intervalMs) throw new UsageError(`--window ${flag} is shorter than two polls of ${formatMs(intervalMs)}`, `e.g. --window ${formatMs(Math.max(60_000, 3 * intervalMs))}`);
+  return windowMs;
+}
+
 async function serve(argv: LagArgs): Promise<void> {
   const { out, signal } = argv.sf;
   if (argv.port === undefined || !Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65_535) throw new UsageError('`lag serve` needs --port P (0-65535)', 'e.g. streamflow lag serve --port 9308');
   const intervalMs = argv.interval !== undefined ? parseDuration(argv.interval, '--interval') : 15_000;
-  const windowMs = Math.max(60_000, 3 * intervalMs);
+  const windowMs = verdictWindow(argv.window, intervalMs);
   out.stderr.write(`Serving every group's lag and verdict on http://127.0.0.1:${argv.port}/metrics, polled every ${formatMs(intervalMs)} (verdicts over ${formatMs(windowMs)}); Ctrl-C to stop.\n`);
   const polls = await serveLagMetrics(await argv.sf.connection(), { port: argv.port, intervalMs, windowMs, signal, log: (m) => out.stderr.write(m + '\n') });
   throw new InterruptedError(`lag serve stopped by signal after ${polls} poll${polls === 1 ? '' : 's'}`);

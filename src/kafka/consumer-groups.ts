@@ -97,7 +97,12 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
     commit: async (group, offsets) => {
       if (offsets.length === 0) return;
       const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
-      for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset.toString() }]);
+      for (const o of offsets) {
+        const list = byTopic.get(o.topic);
+        const entry = { partition: o.partition, offset: o.offset.toString() };
+        if (list) list.push(entry);
+        else byTopic.set(o.topic, [entry]);
+      }
       try {
         // A coordinator error means the commit was not applied: find the coordinator again and resend.
         await withKafkaRetry(

@@ -2,6 +2,7 @@ import type { Admin } from 'kafkajs';
 import { UsageError } from '../errors.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import type { RawCluster } from './kafkajs-cluster.js';
+import { partitionSizes } from './log-dir-sizes.js';
 
 export interface TopicPartitionRef {
   topic: string;
@@ -27,6 +28,8 @@ export interface LogOffsetsAdmin {
   partitions(topics: string[]): Promise<Map<string, number[]>>;
   ranges(partitions: TopicPartitionRef[]): Promise<PartitionRange[]>;
   offsetsForTimestamp(partitions: TopicPartitionRef[], timestampMs: number): Promise<TimestampOffset[]>;
+  /** Bytes each partition holds on its leader (DescribeLogDirs), by `topic\0partition`; unknown ones left out. */
+  sizes(partitions: TopicPartitionRef[]): Promise<Map<string, bigint>>;
 }
 
 export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAdmin {
@@ -72,6 +75,7 @@ export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAd
         return { ...r, offset: BigInt(o) < 0n ? null : BigInt(o) };
       });
     },
+    sizes: (refs) => partitionSizes(cluster, groupByTopic(refs)),
   };
 }
 

@@ -5,6 +5,7 @@ import { withClusterSession } from '../kafka/cluster-session.js';
 import { type GroupLag, type GroupSample, computeLag } from './compute-lag.js';
 import { NextRecordCache, fetchLagSnapshot } from './fetch-lag-snapshot.js';
 import { logStartOf } from './evaluate-lag.js';
+import { CommitLog } from './commit-log.js';
 import { LAG_STATUSES, type PartitionVerdict, type Verdict, evaluateGroup } from './lag-verdict.js';
 
 export interface LagServeOptions {
@@ -38,18 +39,29 @@ export async function serveLagMetrics(conn: Connection, opts: LagServeOptions): 
       async (session) => {
         const history = new Map<string, GroupSample[]>();
         const nextRecords = new NextRecordCache();
+        const commits = new CommitLog(opts.windowMs - opts.intervalMs);
+        await commits.start(session);
+        let warned = false;
+        const warnOnce = () => {
+          if (!commits.unavailable || warned) return;
+          warned = true;
+          opts.log(`lag serve: ${commits.unavailable}; verdicts go on without the commit log (a group re-committing one offset shows as STOP, not STALL)`);
+        };
+        warnOnce();
         while (!opts.signal.aborted) {
           const started = Date.now();
           try {
             const samples = await fetchLagSnapshot(session, {}, nextRecords);
             const logStart = await logStartOf(session, samples);
+            await commits.poll(session, samples.map((s) => s.group));
+            warnOnce();
             const seen = new Set<string>();
             const judged = samples.map((s): Judged => {
               seen.add(s.group);
               const kept = (history.get(s.group) ?? []).filter((h) => s.takenAt - h.takenAt <= opts.windowMs);
               history.set(s.group, [...kept, s]);
               // Kept samples are at most windowMs apart: a full history spans at least a poll less.
-              const { verdict, partitions } = evaluateGroup({ samples: history.get(s.group)!, windowMs: opts.windowMs - opts.intervalMs, logStart });
+              const { verdict, partitions } = evaluateGroup({ samples: history.get(s.group)!, windowMs: opts.windowMs - opts.intervalMs, commits: commits.commitsOf(s.group), logStart });
               return { lag: computeLag(s, kept), verdict, partitions };
             });
             for (const g of history.keys()) if (!seen.has(g)) history.delete(g);

@@ -6,11 +6,14 @@ import { computeLag } from './compute-lag.js';
 import { type WatchedGroup, evaluateGroup } from './lag-verdict.js';
 import { type LagScope, NextRecordCache, fetchLagSnapshot } from './fetch-lag-snapshot.js';
 import { LagHistory } from './lag-history.js';
+import { CommitLog } from './commit-log.js';
 
 export interface LagRun {
   scope: LagScope;
   /** --watch: sample every this many ms until stopped. */
   intervalMs?: number;
+  /** With intervalMs: verdicts judge the samples of this span. */
+  windowMs?: number;
   /** One-shot --sample: take a second sample this much later, for rates and ETAs. */
   sampleMs?: number;
   signal: AbortSignal;
@@ -27,17 +30,21 @@ export async function monitorLag(conn: Connection, run: LagRun): Promise<void> {
   await withClusterSession(
     conn,
     async (session) => {
-      const windowMs = Math.max(MIN_WINDOW_MS, 3 * (run.intervalMs ?? run.sampleMs ?? 0));
+      const windowMs = run.windowMs ?? Math.max(MIN_WINDOW_MS, 3 * (run.intervalMs ?? run.sampleMs ?? 0));
       const history = new LagHistory(windowMs);
       const nextRecords = new NextRecordCache();
+      // The verdicts' window is a poll short of the history's (below): keep commits that long.
+      const commits = run.intervalMs === undefined ? undefined : new CommitLog(windowMs - run.intervalMs);
+      await commits?.start(session);
       const report = async (): Promise<WatchedGroup[]> => {
         const samples = await fetchLagSnapshot(session, run.scope, nextRecords);
+        await commits?.poll(session, samples.map((s) => s.group));
         return samples.map((s) => {
           const earlier = history.add(s);
           const lag = computeLag(s, earlier);
           if (run.intervalMs === undefined) return lag;
           // The history keeps samples up to windowMs apart: a full one spans at least a poll less.
-          const { verdict } = evaluateGroup({ samples: [...earlier, s], windowMs: windowMs - run.intervalMs });
+          const { verdict } = evaluateGroup({ samples: [...earlier, s], windowMs: windowMs - run.intervalMs, commits: commits!.commitsOf(s.group) });
           return { ...lag, status: verdict.status, reason: verdict.reason };
         });
       };

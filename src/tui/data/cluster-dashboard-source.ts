@@ -8,7 +8,9 @@ import { type ClusterSession, withClusterSession } from '../../kafka/cluster-ses
 import { toUnreachable } from '../../kafka/client.js';
 import { type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
 import { RecordCounter } from '../../topics/record-count.js';
+import { CommitLog } from '../../lag/commit-log.js';
 import { NextRecordCache, fetchLagSnapshot } from '../../lag/fetch-lag-snapshot.js';
+import { VERDICT_WINDOW_MS } from '../state/overview-state.js';
 import { executeOffsetReset, prepareOffsetReset } from '../../offsets/offset-reset.js';
 import { SERVED_COUNTERS, type ServedCounter } from '../../runtime/service-counters.js';
 import type { ServiceMetricsSnapshot } from '../../runtime/service-metrics.js';
@@ -48,6 +50,8 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   // Kept across refreshes: each one reads only the DLQ records written since the last.
   const dlqCounter = new RecordCounter();
   const nextRecords = new NextRecordCache();
+  const commitLog = new CommitLog(VERDICT_WINDOW_MS);
+  let commitLogStarted = false;
   let registry: RegistryClient | undefined;
   const registryClient = () => (registry ??= new RegistryClient(requireRegistry(conn), { signal }));
   // A redrive or reset in flight keeps the session even when a refresh fails meanwhile.
@@ -87,7 +91,10 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
         const [cluster, names] = await Promise.all([topicAdmin.describeCluster(), topicAdmin.topicNames()]);
         const meta = await topicAdmin.partitions(names);
         const led = [...meta].flatMap(([topic, parts]) => parts.filter((p) => p.leader !== null).map((p) => ({ topic, partition: p.partition })));
+        if (!commitLogStarted) await commitLog.start(s);
+        commitLogStarted = true;
         const [ranges, groups] = await Promise.all([s.offsets.ranges(led), fetchLagSnapshot(s, {}, nextRecords)]);
+        await commitLog.poll(s, groups.map((g) => g.group));
         const rangeOf = new Map(ranges.map((r) => [`${r.topic}\u0000${r.partition}`, r]));
         const snapshot: OverviewSnapshot = {
           takenAt: Date.now(),
@@ -102,6 +109,7 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
             }),
           })),
           groups,
+          commits: new Map(groups.map((g) => [g.group, commitLog.commitsOf(g.group)])),
         };
         return snapshot;
       }),

@@ -11,7 +11,7 @@ const RATE_SAMPLES = 5;
 /** Group rates and ETAs compare samples up to this far apart (as `lag --watch` does, shorter). */
 const LAG_WINDOW_MS = 30_000;
 /** Verdicts judge the samples of this much of the lag window (a full one spans it less a refresh). */
-const VERDICT_WINDOW_MS = 20_000;
+export const VERDICT_WINDOW_MS = 20_000;
 const MAX_GROUP_SAMPLES = 30;
 
 export interface TopicRow {
@@ -94,7 +94,7 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
       const earlier = (prev.samples[sample.group] ?? []).filter((h) => h.takenAt < sample.takenAt && sample.takenAt - h.takenAt <= LAG_WINDOW_MS);
       samples[sample.group] = pushBounded(earlier, sample, MAX_GROUP_SAMPLES);
       const lag = computeLag(sample, earlier);
-      const { verdict } = evaluateGroup({ samples: samples[sample.group]!, windowMs: VERDICT_WINDOW_MS });
+      const { verdict } = evaluateGroup({ samples: samples[sample.group]!, windowMs: VERDICT_WINDOW_MS, commits: snap.commits?.get(sample.group) });
       for (const p of lag.partitions) {
         const key = lagKey(lag.group, p.topic, p.partition);
         lagHistory[key] = pushBounded(prev.lagHistory[key] ?? [], p.lag ?? 0, LAG_HISTORY);

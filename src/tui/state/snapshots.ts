@@ -1,5 +1,6 @@
 import type { BrokerInfo } from '../../kafka/topic-admin.js';
 import type { GroupSample } from '../../lag/compute-lag.js';
+import type { CommitSeen } from '../../lag/lag-verdict.js';
 import type { ServedCounter } from '../../runtime/service-counters.js';
 
 /*
@@ -31,6 +32,8 @@ export interface OverviewSnapshot {
   topics: TopicInfo[];
   /** One lag sample per consumer group (fetchLagSnapshot). */
   groups: GroupSample[];
+  /** Each group's recent commits from `__consumer_offsets` (CommitLog); undefined for a group: not observed. */
+  commits?: Map<string, Map<string, CommitSeen[]> | undefined>;
 }
 
 /** A service's counters as Prometheus serves them, with its rate, latency and lag. */

@@ -107,6 +107,18 @@ describe('refresh results', () => {
     expect(payment).toMatchObject({ totalLag: 1_800, maxLagMs: 42_000, rate: 150 });
   });
 
+  it('tells a group re-committing one offset (STALL) from a silent one (STOP) by the commits the snapshot carries', () => {
+    let s = state();
+    for (const t of [0, 10_000, 21_000]) {
+      const snap = overview(T0 + t);
+      // payment-service commits offset 400 again on every partition; inventory-service commits nothing.
+      const recommits = new Map([0, 1, 2].map((p) => [`checkout.orders:${p}`, [{ at: T0 + t, offset: 400n }]]));
+      s = run(s, { type: 'overview', snapshot: { ...snap, commits: new Map([['payment-service', recommits], ['inventory-service', new Map()]]) } });
+    }
+    const status = Object.fromEntries(s.overview.groups.map((g) => [g.group, g.status]));
+    expect(status).toMatchObject({ 'payment-service': 'STALL', 'inventory-service': 'STOP' });
+  });
+
   it('keeps a bounded lag history per partition (a ring buffer for the sparkline)', () => {
     let s = state();
     for (let i = 0; i < LAG_HISTORY + 5; i++) s = run(s, { type: 'overview', snapshot: overview(T0 + i * 1_000, { committed: BigInt(i), end: 1_000n }) });
