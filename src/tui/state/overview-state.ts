@@ -1,5 +1,5 @@
 import { type GroupSample, computeLag } from '../../lag/compute-lag.js';
-import { type WatchedGroup, evaluateGroup } from '../../lag/lag-verdict.js';
+import { type WatchedGroup, evaluateGroup, partitionKey } from '../../lag/lag-verdict.js';
 import type { BrokerInfo } from '../../kafka/topic-admin.js';
 import { pushBounded } from './history-ring.js';
 import type { OverviewSnapshot, PartitionInfo } from './snapshots.js';
@@ -88,13 +88,15 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
   const lagHistory: OverviewState['lagHistory'] = {};
   const consumed = new Map<string, number>();
   const readers = new Map<string, Set<string>>();
+  // Log starts as this refresh listed them: a group committed below one lost records (ERROR).
+  const logStart = new Map(snap.topics.flatMap((t) => t.partitions.filter((p) => p.start !== null).map((p) => [partitionKey(t.name, p.partition), BigInt(p.start!)] as const)));
   const groups = [...snap.groups]
     .sort((a, b) => a.group.localeCompare(b.group))
     .map((sample) => {
       const earlier = (prev.samples[sample.group] ?? []).filter((h) => h.takenAt < sample.takenAt && sample.takenAt - h.takenAt <= LAG_WINDOW_MS);
       samples[sample.group] = pushBounded(earlier, sample, MAX_GROUP_SAMPLES);
       const lag = computeLag(sample, earlier);
-      const { verdict } = evaluateGroup({ samples: samples[sample.group]!, windowMs: VERDICT_WINDOW_MS, commits: snap.commits?.get(sample.group) });
+      const { verdict } = evaluateGroup({ samples: samples[sample.group]!, windowMs: VERDICT_WINDOW_MS, commits: snap.commits?.get(sample.group), logStart });
       for (const p of lag.partitions) {
         const key = lagKey(lag.group, p.topic, p.partition);
         lagHistory[key] = pushBounded(prev.lagHistory[key] ?? [], p.lag ?? 0, LAG_HISTORY);

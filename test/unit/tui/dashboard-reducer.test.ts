@@ -119,6 +119,15 @@ describe('refresh results', () => {
     expect(status).toMatchObject({ 'payment-service': 'STALL', 'inventory-service': 'STOP' });
   });
 
+  it('shows ERROR for a group committed below the log start the refresh listed (records lost to retention)', () => {
+    const snap = overview(T0);
+    const trimmed = { ...snap, topics: snap.topics.map((t) => (t.name === 'checkout.orders' ? { ...t, partitions: t.partitions.map((p) => ({ ...p, start: 500 })) } : t)) };
+    const s = run(state(), { type: 'overview', snapshot: trimmed });
+    const payment = s.overview.groups.find((g) => g.group === 'payment-service')!;
+    expect(payment.status).toBe('ERROR');
+    expect(payment.reason).toContain('100 records deleted by retention');
+  });
+
   it('keeps a bounded lag history per partition (a ring buffer for the sparkline)', () => {
     let s = state();
     for (let i = 0; i < LAG_HISTORY + 5; i++) s = run(s, { type: 'overview', snapshot: overview(T0 + i * 1_000, { committed: BigInt(i), end: 1_000n }) });
