@@ -12,8 +12,10 @@ import type { DlqSummary } from '../src/dlq/dlq-summary.js';
 import { BROWSE_LIMIT, BROWSE_MAX_SCAN, DLQ_LIST_SAMPLE, MAX_REDRIVES, REDRIVE_RATE_PER_SEC } from '../src/dlq/dlq-defaults.js';
 import { registryPayloadDecoder } from '../src/dlq/payload-decoder.js';
 import { type RedriveRequest, type RedriveSummary, executeRedrive, planRedrive } from '../src/dlq/redrive-job.js';
-import { redriveJobId } from '../src/dlq/redrive-plan.js';
+import { defaultParkingTopic, redriveJobId } from '../src/dlq/redrive-plan.js';
 import { withClusterSession } from '../src/kafka/cluster-session.js';
+import { cancel, history, jobs } from './dlq-jobs.js';
+import { edit } from './dlq-edit.js';
 import { nonNegativeInt, parseRateOrMax, positiveInt } from '../src/cli/flag-values.js';
 import { DEFAULT_COUNT_LIMIT, RecordCounter, countText } from '../src/topics/record-count.js';
 
@@ -43,9 +45,9 @@ function renderList(topics: DlqSummary[], countLimit: number): string {
   const rows = topics.map((t) => {
     const errors = Object.entries(t.errors);
     const top = errors[0] ? `${cut(simpleClassName(errors[0][0]), 18)} ${errors[0][1]}${errors.length > 1 ? ` +${errors.length - 1}` : ''}` : '-';
-    return [t.topic, t.depth === null ? `≤${t.offsets.toLocaleString('en-US')}` : t.depth.toLocaleString('en-US'), minute(t.oldest), minute(t.newest), top];
+    return [t.topic, t.depth === null ? `≤${t.offsets.toLocaleString('en-US')}` : t.depth.toLocaleString('en-US'), t.parked === null ? '?' : t.parked.toLocaleString('en-US'), minute(t.oldest), minute(t.newest), top];
   });
-  const table = formatTable(['TOPIC', 'DEPTH', 'OLDEST (UTC)', 'NEWEST (UTC)', 'TOP ERROR (SAMPLE)'], rows);
+  const table = formatTable(['TOPIC', 'DEPTH', 'PARKED', 'OLDEST (UTC)', 'NEWEST (UTC)', 'TOP ERROR (SAMPLE)'], rows);
   if (topics.every((t) => t.depth !== null)) return table;
   return `${table}\n≤N: over ${countLimit.toLocaleString('en-US')} offsets, records not counted; N is the offset span (raise --count-limit to count).`;
 }
@@ -93,6 +95,7 @@ type RedriveArgs = GlobalArgs & {
   filter: string[];
   limit?: string;
   'max-redrives': string;
+  parking?: string;
   validate: boolean;
   'job-id'?: string;
   execute: boolean;
@@ -107,7 +110,8 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
       .option('rate', { type: 'string', default: `${REDRIVE_RATE_PER_SEC}/s`, describe: 'At most N/s (or N/min), or max for no limit' })
       .option('filter', { alias: 'f', type: 'string', array: true, default: [], describe: FILTER_HELP })
       .option('limit', { alias: 'n', type: 'string', describe: 'Redrive at most N records in this run' })
-      .option('max-redrives', { type: 'string', default: String(MAX_REDRIVES), describe: 'Skip records already redriven this many times (stops loops)' })
+      .option('max-redrives', { type: 'string', default: String(MAX_REDRIVES), describe: 'Park records already redriven this many times instead of sending them again (stops loops)' })
+      .option('parking', { type: 'string', describe: 'Where those records go, whole, with their DLQ headers [default: <topic>.parking, created when first needed]; none: skip them' })
       .option('validate', { type: 'boolean', default: false, describe: 'Skip records whose payload does not decode with the registry' })
       .option('job-id', { type: 'string', describe: 'Name the job [default: derived from topic, --to and filters, so a rerun resumes]' })
       .option('execute', { type: 'boolean', default: false, describe: 'Really send (the DLQ itself is never changed)' }) as Argv<RedriveArgs>,
@@ -121,6 +125,8 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
       topic: argv.topic,
       jobId,
       filters,
+      filterTexts: argv.filter,
+      parkingTopic: argv.parking === 'none' ? null : (argv.parking ?? defaultParkingTopic(argv.topic)),
       maxRedrives: nonNegativeInt('--max-redrives', argv['max-redrives']),
       ratePerSec: parseRateOrMax(argv.rate, '--rate'),
       signal,
@@ -143,6 +149,7 @@ const redrive: CommandModule<GlobalArgs, RedriveArgs> = {
     });
     out.result(result, () => (argv.execute || result.interrupted ? renderDone(result) : `${renderPlan(result)}\nDry run: nothing was sent; re-run with --execute to redrive (job ${result.jobId}).`));
     if (result.interrupted) throw new InterruptedError(`interrupted: ${result.redriven} redriven so far; rerun the same command to resume job ${result.jobId}`);
+    if (result.cancelledBy) throw new InterruptedError(`cancelled by ${result.cancelledBy}: ${result.redriven} redriven; rerun the same command to resume job ${result.jobId}`);
   },
 };
 
@@ -154,7 +161,8 @@ function renderResumed(p: RedriveSummary): string {
 function renderPlan(p: RedriveSummary): string {
   const left = p.remaining === 0 ? '' : `, ${countText({ records: p.remaining, offsets: p.remainingOffsets })} left for later runs`;
   const lines = [`Job ${p.jobId} on ${p.topic}: ${p.scanned.toLocaleString('en-US')} records to look at after its checkpoint${left}.`];
-  lines.push(`${p.planned} to redrive, ${p.skipped} to skip (${Object.entries(p.skippedBy).map(([k, v]) => `${k} ${v}`).join(', ')}).`);
+  const parking = p.parked > 0 ? `, ${p.parked} to park in ${p.parkingTopic} (redriven --max-redrives times already)` : '';
+  lines.push(`${p.planned} to redrive${parking}, ${p.skipped} to skip (${Object.entries(p.skippedBy).map(([k, v]) => `${k} ${v}`).join(', ')}).`);
   if (p.planned > 0) {
     lines.push(formatTable(['TARGET TOPIC', 'RECORDS'], Object.entries(p.byTarget)));
     lines.push(formatTable(['ERROR CLASS', 'RECORDS'], Object.entries(p.byErrorClass).map(([c, n]) => [cut(c, 80), n])));
@@ -163,11 +171,12 @@ function renderPlan(p: RedriveSummary): string {
 }
 
 function renderDone(r: RedriveSummary): string {
-  const head = r.interrupted ? 'Interrupted: ' : '';
+  const head = r.cancelledBy ? `Cancelled by ${r.cancelledBy}: ` : r.interrupted ? 'Interrupted: ' : '';
   if (!r.executed) return `${head}stopped while planning, after looking at ${r.scanned} records; nothing was sent (job ${r.jobId}).`;
   const where = Object.entries(r.byTarget).map(([t, n]) => `${t} ${n}`).join(', ');
   const left = countText({ records: r.remaining, offsets: r.remainingOffsets });
-  return `${head}redrove ${r.redriven} records${where ? ` (${where})` : ''}, skipped ${r.skipped}, ${left} left after the checkpoint; job ${r.jobId}, checkpoint in group ${r.group}.`;
+  const parked = r.parked > 0 ? `, parked ${r.parked} in ${r.parkingTopic}` : '';
+  return `${head}redrove ${r.redriven} records${where ? ` (${where})` : ''}${parked}, skipped ${r.skipped}, ${left} left after the checkpoint; job ${r.jobId}, checkpoint in group ${r.group}.`;
 }
 
 /** 2024-05-01 12:00 */
@@ -181,6 +190,6 @@ function cut(s: string, width: number): string {
 }
 
 export const dlqCommand: CommandModule<GlobalArgs, GlobalArgs> = {
-  builder: (y) => y.command(list).command(browse).command(redrive).demandCommand(1, 'name a subcommand: list, browse or redrive') as Argv<GlobalArgs>,
+  builder: (y) => y.command(list).command(browse).command(redrive).command(edit).command(jobs).command(cancel).command(history).demandCommand(1, 'name a subcommand: list, browse, redrive, edit, jobs, cancel or history') as Argv<GlobalArgs>,
   handler: () => undefined,
 };

@@ -28,6 +28,12 @@ export const STREAMFLOW = {
   /** Set by `dlq redrive`: which job sent the record back, and how many times it was. */
   redriveJob: 'streamflow.redrive-job',
   redriveCount: 'streamflow.redrive-count',
+  /** Set when `dlq redrive` moved a record that kept failing to the DLQ's parking topic. */
+  parkedByJob: 'streamflow.parked-by-job',
+  /** Set by `dlq edit --execute` on the corrected record: the edit's id, the DLQ record it came from (T/P/O) and who edited it. */
+  editId: 'streamflow.edit-id',
+  editedFrom: 'streamflow.edited-from',
+  editedBy: 'streamflow.edited-by',
   /**
    * When the saga's first record was written (epoch ms as decimal text): every derived event
    * and every forwarded record carries it, so a service can tell how old the saga is.

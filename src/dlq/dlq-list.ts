@@ -3,6 +3,7 @@ import type { ConsumedRecord, RecordReader } from '../kafka/record-reader.js';
 import { RecordCounter } from '../topics/record-count.js';
 import { toDeadLetterRecord } from './dead-letter-record.js';
 import { type DlqSummary, isDlqTopicName, newestRecords, summarizeDlq } from './dlq-summary.js';
+import { defaultParkingTopic } from './redrive-plan.js';
 
 export interface DlqListOptions {
   /** These topics; else every topic named like a DLQ. */
@@ -19,7 +20,8 @@ export interface DlqListOptions {
  * partition's newest for the sample.
  */
 export async function listDlqTopics(session: ClusterSession, opts: DlqListOptions): Promise<DlqSummary[]> {
-  const topics = opts.topics ?? (await session.offsets.topicNames()).filter(isDlqTopicName).sort();
+  const names = new Set(await session.offsets.topicNames());
+  const topics = opts.topics ?? [...names].filter(isDlqTopicName).sort();
   const partitions = await session.offsets.partitions(topics);
   const counter = opts.counter ?? new RecordCounter();
   const summaries: DlqSummary[] = [];
@@ -33,9 +35,17 @@ export async function listDlqTopics(session: ClusterSession, opts: DlqListOption
       oldest.push(...first.records);
       tails.push(...(await partitionTail(session.records, topic, r.partition, r.earliest, r.latest, opts.sample)));
     }
-    summaries.push(summarizeDlq(topic, count, oldest, newestRecords(tails, opts.sample).map(toDeadLetterRecord)));
+    const parking = defaultParkingTopic(topic);
+    const parked = names.has(parking) ? (await counter.count(session.records, parking, await spansOfTopic(session, parking))).records : 0;
+    summaries.push(summarizeDlq(topic, count, oldest, newestRecords(tails, opts.sample).map(toDeadLetterRecord), parked));
   }
   return summaries;
+}
+
+/** Every partition of a topic from its log start to its end. */
+async function spansOfTopic(session: ClusterSession, topic: string): Promise<Array<{ partition: number; from: bigint; until: bigint }>> {
+  const partitions = (await session.offsets.partitions([topic])).get(topic) ?? [];
+  return (await session.offsets.ranges(partitions.map((partition) => ({ topic, partition })))).map((r) => ({ partition: r.partition, from: r.earliest, until: r.latest }));
 }
 
 /**

@@ -19,14 +19,17 @@ export interface DlqSummary {
   errors: Record<string, number>;
   /** How many records the error counts come from (the newest of the topic). */
   sampled: number;
+  /** Records in its parking topic (`<topic>.parking`: those `dlq redrive` gave up on); 0 without one, null when not counted. */
+  parked: number | null;
 }
 
-/** Summarize a DLQ from its record count, the oldest record of each partition and a sample of the newest. */
+/** Summarize a DLQ from its record count, the oldest record of each partition, a sample of the newest and its parking topic's count. */
 export function summarizeDlq(
   topic: string,
   count: Pick<RecordCount, 'records' | 'offsets'>,
   oldestRecords: Array<{ timestamp: number }>,
   sample: DeadLetterRecord[],
+  parked: number | null = 0,
 ): DlqSummary {
   const counts = new Map<string, number>();
   for (const r of sample) {
@@ -43,6 +46,7 @@ export function summarizeDlq(
     newest: newest === null ? null : new Date(newest).toISOString(),
     errors: Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     sampled: sample.length,
+    parked,
   };
 }
 

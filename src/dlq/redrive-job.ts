@@ -7,6 +7,12 @@ import type { DeadLetterRecord } from './dead-letter-record.js';
 import { type DlqFilter, matchesDlqFilters } from './dlq-filter.js';
 import { type PartitionSpan, scanDlq, spansOf } from './dlq-scan.js';
 import type { PayloadDecoder } from './payload-decoder.js';
+import { appendAudit } from './audit-log.js';
+import { connectProducer } from '../kafka/producer.js';
+import { withTopicAdmin } from '../kafka/topic-admin.js';
+import { autoReplicationFactor } from '../topics/replication-defaults.js';
+import { operatorName } from './operator.js';
+import { CancelWatch, type JobState, type JobStatus, ensureJobsTopic, jobStateMessage } from './redrive-jobs.js';
 import { type RedriveDecision, type RedriveRules, RedriveTally, checkpointMetadata, decideRedrive, redriveGroup, redrivenOf } from './redrive-plan.js';
 
 export interface RedriveRequest extends RedriveRules {
@@ -22,6 +28,8 @@ export interface RedriveRequest extends RedriveRules {
   ratePerSec: number;
   signal: AbortSignal;
   onProgress?: (p: { scanned: number; total: number; redriven: number; skipped: number }) => void;
+  /** The --filter texts, as `dlq jobs` shows them. */
+  filterTexts?: string[];
 }
 
 export interface RedriveSummary {
@@ -33,6 +41,10 @@ export interface RedriveSummary {
   planned: number;
   redriven: number;
   skipped: number;
+  /** Records (to be) moved to the parking topic: redriven --max-redrives times already. */
+  parked: number;
+  /** Where they go; null: skipped instead (--parking none). */
+  parkingTopic: string | null;
   byTarget: Record<string, number>;
   byErrorClass: Record<string, number>;
   skippedBy: RedriveTally['skippedBy'];
@@ -51,6 +63,8 @@ export interface RedriveSummary {
   previouslyRedriven: number | null;
   /** Ctrl-C (or the dashboard closing) stopped the run; nothing was sent after the transaction in flight. */
   interrupted: boolean;
+  /** `dlq cancel` stopped the run after its transaction in flight: who asked. */
+  cancelledBy: string | null;
 }
 
 /** Records per transaction at most; at lower rates, about a quarter second's worth. */
@@ -100,18 +114,46 @@ export async function planRedrive(session: ClusterSession, req: RedriveRequest):
  */
 export async function executeRedrive(conn: Connection, session: ClusterSession, req: RedriveRequest): Promise<RedriveSummary> {
   const group = redriveGroup(req.jobId);
+  await ensureJobsTopic(conn);
   const sender = await connectTransactionalProducer(conn, group);
   const tally = new RedriveTally();
   let interrupted = false;
+  let cancelledBy: string | null = null;
+  const by = operatorName();
+  const startedAt = new Date().toISOString();
+  // The job's state counts the records of every run (from the checkpoint; an older streamflow's counts as 0).
+  let sentBefore = 0;
+  const state = (status: JobStatus, t: RedriveTally, remaining: number | null, note: string | null = null): JobState => ({
+    jobId: req.jobId,
+    dlq: req.topic,
+    target: req.to ?? null,
+    filters: req.filterTexts ?? [],
+    status,
+    redriven: sentBefore + t.redriven,
+    skipped: t.skipped,
+    parked: t.parked,
+    remaining,
+    ratePerSec: Number.isFinite(req.ratePerSec) ? req.ratePerSec : null,
+    started: startedAt,
+    updated: new Date().toISOString(),
+    by,
+    note,
+  });
+  const cancel = new CancelWatch(session, req.jobId);
+  let parkingReady = false;
   try {
     await sender.fence();
+    await cancel.start();
     // Read after fencing: an earlier run's last transaction is settled by now.
     const checkpoint = await checkpointOf(session, group, req.topic);
     const spans = await spansOf(session, req.topic, checkpoint.offsets);
     const reached = new Map(spans.map((s) => [s.partition, s.from]));
     // Records sent from each partition over all runs (null: not recorded by an older checkpoint).
     const sentFrom = new Map(checkpoint.redriven);
+    sentBefore = [...checkpoint.redriven.values()].reduce<number>((n, v) => n + (v ?? 0), 0);
     const total = spans.reduce((sum, s) => sum + Number(s.until - s.from), 0);
+    // Records (not offsets: transaction markers take offsets) this run has to look at, for the job's remaining count.
+    const toScan = (await new RecordCounter().count(session.records, req.topic, spans)).records;
     const chunkSize = Math.max(1, Math.min(CHUNK, Math.floor(req.ratePerSec / 4)));
     const started = Date.now();
     for await (const chunk of scanDlq(session, req.topic, spans, chunkSize)) {
@@ -124,6 +166,7 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
       // Counted into the job's tally only once the chunk's transaction committed.
       const done = new RedriveTally();
       const messages: TransactionalMessage[] = [];
+      const parked: TransactionalMessage[] = [];
       let next = chunk.nextOffset;
       for (const r of chunk.records) {
         if (req.limit !== undefined && tally.planned + done.planned >= req.limit) {
@@ -135,6 +178,7 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
         const decision = await decide(r, req);
         done.count(r, decision);
         if (decision.action === 'send') messages.push(decision.message);
+        else if (decision.action === 'park') parked.push(decision.message);
       }
       if (messages.length > 0) {
         const due = started + (tally.redriven / req.ratePerSec) * 1000;
@@ -145,20 +189,80 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
       }
       const before = sentFrom.get(chunk.partition) ?? 0;
       const sent = before === null ? null : before + messages.length;
-      await sender.sendWithOffsets(messages, group, [{ topic: req.topic, partition: chunk.partition, offset: next, ...(sent !== null ? { metadata: checkpointMetadata(sent) } : {}) }]);
+      done.redriven = messages.length;
+      // The job's state travels in the chunk's transaction: what `dlq jobs` lists is exact.
+      const after = new RedriveTally();
+      after.add(tally);
+      after.add(done);
+      const running = state('running', after, toScan === null ? null : toScan - after.scanned);
+      if (parked.length > 0 && !parkingReady) {
+        await ensureParkingTopic(conn, session, req.topic, parked[0]!.topic);
+        parkingReady = true;
+      }
+      await sender.sendWithOffsets([...messages, ...parked, jobStateMessage(running)], group, [{ topic: req.topic, partition: chunk.partition, offset: next, ...(sent !== null ? { metadata: checkpointMetadata(sent) } : {}) }]);
       sentFrom.set(chunk.partition, sent);
       reached.set(chunk.partition, next);
-      done.redriven = messages.length;
       tally.add(done);
       req.onProgress?.({ scanned: tally.scanned, total, redriven: tally.redriven, skipped: tally.skipped });
       if (req.signal.aborted) {
         interrupted = true;
         break;
       }
+      const asked = await cancel.requested();
+      if (asked) {
+        cancelledBy = `${asked.by} at ${asked.at}`;
+        break;
+      }
     }
-    return await summary(session, req, { group, checkpoint, spans, reached, tally, executed: true, interrupted });
+    const result: RedriveSummary = { ...(await summary(session, req, { group, checkpoint, spans, reached, tally, executed: true, interrupted })), cancelledBy };
+    const outcome: JobStatus = cancelledBy ? 'cancelled' : interrupted ? 'interrupted' : 'completed';
+    await sender.sendWithOffsets([jobStateMessage(state(outcome, tally, result.remaining, cancelledBy && `cancelled by ${cancelledBy}`))], group, []);
+    await audit(conn, req, by, outcome, result);
+    return result;
+  } catch (err) {
+    // Best effort: the job's state and the audit trail say it failed, and why.
+    const note = (err as Error).message;
+    await connectedStateWrite(conn, state('failed', tally, null, note)).catch(() => undefined);
+    await audit(conn, req, by, 'failed', { redriven: tally.redriven, skipped: tally.skipped, parked: tally.parked, remaining: null }).catch(() => undefined);
+    throw err;
   } finally {
     await sender.disconnect();
+  }
+}
+
+/** Create the parking topic the first time a record is parked: the DLQ's partition count and retention.ms. */
+async function ensureParkingTopic(conn: Connection, session: ClusterSession, dlq: string, parking: string): Promise<void> {
+  if ((await session.offsets.topicNames()).includes(parking)) return;
+  const partitions = (await session.offsets.partitions([dlq])).get(dlq)!.length;
+  await withTopicAdmin(conn, async (admin) => {
+    const retention = (await admin.configs([dlq])).get(dlq)?.find((e) => e.name === 'retention.ms')?.value;
+    const replicationFactor = autoReplicationFactor((await admin.brokerIds()).length);
+    await admin.createTopics([{ name: parking, partitions, replicationFactor, configs: retention ? { 'retention.ms': retention } : {} }]);
+  });
+}
+
+async function audit(conn: Connection, req: RedriveRequest, by: string, outcome: JobStatus, counts: { redriven: number; skipped: number; parked: number; remaining: number | null }): Promise<void> {
+  await appendAudit(conn, {
+    at: new Date().toISOString(),
+    by,
+    action: 'redrive',
+    jobId: req.jobId,
+    editId: null,
+    dlq: req.topic,
+    target: req.to ?? null,
+    outcome,
+    counts: { redriven: counts.redriven, skipped: counts.skipped, parked: counts.parked, remaining: counts.remaining },
+  });
+}
+
+/** A state record outside the job's transactions (after a failure its producer may be unusable). */
+async function connectedStateWrite(conn: Connection, state: JobState): Promise<void> {
+  const producer = await connectProducer(conn, { idempotent: true, acks: -1, compression: 'none', clientId: 'streamflow-redrive-state' });
+  try {
+    const m = jobStateMessage(state);
+    await producer.send(m.topic, [{ key: m.key!, value: m.value! }]);
+  } finally {
+    await producer.disconnect();
   }
 }
 
@@ -211,6 +315,8 @@ async function summary(session: ClusterSession, req: RedriveRequest, run: RunSta
     planned: t.planned,
     redriven: t.redriven,
     skipped: t.skipped,
+    parked: t.parked,
+    parkingTopic: req.parkingTopic ?? null,
     byTarget: t.byTarget,
     byErrorClass: t.byErrorClass,
     skippedBy: t.skippedBy,
@@ -220,5 +326,6 @@ async function summary(session: ClusterSession, req: RedriveRequest, run: RunSta
     resumed: run.checkpoint.offsets.size > 0,
     previouslyRedriven: earlier.includes(null) ? null : (earlier as number[]).reduce((a, b) => a + b, 0),
     interrupted: run.interrupted,
+    cancelledBy: null,
   };
 }

@@ -8,13 +8,20 @@ export interface RedriveRules {
   jobId: string;
   /** --to: every record goes here instead of its original topic. */
   to?: string;
-  /** A record redriven this many times already is skipped (stops DLQ → topic → DLQ loops). */
+  /** A record redriven this many times already is parked (or skipped without a parking topic): stops DLQ → topic → DLQ loops. */
   maxRedrives: number;
+  /** Where such records go, whole (their DLQ headers kept); null: they are only skipped. */
+  parkingTopic?: string | null;
 }
 
 export type SkipReason = 'max-redrives' | 'invalid' | 'no-target';
 
-export type RedriveDecision = { action: 'send'; message: TransactionalMessage } | { action: 'skip'; reason: SkipReason };
+export type RedriveDecision = { action: 'send'; message: TransactionalMessage } | { action: 'park'; message: TransactionalMessage } | { action: 'skip'; reason: SkipReason };
+
+/** `<dlq>.parking`: the default parking topic of a DLQ. */
+export function defaultParkingTopic(dlq: string): string {
+  return `${dlq}.parking`;
+}
 
 /**
  * The job id: the same DLQ, target and filters give the same id, so a rerun resumes where the
@@ -54,7 +61,10 @@ export function redrivenOf(metadata: string | null): number | null {
  */
 export function decideRedrive(record: DeadLetterRecord, rules: RedriveRules, valid: boolean | null): RedriveDecision {
   const e = record.envelope;
-  if (e.redrive.count >= rules.maxRedrives) return { action: 'skip', reason: 'max-redrives' };
+  if (e.redrive.count >= rules.maxRedrives) {
+    if (!rules.parkingTopic) return { action: 'skip', reason: 'max-redrives' };
+    return { action: 'park', message: { topic: rules.parkingTopic, key: record.rawKey, value: record.value, headers: parkingHeaders(record.rawHeaders, rules.jobId) } };
+  }
   const target = rules.to ?? e.original.topic;
   if (!target) return { action: 'skip', reason: 'no-target' };
   if (valid === false) return { action: 'skip', reason: 'invalid' };
@@ -85,17 +95,35 @@ export function redriveHeaders(headers: Array<{ key: string; value: Buffer | nul
   return out;
 }
 
-/** Counts of a redrive: what was (or would be) sent, by target and error class, and what was skipped why. */
+/** Every header of the dead letter, its DLQ context included (the parking lot keeps the whole story), plus the job that parked it. */
+function parkingHeaders(headers: Array<{ key: string; value: Buffer | null }>, jobId: string): Record<string, Buffer | Buffer[]> {
+  const out: Record<string, Buffer | Buffer[]> = {};
+  for (const h of headers) {
+    if (h.value === null) continue;
+    const prev = out[h.key];
+    out[h.key] = prev === undefined ? h.value : Array.isArray(prev) ? [...prev, h.value] : [prev, h.value];
+  }
+  out[STREAMFLOW.parkedByJob] = Buffer.from(jobId);
+  return out;
+}
+
+/** Counts of a redrive: what was (or would be) sent, by target and error class, what parked, and what was skipped why. */
 export class RedriveTally {
   planned = 0;
   redriven = 0;
   skipped = 0;
+  /** Records sent (or to send) to the parking topic. */
+  parked = 0;
   scanned = 0;
   readonly byTarget: Record<string, number> = {};
   readonly byErrorClass: Record<string, number> = {};
   readonly skippedBy: Record<SkipReason, number> = { 'max-redrives': 0, invalid: 0, 'no-target': 0 };
 
   count(record: DeadLetterRecord, decision: RedriveDecision): void {
+    if (decision.action === 'park') {
+      this.parked++;
+      return;
+    }
     if (decision.action === 'skip') {
       this.skipped++;
       this.skippedBy[decision.reason]++;
@@ -111,6 +139,7 @@ export class RedriveTally {
     this.planned += other.planned;
     this.redriven += other.redriven;
     this.skipped += other.skipped;
+    this.parked += other.parked;
     this.scanned += other.scanned;
     for (const [k, v] of Object.entries(other.byTarget)) this.byTarget[k] = (this.byTarget[k] ?? 0) + v;
     for (const [k, v] of Object.entries(other.byErrorClass)) this.byErrorClass[k] = (this.byErrorClass[k] ?? 0) + v;

@@ -89,7 +89,7 @@ export async function connectTransactionalProducer(conn: Connection, transaction
         // loading or moved nor a transaction coordinator still finishing the last transaction's
         // markers. Each is a no-op when it failed, and repeating them within the open
         // transaction is allowed, so ask again (with the coordinator found afresh).
-        await withKafkaRetry(() => txn.sendOffsets({ consumerGroupId: group, topics: [...offsetsByTopic].map(([topic, partitions]) => ({ topic, partitions })) }), {
+        if (offsetsByTopic.size > 0) await withKafkaRetry(() => txn.sendOffsets({ consumerGroupId: group, topics: [...offsetsByTopic].map(([topic, partitions]) => ({ topic, partitions })) }), {
           unknownTopicIsTransient: true,
           concurrentTransactionsIsTransient: true,
         });

@@ -1,11 +1,9 @@
 import type { ClusterSession } from '../kafka/cluster-session.js';
 import { decodeOffsetCommit, offsetsPartitionFor } from '../kafka/offset-commit-records.js';
+import { readToEnd } from '../kafka/read-to-end.js';
 import { type CommitSeen, partitionKey } from './lag-verdict.js';
 
 const OFFSETS_TOPIC = '__consumer_offsets';
-
-/** Records read from one `__consumer_offsets` partition per request. */
-const READ_RECORDS = 50_000;
 
 /**
  * The groups' commits as `__consumer_offsets` records them, with their timestamps and the
@@ -54,26 +52,17 @@ export class CommitLog {
   }
 
   private async readPartition(session: ClusterSession, partition: number, wanted: Set<string>): Promise<void> {
-    const [range] = await session.offsets.ranges([{ topic: OFFSETS_TOPIC, partition }]);
-    let at = this.next.get(partition)!;
-    // Compaction or retention may have removed what we had not read yet: go on from the log start.
-    if (at < range!.earliest) at = range!.earliest;
-    while (at < range!.latest) {
-      const read = await session.records.read(OFFSETS_TOPIC, partition, at, { maxRecords: READ_RECORDS, untilOffset: range!.latest });
-      for (const r of read.records) {
-        const c = decodeOffsetCommit(r.key, r.value);
-        if (!c || c.offset === null || !wanted.has(c.group)) continue;
-        const byPartition = this.byGroup.get(c.group)!;
-        const key = partitionKey(c.topic, c.partition);
-        const seen = { at: c.commitTimestamp!, offset: c.offset };
-        const list = byPartition.get(key);
-        if (list) list.push(seen);
-        else byPartition.set(key, [seen]);
-      }
-      if (read.atEnd || read.nextOffset <= at) break;
-      at = read.nextOffset;
-    }
-    this.next.set(partition, range!.latest);
+    const end = await readToEnd(session, OFFSETS_TOPIC, partition, this.next.get(partition)!, (r) => {
+      const c = decodeOffsetCommit(r.key, r.value);
+      if (!c || c.offset === null || !wanted.has(c.group)) return;
+      const byPartition = this.byGroup.get(c.group)!;
+      const key = partitionKey(c.topic, c.partition);
+      const seen = { at: c.commitTimestamp!, offset: c.offset };
+      const list = byPartition.get(key);
+      if (list) list.push(seen);
+      else byPartition.set(key, [seen]);
+    });
+    this.next.set(partition, end);
   }
 
   private prune(oldest: number): void {

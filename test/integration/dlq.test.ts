@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { CONNECT, STREAMFLOW, encodeDeadLetterHeaders } from '../../src/dlq/dlq-headers.js';
 import { createKafka } from '../../src/kafka/client.js';
@@ -11,7 +11,7 @@ import { RegistryClient } from '../../src/schema/registry-client.js';
 import { avroTypeOf } from '../../src/schema/schema-file.js';
 import { encodeWithSchemaId } from '../../src/schema/wire-format.js';
 import { clusterDashboardSource } from '../../src/tui/data/cluster-dashboard-source.js';
-import { runCli, testConnection, testEnv, uniqueName, writeInTransactions } from './helpers.js';
+import { killSpawnedClis, runCli, spawnCli, testConnection, testEnv, uniqueName, writeInTransactions } from './helpers.js';
 
 const ORDER_SCHEMA = {
   type: 'record',
@@ -155,6 +155,7 @@ describe('dlq list and browse', () => {
       newest: new Date(T0 + 11_000).toISOString(),
       errors: { PaymentGatewayTimeout: 6, UnknownSchemaIdError: 3, BadMagicByteError: 2, 'org.apache.kafka.connect.errors.DataException': 1 },
       sampled: 12,
+      parked: 0,
     });
     const sampled = JSON.parse((await runCli(['dlq', 'list', '--topic', seeded.dlq, '--sample', '4', '--json'])).stdout).topics;
     expect(sampled).toHaveLength(1);
@@ -308,11 +309,15 @@ describe('dlq redrive', () => {
       executed: false,
       planned: 5,
       redriven: 0,
-      skipped: 2,
+      skipped: 0,
+      parked: 2,
+      parkingTopic: `${s.dlq}.parking`,
       byTarget: { [s.origin]: 5 },
       byErrorClass: { PaymentGatewayTimeout: 4, UnknownSchemaIdError: 1 },
-      skippedBy: { 'max-redrives': 2, invalid: 0, 'no-target': 0 },
+      skippedBy: { 'max-redrives': 0, invalid: 0, 'no-target': 0 },
     });
+    // --parking none: those records are skipped instead.
+    expect(JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--parking', 'none', '--json'])).stdout)).toMatchObject({ parked: 0, skipped: 2, skippedBy: { 'max-redrives': 2 }, parkingTopic: null });
     expect(plan.jobId).toMatch(/^[0-9a-f]{16}$/);
     expect(plan).toMatchObject({ scanned: 7, remaining: 0, resumed: false, previouslyRedriven: 0, interrupted: false });
     // --limit: what the run would leave after its checkpoint, counted in records.
@@ -323,13 +328,20 @@ describe('dlq redrive', () => {
     expect(await endOffsets(s.dlq)).toEqual(before);
   });
 
-  it('sends records back to their original topic with key, own headers and provenance; caps loops; a rerun sends nothing twice', async () => {
+  it('sends records back to their original topic with key, own headers and provenance; parks loops; a rerun sends nothing twice', async () => {
     const s = await seedDlq({ valid: 5, capped: 2 });
     const before = await endOffsets(s.dlq);
     const run = await runCli(['dlq', 'redrive', s.dlq, '--execute', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const done = JSON.parse(run.stdout);
-    expect(done).toMatchObject({ executed: true, planned: 5, redriven: 5, skipped: 2, byTarget: { [s.origin]: 5 }, remaining: 0, resumed: false, previouslyRedriven: 0, interrupted: false });
+    expect(done).toMatchObject({ executed: true, planned: 5, redriven: 5, skipped: 0, parked: 2, byTarget: { [s.origin]: 5 }, remaining: 0, resumed: false, previouslyRedriven: 0, interrupted: false });
+    // The two redriven 3 times already went whole (DLQ headers kept) to the parking topic it created.
+    const parked = await readAll(`${s.dlq}.parking`);
+    expect(parked.map((r) => r.key!.toString()).sort()).toEqual(s.records.filter((r) => r.kind === 'capped').map((r) => r.key).sort());
+    for (const r of parked) {
+      expect(header(r, 'kafka_dlt-exception-fqcn')).toBe('PaymentGatewayTimeout');
+      expect(header(r, STREAMFLOW.parkedByJob)).toBe(done.jobId);
+    }
 
     const back = await readAll(s.origin);
     expect(back.map((r) => r.key!.toString()).sort()).toEqual(s.records.filter((r) => r.kind === 'valid').map((r) => r.key).sort());
@@ -466,7 +478,7 @@ describe('dlq redrive', () => {
     expect(await readAll(narrowed)).toHaveLength(2);
   });
 
-  it('a redriven record that fails again is capped by --max-redrives', async () => {
+  it('a redriven record that fails again goes to the parking topic after --max-redrives', async () => {
     const s = await seedDlq({ valid: 1 });
     const target = uniqueName('dlqt.loop');
     await createTopic(target);
@@ -480,7 +492,71 @@ describe('dlq redrive', () => {
     await producer.send({ topic: s.dlq, messages: [{ key: redriven!.key, value: redriven!.value, headers: { ...again, ...encodeDeadLetterHeaders({ originalTopic: target, originalPartition: redriven!.partition, originalOffset: String(redriven!.offset), originalTimestamp: '0', consumerGroup: 'g', errorClass: 'StillBroken', errorMessage: 'again', stack: '', service: 'payment', attempts: 3, firstFailure: '', lastFailure: '' }) } }] });
     await producer.disconnect();
     const capped = JSON.parse((await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--max-redrives', '1', '--execute', '--json'])).stdout);
-    expect(capped).toMatchObject({ redriven: 0, skipped: 1, skippedBy: { 'max-redrives': 1 } });
+    expect(capped).toMatchObject({ redriven: 0, skipped: 0, parked: 1 });
     expect(await readAll(target)).toHaveLength(1);
+    const [parked] = await readAll(`${s.dlq}.parking`);
+    expect(header(parked!, 'kafka_dlt-exception-fqcn')).toBe('StillBroken');
+    expect(parked!.value).toEqual(redriven!.value);
+    // The DLQ drained without losing anything: `dlq list` shows the parking depth.
+    const listed = JSON.parse((await runCli(['dlq', 'list', '--topic', s.dlq, '--json'])).stdout) as { topics: Array<{ topic: string; parked: number }> };
+    expect(listed.topics[0]).toMatchObject({ topic: s.dlq, parked: 1 });
+  });
+});
+
+describe('dlq jobs, cancel and history', () => {
+  afterEach(killSpawnedClis);
+
+  it('a slow redrive is listed running with progress, cancelled from another process with exact counts, resumed, and audited', async () => {
+    const s = await seedDlq({ valid: 40 }, { transactional: true });
+    const target = uniqueName('dlqt.jobs');
+    await createTopic(target);
+    const jobId = uniqueName('job');
+    const redrive = spawnCli(['dlq', 'redrive', s.dlq, '--to', target, '--rate', '8/s', '--job-id', jobId, '--execute', '--json'], testEnv());
+
+    // Listed from another process while it runs, with its progress.
+    let running: { status: string; redriven: number; remaining: number | null; by: string } | undefined;
+    for (let i = 0; i < 60 && !(running?.status === 'running' && running.redriven > 0); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const listed = await runCli(['dlq', 'jobs', '--json']);
+      running = (JSON.parse(listed.stdout) as { jobs: Array<typeof running & { jobId: string }> }).jobs.find((j) => j!.jobId === jobId);
+    }
+    expect(running, redrive.output()).toMatchObject({ status: 'running', dlq: s.dlq, target });
+    expect(running!.redriven).toBeGreaterThan(0);
+    expect(running!.remaining).toBe(40 - running!.redriven);
+    expect(running!.by).toMatch(/.+@.+/);
+
+    const cancelled = await runCli(['dlq', 'cancel', jobId, '--json']);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    const job = (JSON.parse(cancelled.stdout) as { job: { status: string; redriven: number; remaining: number } }).job;
+    expect(job.status).toBe('cancelled');
+    expect(await redrive.exited).toBe(130);
+    const summary = JSON.parse(redrive.stdout()) as { redriven: number; cancelledBy: string };
+    expect(summary.cancelledBy).toMatch(/@/);
+    // Exact: the job's count is what its target holds, and the rest is what remains.
+    expect(summary.redriven).toBe(job.redriven);
+    expect(await readAll(target)).toHaveLength(job.redriven);
+    expect(job.remaining).toBe(40 - job.redriven);
+    expect(job.redriven).toBeLessThan(40);
+
+    // The same job id resumes it: every record lands once.
+    const rerun = await runCli(['dlq', 'redrive', s.dlq, '--to', target, '--rate', 'max', '--job-id', jobId, '--execute', '--json']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(await readAll(target)).toHaveLength(40);
+    const after = (JSON.parse((await runCli(['dlq', 'jobs', '--json'])).stdout) as { jobs: Array<{ jobId: string; status: string; redriven: number; remaining: number }> }).jobs.find((j) => j.jobId === jobId);
+    expect(after).toMatchObject({ status: 'completed', redriven: 40, remaining: 0 }); // every run's records
+
+    const history = JSON.parse((await runCli(['dlq', 'history', '--job', jobId, '--json'])).stdout) as { entries: Array<{ action: string; outcome: string; counts: Record<string, number> }> };
+    // The cancelled run and the cancel are written by two processes at about the same time: either order.
+    const [first, second, third] = history.entries.map((e) => `${e.action} ${e.outcome}`);
+    expect([first, second].sort()).toEqual(['cancel cancelled', 'redrive cancelled']);
+    expect(third).toBe('redrive completed');
+    expect(history.entries).toHaveLength(3);
+    expect(history.entries.find((e) => e.action === 'redrive')!.counts.redriven).toBe(job.redriven);
+  }, 90_000);
+
+  it('cancel names a job that does not exist or is not running', async () => {
+    const missing = await runCli(['dlq', 'cancel', uniqueName('no-such-job')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no redrive job');
   });
 });

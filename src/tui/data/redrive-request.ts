@@ -1,6 +1,6 @@
 import { MAX_REDRIVES, REDRIVE_RATE_PER_SEC } from '../../dlq/dlq-defaults.js';
 import type { RedriveRequest } from '../../dlq/redrive-job.js';
-import { redriveJobId } from '../../dlq/redrive-plan.js';
+import { defaultParkingTopic, redriveJobId } from '../../dlq/redrive-plan.js';
 import type { RedriveSelection } from '../state/dlq-state.js';
 
 /**
@@ -9,7 +9,7 @@ import type { RedriveSelection } from '../state/dlq-state.js';
  * or hand-picked records under a job id of their own.
  */
 export function redriveRequestOf(selection: RedriveSelection, signal: AbortSignal): RedriveRequest {
-  const defaults = { topic: selection.topic, filters: [], maxRedrives: MAX_REDRIVES, ratePerSec: REDRIVE_RATE_PER_SEC, signal };
+  const defaults = { topic: selection.topic, filters: [], maxRedrives: MAX_REDRIVES, parkingTopic: defaultParkingTopic(selection.topic), ratePerSec: REDRIVE_RATE_PER_SEC, signal };
   if (selection.all) return { ...defaults, jobId: redriveJobId(selection.topic, undefined, []) };
   const picked = new Set(selection.keys);
   return {

@@ -19,6 +19,7 @@ const topicColumns: Array<ColumnSpec<DlqSummary>> = [
   { title: 'DLQ TOPIC', min: 14, max: 50, priority: 0, value: (d) => d.topic },
   // Not counted (over the count limit): at most the offset span, as `dlq list` shows it.
   { title: 'DEPTH', min: 6, priority: 0, align: 'right', value: (d) => (d.depth === null ? `≤${formatCount(d.offsets)}` : formatCount(d.depth)) },
+  { title: 'PARKED', min: 6, priority: 2, align: 'right', value: (d) => (d.parked === null ? '?' : formatCount(d.parked)) },
   { title: 'OLDEST (UTC)', min: 14, priority: 2, value: (d) => formatShortTime(d.oldest) },
   { title: 'NEWEST (UTC)', min: 14, priority: 3, value: (d) => formatShortTime(d.newest) },
   {

@@ -104,6 +104,7 @@ describe('dlq list helpers', () => {
       newest: new Date(9_000).toISOString(),
       errors: { BadMagicByteError: 2, AvroDecodeError: 1 },
       sampled: 3,
+      parked: 0,
     });
     expect(summarizeDlq('e.dlq', { records: 0, offsets: 0 }, [], [])).toMatchObject({ depth: 0, oldest: null, newest: null, errors: {} });
     expect(summarizeDlq('big.dlq', { records: null, offsets: 200_000 }, [], [])).toMatchObject({ depth: null, offsets: 200_000 });

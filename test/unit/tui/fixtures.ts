@@ -49,8 +49,8 @@ export function overview(takenAt = T0, opts: { committed?: bigint; end?: bigint;
 
 export function dlqTopics(): DlqSummary[] {
   return [
-    { topic: 'checkout.payment.dlq', depth: 12, offsets: 30, oldest: '2024-05-01T12:00:00.000Z', newest: '2024-05-01T12:30:00.000Z', errors: { UnknownSchemaIdError: 7, 'com.acme.GatewayTimeoutException': 5 }, sampled: 12 },
-    { topic: 'checkout.shipping.dlq', depth: 0, offsets: 0, oldest: null, newest: null, errors: {}, sampled: 0 },
+    { topic: 'checkout.payment.dlq', depth: 12, offsets: 30, oldest: '2024-05-01T12:00:00.000Z', newest: '2024-05-01T12:30:00.000Z', errors: { UnknownSchemaIdError: 7, 'com.acme.GatewayTimeoutException': 5 }, sampled: 12, parked: 3 },
+    { topic: 'checkout.shipping.dlq', depth: 0, offsets: 0, oldest: null, newest: null, errors: {}, sampled: 0, parked: 0 },
   ];
 }
 

@@ -66,7 +66,7 @@ describe.each(SIZES)('every view at %ix%i', (columns, rows) => {
     expect(frame).toMatch(/checkout\.payment\.dlq\s+12/);
     expect(frame).toContain('UnknownSchemaIdError 7');
     // Over the count limit: at most the offset span, as `dlq list` shows it.
-    const uncounted = frameOf(at(key('4'), { type: 'dlq-topics', at: T0, topics: [{ topic: 'big.dlq', depth: null, offsets: 2_500_000, oldest: null, newest: null, errors: {}, sampled: 0 }] }));
+    const uncounted = frameOf(at(key('4'), { type: 'dlq-topics', at: T0, topics: [{ topic: 'big.dlq', depth: null, offsets: 2_500_000, oldest: null, newest: null, errors: {}, sampled: 0, parked: 0 }] }));
     expect(uncounted).toMatch(/big\.dlq\s+≤2\.50M/);
   });
 
