@@ -59,9 +59,13 @@ function footerHints(s: DashboardState): string[] {
   if (redrive?.phase === 'confirm') return ['y redrive', 'n cancel'];
   if (redrive?.phase === 'executing') return ['redriving…', 'q quit (stops after the batch in flight)'];
   if (redrive) return ['any key: close'];
+  const edit = s.view === 'dlq' ? s.dlq.edit : null;
+  if (edit?.phase === 'input') return ['type PATH=VALUE', '⏎ show the change', 'esc cancel'];
+  if (edit?.phase === 'confirm') return ['y send', 'n back'];
+  if (edit) return edit.phase === 'done' ? ['any key: close'] : ['working…'];
   if (s.view === 'offsets' && (s.wizard.step === 'value' || s.wizard.step === 'confirm')) return ['type', '⏎ submit', 'esc back', 'tab view', 'ctrl-c quit'];
   const base = ['q quit', '? help', '1-7 tab views', '↑↓ move'];
-  if (s.view === 'dlq' && s.dlq.browse) return ['space pick', 'a all', 'r redrive', '⏎ details', 'esc back', ...base, '/ filter'];
+  if (s.view === 'dlq' && s.dlq.browse) return ['space pick', 'a all', 'r redrive', 'e edit', '⏎ details', 'esc back', ...base, '/ filter'];
   if (s.view === 'offsets' && s.wizard.step === 'preview') return ['⏎ confirm', 'esc back', ...base];
   return [...base, '⏎ open', 'esc back', '/ filter'];
 }
@@ -73,6 +77,7 @@ const HELP: Array<[string, string]> = [
   ['Esc', 'back, or clear the filter'],
   ['/', 'filter the list by a substring; Enter keeps it, Esc clears it'],
   ['space, a, r', "in a DLQ's records: pick a record, pick the whole DLQ, redrive the picked records (shows the plan, asks y/n)"],
+  ['e', "in a DLQ's records: fix the record under the cursor (PATH=VALUE; ...), check it against the target schema, send it (as `dlq edit --set`)"],
   ['Enter on a record', 'its decoded payload and headers over the whole view (Esc: back to the list)'],
   ['Offsets view', 'reset a group: choose group, scope and mode, review the plan, type the group name to apply'],
   ['?', 'this help (any key closes it)'],

@@ -9,6 +9,8 @@ import { toUnreachable } from '../../kafka/client.js';
 import { type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
 import { RecordCounter } from '../../topics/record-count.js';
 import { CommitLog } from '../../lag/commit-log.js';
+import { parseFieldSet } from '../../dlq/dlq-edit.js';
+import { runDlqEdit } from '../../dlq/dlq-edit-run.js';
 import { NextRecordCache, fetchLagSnapshot } from '../../lag/fetch-lag-snapshot.js';
 import { VERDICT_WINDOW_MS } from '../state/overview-state.js';
 import { executeOffsetReset, prepareOffsetReset } from '../../offsets/offset-reset.js';
@@ -122,6 +124,9 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
 
     executeRedrive: (selection, onProgress) =>
       action(() => kafka((s) => executeRedrive(conn, s, { ...redriveRequestOf(selection, signal), onProgress }))),
+
+    editDeadLetter: (record, sets, execute) =>
+      action(() => runDlqEdit(conn, { topic: record.topic, partition: record.partition, offset: BigInt(record.offset), edit: { sets: sets.map(parseFieldSet) }, execute, signal })),
 
     planReset: (group, scope, mode) => action(() => kafka(async (s) => (await prepareOffsetReset(s, { groups: [group], scope, mode }))[0]!)),
 

@@ -8,6 +8,8 @@ import type { SubjectSummary } from '../../schema/subject-admin.js';
 import type { SubjectVersionRow } from '../state/dashboard-state.js';
 import type { RedriveProgress, RedriveSelection } from '../state/dlq-state.js';
 import type { OverviewSnapshot, ServicesReading } from '../state/snapshots.js';
+import type { EditResult } from '../../dlq/dlq-edit-run.js';
+import type { EditFlow } from '../state/dlq-edit-flow.js';
 
 /** Live metrics of services running in the same process (the `demo` command passes one). */
 export interface MetricsSource {
@@ -26,6 +28,8 @@ export interface DashboardSource {
   browseDlq(topic: string): Promise<BrowseResult>;
   planRedrive(selection: RedriveSelection): Promise<RedriveSummary>;
   executeRedrive(selection: RedriveSelection, onProgress: (p: RedriveProgress) => void): Promise<RedriveSummary>;
+  /** `dlq edit --set` of one dead letter: the plan, or (execute) the sent edit. */
+  editDeadLetter(record: EditFlow['record'], sets: string[], execute: boolean): Promise<EditResult>;
   planReset(group: string, scope: ResetScope, mode: ResetMode): Promise<GroupResetPlan>;
   executeReset(plan: GroupResetPlan): Promise<void>;
   subjects(): Promise<SubjectSummary[]>;

@@ -3,6 +3,7 @@ import type { DashboardSource } from '../data/dashboard-source.js';
 import { errorMessage } from '../data/error-message.js';
 import type { DashboardAction } from '../state/dashboard-actions.js';
 import type { DashboardState } from '../state/dashboard-state.js';
+import { editSets } from '../state/dlq-edit-flow.js';
 import { scopeOf } from '../state/offset-wizard.js';
 
 /**
@@ -33,6 +34,16 @@ export function useDashboardEffects(source: DashboardSource, state: DashboardSta
         .then((result) => dispatch({ type: 'redrive-done', requestId: redriveId, result }), failed);
     }
   }, [redriveId]);
+
+  const edit = state.dlq.edit;
+  const editId = edit && (edit.phase === 'planning' || edit.phase === 'sending') ? edit.requestId : null;
+  useEffect(() => {
+    if (editId === null || !edit) return;
+    source.editDeadLetter(edit.record, editSets(edit.text), edit.phase === 'sending').then(
+      (result) => dispatch({ type: 'edit-answered', requestId: editId, answer: { result } }),
+      (err: unknown) => dispatch({ type: 'edit-answered', requestId: editId, answer: { error: errorMessage(err) } }),
+    );
+  }, [editId]);
 
   const wizard = state.wizard;
   const wizardId = wizard.step === 'planning' || wizard.step === 'executing' ? wizard.requestId : null;

@@ -1,6 +1,7 @@
 import type { BrowseResult } from '../../dlq/dlq-browse.js';
 import type { DlqSummary } from '../../dlq/dlq-summary.js';
 import type { RedriveSummary } from '../../dlq/redrive-job.js';
+import type { EditResult } from '../../dlq/dlq-edit-run.js';
 import type { GroupResetPlan } from '../../offsets/plan-offset-reset.js';
 import type { SubjectSummary } from '../../schema/subject-admin.js';
 import type { Size, SubjectVersionRow } from './dashboard-state.js';
@@ -38,6 +39,7 @@ export type DashboardAction =
   | { type: 'redrive-progress'; requestId: number; progress: RedriveProgress }
   | { type: 'redrive-done'; requestId: number; result: RedriveSummary }
   | { type: 'redrive-failed'; requestId: number; message: string }
+  | { type: 'edit-answered'; requestId: number; answer: { result: EditResult } | { error: string } }
   | { type: 'reset-planned'; requestId: number; plan: GroupResetPlan }
   | { type: 'reset-done'; requestId: number }
   | { type: 'reset-failed'; requestId: number; message: string }

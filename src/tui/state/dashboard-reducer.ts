@@ -1,5 +1,6 @@
 import type { DashboardAction, KeyPress } from './dashboard-actions.js';
 import type { DashboardState, ListKey, ServicesState } from './dashboard-state.js';
+import { onEditAnswer, onEditKey, startEdit } from './dlq-edit-flow.js';
 import { recordKey, toggle } from './dlq-state.js';
 import { activeList, cursorOf, selectedItem, visibleItems } from './lists.js';
 import { emptyWizard, parseWizardMode, previousStep, promptOf } from './offset-wizard.js';
@@ -33,6 +34,8 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
     case 'browse-failed':
       if (s.dlq.browse?.requestId !== a.requestId) return s;
       return { ...s, dlq: { ...s.dlq, browse: { ...s.dlq.browse, status: 'failed', error: a.message } } };
+    case 'edit-answered':
+      return onEditAnswer(s, a.requestId, a.answer);
     case 'redrive-planned':
       if (s.dlq.redrive?.requestId !== a.requestId || s.dlq.redrive.phase !== 'planning') return s;
       return { ...s, dlq: { ...s.dlq, redrive: { ...s.dlq.redrive, phase: 'confirm', plan: a.plan } } };
@@ -99,6 +102,7 @@ function onKey(s: DashboardState, input: string, key: KeyPress): DashboardState 
   }
   const redrive = s.view === 'dlq' ? s.dlq.redrive : null;
   if (redrive) return onRedriveKey(s, input, key);
+  if (s.view === 'dlq' && s.dlq.edit) return onEditKey(s, input, key);
 
   if (input === 'q') return { ...s, quit: true };
   if (input === '?') return { ...s, help: true };
@@ -265,6 +269,7 @@ function onBrowseKey(s: DashboardState, input: string): DashboardState {
     return r ? { ...s, dlq: { ...s.dlq, browse: { ...browse, all: false, selected: toggle(browse.selected, recordKey(r)) } } } : s;
   }
   if (input === 'a') return { ...s, dlq: { ...s.dlq, browse: { ...browse, all: !browse.all, selected: [] } } };
+  if (input === 'e') return startEdit(s);
   if (input === 'r') {
     if (!browse.all && browse.selected.length === 0) return { ...s, notice: 'Pick records with space (or all with a), then press r to redrive.' };
     const redrive = {

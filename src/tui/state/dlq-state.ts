@@ -1,6 +1,7 @@
 import type { BrowseResult } from '../../dlq/dlq-browse.js';
 import type { DlqSummary } from '../../dlq/dlq-summary.js';
 import type { RedriveSummary } from '../../dlq/redrive-job.js';
+import type { EditFlow } from './dlq-edit-flow.js';
 
 /** What a redrive from the dashboard sends: the whole DLQ, or records picked by partition/offset. */
 export interface RedriveSelection {
@@ -46,9 +47,10 @@ export interface DlqState {
   topics: DlqSummary[] | null;
   browse: DlqBrowse | null;
   redrive: RedriveFlow | null;
+  edit: EditFlow | null;
 }
 
-export const emptyDlq: DlqState = { at: null, error: null, topics: null, browse: null, redrive: null };
+export const emptyDlq: DlqState = { at: null, error: null, topics: null, browse: null, redrive: null, edit: null };
 
 export function recordKey(r: { partition: number; offset: string }): string {
   return `${r.partition}/${r.offset}`;

@@ -3,6 +3,8 @@ import { useMemo } from 'react';
 import type { BrowsedRecord } from '../../dlq/dlq-browse.js';
 import type { DlqSummary } from '../../dlq/dlq-summary.js';
 import type { RedriveSummary } from '../../dlq/redrive-job.js';
+import type { EditResult } from '../../dlq/dlq-edit-run.js';
+import type { EditFlow } from '../state/dlq-edit-flow.js';
 import { type Line, line, rule } from '../components/line.js';
 import { Lines } from '../components/lines.js';
 import { Table } from '../components/table.js';
@@ -46,7 +48,7 @@ function recordColumns(browse: DlqBrowse): Array<ColumnSpec<BrowsedRecord>> {
   ];
 }
 
-/** DLQ topics with depth and error classes; Enter browses one, space/a pick records, r redrives them. */
+/** DLQ topics with depth and error classes; Enter browses one, space/a pick records, r redrives them, e edits the one under the cursor. */
 export function DlqView({ state, width, height, color }: ViewProps) {
   const browse = state.dlq.browse;
   const columns = useMemo(() => (browse ? recordColumns(browse) : null), [browse]);
@@ -72,8 +74,8 @@ export function DlqView({ state, width, height, color }: ViewProps) {
   const title = `${browse.topic}: the oldest ${result.records.length} records${result.truncated ? ` (looked at ${result.scanned})` : ''} · ${picked}`;
   const tableHeight = browse.expanded ? 0 : Math.max(3, Math.min(visibleItems(state, 'dlq-records').length + 1, Math.floor((height - 1) / 2)));
   const paneHeight = height - 1 - tableHeight;
-  const redrive = state.dlq.redrive;
-  const pane = redrive ? redriveLines(redrive, width) : recordLines(selectedItem(state, 'dlq-records'), width, paneHeight);
+  const { redrive, edit } = state.dlq;
+  const pane = redrive ? redriveLines(redrive, width) : edit ? editLines(edit, width) : recordLines(selectedItem(state, 'dlq-records'), width, paneHeight);
   return (
     <Box flexDirection="column" height={height}>
       <Lines lines={[line(title, 'heading')]} height={1} width={width} color={color} />
@@ -138,6 +140,35 @@ function redriveLines(r: RedriveFlow, width: number): Line[] {
     }
     case 'failed':
       return [title('Redrive: failed'), ...wrapWords(r.error ?? 'unknown error', width).map((t) => line(t, 'error')), line('Any key: close', 'dim')];
+  }
+}
+
+/** The edit dialog: the PATH=VALUE text, then the plan's diff, then what was sent. */
+function editLines(e: EditFlow, width: number): Line[] {
+  const at = `${e.record.topic}/${e.record.partition}/${e.record.offset}`;
+  const title = (text: string) => rule(text, width, 'accent');
+  const changes = (r: EditResult) => r.changes.map((c) => line(`  ${c.path}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`));
+  switch (e.phase) {
+    case 'input':
+      return [
+        title(`Edit ${at}`),
+        line('Fields to change, as PATH=VALUE (VALUE as JSON when it parses), several separated by ;', 'dim'),
+        line(`> ${e.text}_`),
+        ...(e.error ? wrapWords(e.error, width).map((t) => line(t, 'error')) : []),
+        line('Enter: show the change · Esc: cancel', 'dim'),
+      ];
+    case 'planning':
+      return [title(`Edit ${at}`), line('Checking the edit against the target schema…', 'dim')];
+    case 'confirm': {
+      const r = e.result!;
+      return [title('Edit: confirm'), line(`To ${r.target} (subject ${r.subject}, schema id ${r.schemaId}):`), ...changes(r), line(''), line('Send it? y: send · n: back to the text', 'accent')];
+    }
+    case 'sending':
+      return [title('Edit: sending'), line(`Sending the edited record to ${e.result!.target}…`, 'dim')];
+    case 'done': {
+      const r = e.result!;
+      return [title('Edit: sent'), line(`Sent to ${r.target} as edit ${r.editId} (audited).`, 'ok'), ...changes(r), line('Any key: close', 'dim')];
+    }
   }
 }
 

@@ -3,6 +3,8 @@ import { pushBounded } from '../../../src/tui/state/history-ring.js';
 import { cursorOf, selectedItem, visibleItems } from '../../../src/tui/state/lists.js';
 import { LAG_HISTORY, lagKey } from '../../../src/tui/state/overview-state.js';
 import { LONG_TOPIC, T0, browseResult, key, keys, loaded, overview, redriveSummary, resetPlan, run, state, typed } from './fixtures.js';
+import type { EditResult } from '../../../src/dlq/dlq-edit-run.js';
+import { editSets } from '../../../src/tui/state/dlq-edit-flow.js';
 
 describe('views', () => {
   it('switch with the number keys and cycle with Tab / Shift-Tab', () => {
@@ -226,6 +228,47 @@ describe('DLQ browse and redrive', () => {
     expect(s.dlq.browse).toMatchObject({ expanded: false });
     s = run(s, keys.escape);
     expect(s.dlq.browse).toBeNull();
+  });
+});
+
+describe('DLQ edit (e)', () => {
+  const browsing = () => {
+    const s = run(loaded(), key('4'), keys.enter);
+    return run(s, { type: 'browsed', requestId: s.dlq.browse!.requestId, result: browseResult() });
+  };
+  const result = (over: Partial<EditResult> = {}): EditResult => ({ editId: null, dlq: 'checkout.payment.dlq', partition: 0, offset: '1', target: 'checkout.orders', subject: 'checkout.orders-value', schemaId: 7, executed: false, changes: [{ path: 'total_minor', from: -5, to: 500 }], ...over });
+
+  it('edits the record under the cursor: typed sets, the plan, y sends, any key closes', () => {
+    let s = run(browsing(), keys.down, key('e'));
+    expect(s.dlq.edit).toMatchObject({ phase: 'input', record: { topic: 'checkout.payment.dlq', partition: 0, offset: '1' }, text: '' });
+    // Typing goes to the text, not to the view keys (q does not quit, 3 does not switch).
+    s = run(s, ...typed('total_minor=5003q'), keys.backspace, keys.backspace);
+    expect(s).toMatchObject({ quit: false, view: 'dlq' });
+    expect(s.dlq.edit!.text).toBe('total_minor=500');
+    s = run(s, keys.enter);
+    const planId = s.dlq.edit!.requestId;
+    expect(s.dlq.edit!.phase).toBe('planning');
+    expect(editSets('a=1; b.c="x" ;')).toEqual(['a=1', 'b.c="x"']);
+    s = run(s, { type: 'edit-answered', requestId: planId, answer: { result: result() } });
+    expect(s.dlq.edit!.phase).toBe('confirm');
+    s = run(s, key('y'));
+    const sendId = s.dlq.edit!.requestId;
+    expect(s.dlq.edit!.phase).toBe('sending');
+    // An answer to the outdated plan request changes nothing.
+    expect(run(s, { type: 'edit-answered', requestId: planId, answer: { error: 'late' } }).dlq.edit!.phase).toBe('sending');
+    s = run(s, { type: 'edit-answered', requestId: sendId, answer: { result: result({ executed: true, editId: 'abc' }) } });
+    expect(s.dlq.edit).toMatchObject({ phase: 'done', result: { editId: 'abc' } });
+    expect(run(s, key('x')).dlq.edit).toBeNull();
+  });
+
+  it('a refused edit goes back to the text with the reason; n on the plan too; Esc cancels', () => {
+    let s = run(browsing(), key('e'), ...typed('nope=1'), keys.enter);
+    s = run(s, { type: 'edit-answered', requestId: s.dlq.edit!.requestId, answer: { error: 'unknown field nope: not in schema OrderCreated' } });
+    expect(s.dlq.edit).toMatchObject({ phase: 'input', text: 'nope=1', error: expect.stringContaining('unknown field nope') });
+    s = run(s, keys.enter);
+    s = run(s, { type: 'edit-answered', requestId: s.dlq.edit!.requestId, answer: { result: result() } }, key('n'));
+    expect(s.dlq.edit!.phase).toBe('input');
+    expect(run(s, keys.escape).dlq.edit).toBeNull();
   });
 });
 
