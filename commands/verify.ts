@@ -24,7 +24,7 @@ export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
           ['SERVICE', 'ONCE', 'MISSING', 'DUPLICATED', 'EXAMPLES'],
           Object.entries(report.services).map(([s, v]) => [s, v.processedOnce, v.missing, v.duplicated, v.examples.slice(0, 2).join('; ')]),
         ),
-        `DLQ: ${report.dlq.poisonFound}/${report.dlq.poisonExpected} poison records in every service DLQ, ${report.dlq.unexpected} unexpected ${report.dlq.unexpectedExamples.join('; ')}`,
+        `DLQ: ${report.dlq.poisonFound}/${report.dlq.poisonExpected} poison records in every service DLQ, ${report.dlq.unexpected} unexpected ${report.dlq.unexpectedExamples.join('; ')}${report.dlq.repaired ? `; ${report.dlq.repaired} repaired by dlq edit and applied` : ''}`,
         `Sagas: ${report.saga.orders} orders: ${report.saga.completed} completed, ${report.saga.compensated} compensated, ${report.saga.cancelled} cancelled, ${report.saga.inconsistent} inconsistent${report.saga.expired ? `, ${report.saga.expired} expired (state outlived the dedup window; not checked)` : ''} ${report.saga.examples.join('; ')}`,
       ].join('\n'),
     );

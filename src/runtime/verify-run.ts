@@ -35,7 +35,8 @@ export interface VerifyReport {
   runId: string;
   expected: number;
   services: Record<ServiceName, ServiceVerdict & { examples: string[] }>;
-  dlq: { poisonExpected: number; poisonFound: number; unexpected: number; unexpectedExamples: string[] };
+  /** repaired: poison records a `dlq edit` corrected and the payment service then applied (once). */
+  dlq: { poisonExpected: number; poisonFound: number; unexpected: number; unexpectedExamples: string[]; repaired: number };
   /** expired: orders some service no longer holds a state for (only in a run older than the dedup window); not checked. */
   saga: { orders: number; completed: number; compensated: number; cancelled: number; inconsistent: number; expired: number; examples: string[] };
   ok: boolean;
@@ -114,6 +115,16 @@ export function verifyRun(input: VerifyInput): VerifyReport {
       if (unexpectedExamples.length < 5) unexpectedExamples.push(`${d.service}: ${d.eventId ?? '(no event id)'} ${d.errorClass ?? ''}`.trim());
     }
   }
+  // A poison record corrected by `dlq edit` comes back with its event id: applied once, like any event.
+  let repaired = 0;
+  for (const p of input.poison) {
+    const n = input.effects.payment.get(p.eventId) ?? 0;
+    if (n === 1) repaired++;
+    else if (n > 1) {
+      services.payment.duplicated++;
+      if (services.payment.examples.length < 5) services.payment.examples.push(`${p.eventId} (repaired poison) applied ${n}x`);
+    }
+  }
   const allServices = Object.keys(expected).length;
   const poisonFound = [...found.values()].filter((s) => s.size === allServices).length;
 
@@ -143,7 +154,7 @@ export function verifyRun(input: VerifyInput): VerifyReport {
     }
   }
 
-  const dlq = { poisonExpected: input.poison.length, poisonFound, unexpected, unexpectedExamples };
+  const dlq = { poisonExpected: input.poison.length, poisonFound, unexpected, unexpectedExamples, repaired };
   const ok =
     Object.values(services).every((s) => s.missing === 0 && s.duplicated === 0) && poisonFound === input.poison.length && unexpected === 0 && saga.inconsistent === 0;
   return { runId: input.runId, expected: expected.payment.length, services, dlq, saga, ok };

@@ -176,3 +176,41 @@ describe('dlq edit', () => {
     expect(await readAll(other)).toHaveLength(0);
   });
 });
+
+describe('dlq edit of a real poison record, applied by the payment service', () => {
+  const env = testEnv();
+
+  beforeAll(async () => {
+    expect((await runCli(['topology', 'apply', '--execute'], env)).code).toBe(0);
+    const reg = await runCli(['schema', 'register', '--dir', 'schemas/checkout'], env);
+    expect(reg.code, reg.stderr).toBe(0);
+  });
+
+  it('the corrected ValidationError order is applied once and verify counts it as repaired', async () => {
+    // Every fourth poison record is valid Avro with a negative total and unit price (invalid-business).
+    const produce = await runCli(['produce', 'checkout', '--count', '300', '--poison', '0.05', '--rate', 'max', '--seed', '23', '--json'], env);
+    expect(produce.code, produce.stderr).toBe(0);
+    const { runId } = JSON.parse(produce.stdout) as { runId: string };
+    const drain = async () => {
+      const run = await runCli(['consume', '--service', 'all', '--until-idle', '6s', '--json'], env);
+      expect(run.code, run.stderr).toBe(0);
+    };
+    await drain();
+
+    const browsed = await runCli(['dlq', 'browse', 'checkout.payment.dlq', '--filter', `header.run_id=${runId}`, '--filter', 'class=ValidationError', '--json'], env);
+    const dead = (JSON.parse(browsed.stdout) as { records: Array<{ partition: number; offset: string; value: { total_minor: number; items: Array<{ quantity: number; unit_price_minor: number }> } }> }).records[0];
+    expect(dead, browsed.stdout).toBeDefined();
+    const price = Math.abs(dead!.value.items[0]!.unit_price_minor);
+    const total = dead!.value.items.reduce((sum, item, i) => sum + item.quantity * (i === 0 ? price : item.unit_price_minor), 0);
+    const edited = await runCli(['dlq', 'edit', 'checkout.payment.dlq', '--partition', String(dead!.partition), '--offset', dead!.offset, '--set', `total_minor=${total}`, '--set', `items.0.unit_price_minor=${price}`, '--execute', '--json'], env);
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(JSON.parse(edited.stdout)).toMatchObject({ executed: true, target: 'checkout.orders' });
+    await drain();
+
+    const verify = await runCli(['verify', '--run', runId, '--json'], env);
+    const report = JSON.parse(verify.stdout) as { ok: boolean; dlq: { repaired: number; poisonFound: number; poisonExpected: number; unexpected: number } };
+    expect(report.dlq, verify.stdout).toMatchObject({ repaired: 1, unexpected: 0 });
+    expect(report.dlq.poisonFound).toBe(report.dlq.poisonExpected);
+    expect(report.ok, verify.stdout).toBe(true);
+  }, 120_000);
+});
