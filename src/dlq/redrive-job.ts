@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '../config/resolve-connection.js';
 import type { ClusterSession } from '../kafka/cluster-session.js';
-import { type TransactionalMessage, connectTransactionalProducer } from '../kafka/transactional-producer.js';
+import { ProducerFencedError, type TransactionalMessage, connectTransactionalProducer } from '../kafka/transactional-producer.js';
 import { RecordCounter } from '../topics/record-count.js';
 import type { DeadLetterRecord } from './dead-letter-record.js';
 import { type DlqFilter, matchesDlqFilters } from './dlq-filter.js';
@@ -220,9 +220,10 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
     await audit(conn, req, by, outcome, result);
     return result;
   } catch (err) {
-    // Best effort: the job's state and the audit trail say it failed, and why.
+    // Best effort: the job's state and the audit trail say it failed, and why. A fenced run
+    // leaves the state to the run that took over.
     const note = (err as Error).message;
-    await connectedStateWrite(conn, state('failed', tally, null, note)).catch(() => undefined);
+    if (!(err instanceof ProducerFencedError)) await connectedStateWrite(conn, state('failed', tally, null, note)).catch(() => undefined);
     await audit(conn, req, by, 'failed', { redriven: tally.redriven, skipped: tally.skipped, parked: tally.parked, remaining: null }).catch(() => undefined);
     throw err;
   } finally {
