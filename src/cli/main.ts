@@ -1,4 +1,7 @@
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv, CommandModule } from 'yargs';
+import type yargsFactory from 'yargs';
+
 import { type CommandEntry, commandEntries } from '../../commands/index.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { redactUrlCredentials } from '../config/redact.js';
@@ -7,6 +10,10 @@ import { ExitCode, StreamflowError, UsageError } from '../errors.js';
 import { Output, type Streams, shouldColor } from './output.js';
 import { closest } from './suggest.js';
 import { attachDashValues, unknownFlags } from './unknown-flags.js';
+
+// yargs' ESM build lays help out with cliui's ESM build, which wraps descriptions at a fixed
+// column, mid-word ("rec|ord"); the CommonJS build wraps on words (wrap-ansi).
+const yargs = createRequire(import.meta.url)('yargs') as typeof yargsFactory;
 
 export interface MainOptions extends Partial<Streams> {
   env?: NodeJS.ProcessEnv;
