@@ -9,9 +9,9 @@ const OFFSETS_TOPIC = '__consumer_offsets';
  * The groups' commits as `__consumer_offsets` records them, with their timestamps and the
  * commits of an unchanged offset that OffsetFetch cannot show (STALL apart from STOP), tailed
  * from where the topic ended at `start()`. Memory is bounded by the window: only the commits
- * of the last `windowMs` of the groups last asked for are kept. Where the topic cannot be read
- * (ACLs, a cluster that hides it) `commitsOf` answers undefined, "commits not observed", and
- * `unavailable` says why.
+ * of the last `windowMs` of the groups last asked for are kept. While the topic cannot be read
+ * (ACLs, a cluster that hides it, a failed read) `commitsOf` answers undefined, "commits not
+ * observed", and `unavailable` says why.
  */
 export class CommitLog {
   private readonly next = new Map<number, bigint>();
@@ -22,6 +22,7 @@ export class CommitLog {
   constructor(private readonly windowMs?: number) {}
 
   async start(session: ClusterSession): Promise<void> {
+    this.unavailable = undefined;
     try {
       const partitions = (await session.offsets.partitions([OFFSETS_TOPIC])).get(OFFSETS_TOPIC) ?? [];
       if (partitions.length === 0) throw new Error(`${OFFSETS_TOPIC} has no partitions`);
@@ -33,16 +34,20 @@ export class CommitLog {
 
   /** Read the commits made since the last poll in the `__consumer_offsets` partitions of `groups`; forget other groups. */
   async poll(session: ClusterSession, groups: Iterable<string>, now = Date.now()): Promise<void> {
-    if (this.unavailable) return;
+    // A start that failed (a broker briefly away) is tried again; ACLs keep failing it.
+    if (this.next.size === 0) await this.start(session);
+    if (this.next.size === 0) return;
     const wanted = new Set(groups);
     for (const g of this.byGroup.keys()) if (!wanted.has(g)) this.byGroup.delete(g);
     for (const g of wanted) if (!this.byGroup.has(g)) this.byGroup.set(g, new Map());
     try {
       for (const partition of new Set([...wanted].map((g) => offsetsPartitionFor(g, this.next.size)))) await this.readPartition(session, partition, wanted);
     } catch (err) {
+      // Not observed this poll; the next one reads on from where the last good one ended.
       this.unavailable = `cannot read ${OFFSETS_TOPIC}: ${(err as Error).message}`;
       return;
     }
+    this.unavailable = undefined;
     if (this.windowMs !== undefined) this.prune(now - this.windowMs);
   }
 
