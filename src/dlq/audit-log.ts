@@ -2,7 +2,7 @@ import type { Connection } from '../config/resolve-connection.js';
 import type { ClusterSession } from '../kafka/cluster-session.js';
 import { ensureInternalTopic } from '../kafka/internal-topic.js';
 import { readToEnd } from '../kafka/read-to-end.js';
-import { connectProducer } from '../kafka/producer.js';
+import { sendOnce } from '../kafka/producer.js';
 
 /** Every redrive run, cancel and edit, one JSON record each, kept for a year. */
 export const AUDIT_TOPIC = '_streamflow-audit';
@@ -29,12 +29,7 @@ export interface AuditEntry {
 /** Append `entry` to the audit topic (created the first time), acknowledged by all in-sync replicas. */
 export async function appendAudit(conn: Connection, entry: AuditEntry): Promise<void> {
   await ensureInternalTopic(conn, AUDIT_TOPIC, { 'cleanup.policy': 'delete', 'retention.ms': AUDIT_RETENTION_MS });
-  const producer = await connectProducer(conn, { idempotent: true, acks: -1, compression: 'none', clientId: 'streamflow-audit' });
-  try {
-    await producer.send(AUDIT_TOPIC, [{ key: entry.jobId ?? entry.editId ?? entry.dlq, value: Buffer.from(JSON.stringify(entry)) }]);
-  } finally {
-    await producer.disconnect();
-  }
+  await sendOnce(conn, 'streamflow-audit', AUDIT_TOPIC, [{ key: entry.jobId ?? entry.editId ?? entry.dlq, value: Buffer.from(JSON.stringify(entry)) }]);
 }
 
 /** The audit entries, oldest first, optionally of one DLQ or job; an absent topic is an empty history. */

@@ -7,7 +7,7 @@ import type avro from 'avsc';
 import { type Connection, requireRegistry } from '../config/resolve-connection.js';
 import { ExitCode, StreamflowError, UsageError } from '../errors.js';
 import { type ClusterSession, withClusterSession } from '../kafka/cluster-session.js';
-import { type OutRecord, connectProducer } from '../kafka/producer.js';
+import { type OutRecord, sendOnce } from '../kafka/producer.js';
 import { subjectName } from '../schema/contracts.js';
 import { type RegisteredSchema, SchemaCache, resolveRegisteredSchema } from '../schema/registered-schema.js';
 import { RegistryClient } from '../schema/registry-client.js';
@@ -74,12 +74,7 @@ export async function runDlqEdit(conn: Connection, req: EditRequest): Promise<Ed
 
   const editId = crypto.randomBytes(8).toString('hex');
   const by = operatorName();
-  const producer = await connectProducer(conn, { idempotent: true, acks: -1, compression: 'none', clientId: 'streamflow-dlq-edit' });
-  try {
-    await producer.send(target, [editedRecord(record, encodeWithSchemaId(schema.type, schema.id, plan.value), { editId, where, by, toOriginal: req.to === undefined })]);
-  } finally {
-    await producer.disconnect();
-  }
+  await sendOnce(conn, 'streamflow-dlq-edit', target, [editedRecord(record, encodeWithSchemaId(schema.type, schema.id, plan.value), { editId, where, by, toOriginal: req.to === undefined })]);
   try {
     await appendAudit(conn, { at: new Date().toISOString(), by, action: 'edit', jobId: null, editId, dlq: req.topic, target, outcome: 'sent', counts: { sent: 1 } });
   } catch (err) {

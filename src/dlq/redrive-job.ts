@@ -8,7 +8,7 @@ import { type DlqFilter, matchesDlqFilters } from './dlq-filter.js';
 import { type PartitionSpan, scanDlq, spansOf } from './dlq-scan.js';
 import type { PayloadDecoder } from './payload-decoder.js';
 import { appendAudit } from './audit-log.js';
-import { connectProducer } from '../kafka/producer.js';
+import { sendOnce } from '../kafka/producer.js';
 import { withTopicAdmin } from '../kafka/topic-admin.js';
 import { autoReplicationFactor } from '../topics/replication-defaults.js';
 import { operatorName } from './operator.js';
@@ -258,13 +258,8 @@ async function audit(conn: Connection, req: RedriveRequest, by: string, outcome:
 
 /** A state record outside the job's transactions (after a failure its producer may be unusable). */
 async function connectedStateWrite(conn: Connection, state: JobState): Promise<void> {
-  const producer = await connectProducer(conn, { idempotent: true, acks: -1, compression: 'none', clientId: 'streamflow-redrive-state' });
-  try {
-    const m = jobStateMessage(state);
-    await producer.send(m.topic, [{ key: m.key!, value: m.value! }]);
-  } finally {
-    await producer.disconnect();
-  }
+  const m = jobStateMessage(state);
+  await sendOnce(conn, 'streamflow-redrive-state', m.topic, [{ key: m.key!, value: m.value! }]);
 }
 
 function wanted(r: DeadLetterRecord, req: RedriveRequest): boolean {

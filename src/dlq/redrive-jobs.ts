@@ -1,7 +1,7 @@
 import type { Connection } from '../config/resolve-connection.js';
 import type { ClusterSession } from '../kafka/cluster-session.js';
 import { ensureInternalTopic } from '../kafka/internal-topic.js';
-import { connectProducer } from '../kafka/producer.js';
+import { sendOnce } from '../kafka/producer.js';
 import { readToEnd } from '../kafka/read-to-end.js';
 import type { TransactionalMessage } from '../kafka/transactional-producer.js';
 
@@ -83,12 +83,7 @@ export async function listJobs(session: ClusterSession, now = Date.now()): Promi
 /** Ask a running job to stop after its current transaction. */
 export async function requestCancel(conn: Connection, jobId: string, by: string): Promise<void> {
   const request: CancelRequest = { type: 'cancel-request', jobId, by, at: new Date().toISOString() };
-  const producer = await connectProducer(conn, { idempotent: true, acks: -1, compression: 'none', clientId: 'streamflow-dlq-cancel' });
-  try {
-    await producer.send(JOBS_TOPIC, [{ key: jobId, value: Buffer.from(JSON.stringify(request)) }]);
-  } finally {
-    await producer.disconnect();
-  }
+  await sendOnce(conn, 'streamflow-dlq-cancel', JOBS_TOPIC, [{ key: jobId, value: Buffer.from(JSON.stringify(request)) }]);
 }
 
 /**

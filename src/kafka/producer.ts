@@ -57,3 +57,16 @@ export async function connectProducer(conn: Connection, opts: ProducerOptions): 
     disconnect: () => disconnectQuietly(() => producer.disconnect(), 5_000),
   };
 }
+
+/**
+ * Send a few records with an idempotent, acks=all producer of their own and disconnect: the
+ * one-off writes of a command (an audit entry, a cancel request, a corrected record).
+ */
+export async function sendOnce(conn: Connection, clientId: string, topic: string, records: OutRecord[]): Promise<void> {
+  const producer = await connectProducer(conn, { idempotent: true, acks: -1, compression: 'none', clientId });
+  try {
+    await producer.send(topic, records);
+  } finally {
+    await producer.disconnect();
+  }
+}

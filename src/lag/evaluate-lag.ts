@@ -4,7 +4,7 @@ import type { Connection } from '../config/resolve-connection.js';
 import { type ClusterSession, withClusterSession } from '../kafka/cluster-session.js';
 import { withTopicAdmin } from '../kafka/topic-admin.js';
 import { type GroupSample, computeLag } from './compute-lag.js';
-import { type LagScope, NextRecordCache, fetchLagSnapshot } from './fetch-lag-snapshot.js';
+import { type LagScope, NextRecordCache, fetchLagSnapshot, uniqueRefs } from './fetch-lag-snapshot.js';
 import { CommitLog } from './commit-log.js';
 import { type RetentionPolicy, retentionRiskMs } from './retention-risk.js';
 import { type CommitSeen, type LagStatus, evaluateGroup, partitionKey } from './lag-verdict.js';
@@ -83,7 +83,7 @@ async function withRetentionRisk(
 ): Promise<EvaluatedGroup[]> {
   const lagging = groups.flatMap((g) => g.judged.partitions.filter((p) => (p.lag ?? 0) > 0));
   const policies = await retentionPolicies(conn, [...new Set(lagging.map((p) => p.topic))]);
-  const bySize = uniquePartitions(lagging.filter((p) => policies.get(p.topic)?.retentionBytes != null));
+  const bySize = uniqueRefs(lagging.filter((p) => policies.get(p.topic)?.retentionBytes != null));
   const sizes = bySize.length ? await session.offsets.sizes(bySize) : new Map<string, bigint>();
   return groups.map(({ list, judged: g }) => {
     const first = list[0]!;
@@ -132,10 +132,6 @@ async function retentionPolicies(conn: Connection, topics: string[]): Promise<Ma
   return out;
 }
 
-function uniquePartitions(rows: Array<{ topic: string; partition: number }>): Array<{ topic: string; partition: number }> {
-  return [...new Map(rows.map((r) => [partitionKey(r.topic, r.partition), { topic: r.topic, partition: r.partition }])).values()];
-}
-
 function judged(group: string, list: GroupSample[], windowMs: number, commits: Map<string, CommitSeen[]> | undefined, logStart: Map<string, bigint>): EvaluatedGroup {
   const { verdict, partitions } = evaluateGroup({ samples: list, windowMs, commits, logStart });
   const lag = computeLag(list.at(-1)!);
@@ -157,6 +153,6 @@ function judged(group: string, list: GroupSample[], windowMs: number, commits: M
 
 /** The log start offset of every partition the samples name (each once), by partitionKey. */
 export async function logStartOf(session: ClusterSession, samples: GroupSample[]): Promise<Map<string, bigint>> {
-  const refs = new Map(samples.flatMap((s) => s.partitions.map((p) => [partitionKey(p.topic, p.partition), { topic: p.topic, partition: p.partition }] as const)));
-  return new Map((await session.offsets.ranges([...refs.values()])).map((r) => [partitionKey(r.topic, r.partition), r.earliest]));
+  const refs = uniqueRefs(samples.flatMap((s) => s.partitions));
+  return new Map((await session.offsets.ranges(refs)).map((r) => [partitionKey(r.topic, r.partition), r.earliest]));
 }

@@ -142,7 +142,8 @@ async function mapConcurrently<T, R>(items: T[], fn: (item: T) => Promise<R>): P
   return results;
 }
 
-function uniqueRefs(rows: Array<{ topic: string; partition: number }>): Array<{ topic: string; partition: number }> {
+/** Each topic-partition of `rows` once. */
+export function uniqueRefs(rows: Array<{ topic: string; partition: number }>): Array<{ topic: string; partition: number }> {
   const seen = new Map<string, { topic: string; partition: number }>();
   for (const r of rows) seen.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition });
   return [...seen.values()];
