@@ -3,6 +3,7 @@
  * reference measured in the same run. Figures, never asserts.
  */
 import { benchBatch } from './batch.js';
+import { benchConsume } from './consume.js';
 import { benchE2e } from './e2e.js';
 import { benchGenerator } from './generator.js';
 import { benchLag } from './lag.js';
@@ -11,6 +12,7 @@ import { benchStartup } from './startup.js';
 
 const benches: Record<string, (args: string[]) => Promise<Record<string, unknown>>> = {
   batch: benchBatch,
+  consume: benchConsume,
   e2e: benchE2e,
   generator: benchGenerator,
   lag: benchLag,

@@ -12,6 +12,7 @@ import { fetchPartitionCount, listTopics } from '../src/topics/topic-admin.js';
 import { type TopicDifference, createTopicWithDefaults, topicConflictHint } from '../src/topics/topic-create.js';
 import { executeTopicDelete, planTopicDelete } from '../src/topics/topic-delete.js';
 import { type TopicDescription, describeTopic } from '../src/topics/topic-describe.js';
+import { consumeCommand } from './topic-consume.js';
 import { atLeastOne, nonNegativeInt, parseGrowth, parseRate, partitionCount, positiveInt, positiveNumber } from '../src/cli/flag-values.js';
 
 type ListArgs = GlobalArgs & { internal: boolean };
@@ -285,6 +286,7 @@ export const topicCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .command(alterConfig)
       .command(remapImpact)
       .command(plan)
-      .demandCommand(1, 'name a topic command: list, create, describe, delete, add-partitions, alter-config, remap-impact, plan') as Argv<GlobalArgs>,
+      .command(consumeCommand)
+      .demandCommand(1, 'name a topic command: list, create, describe, delete, add-partitions, alter-config, remap-impact, plan, consume, produce') as Argv<GlobalArgs>,
   handler: () => undefined,
 };

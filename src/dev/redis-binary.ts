@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { pathExists } from './path-exists.js';
-import { runTool } from './tools.js';
+import { ensureDebianPackages } from './debian-packages.js';
 
 export interface RedisBinary {
   command: string;
@@ -31,42 +31,14 @@ export async function ensureRedisBinary(env: NodeJS.ProcessEnv, cache: string, l
   if (onPath) return { command: onPath, cli: env.STREAMFLOW_REDIS_CLI ?? (await which('redis-cli', env)) ?? path.join(path.dirname(onPath), 'redis-cli'), env: {}, source: 'path' };
 
   const root = path.join(cache, 'redis', os.arch());
-  const cached = cachedBinary(root);
-  if (await pathExists(path.join(root, '.complete'))) return cached;
-
-  log(`redis-server is not installed: fetching Debian's ${DEBIAN_PACKAGES.join(', ')} packages with apt-get download into ${root}...`);
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'streamflow-redis-'));
+  const cachedBefore = await pathExists(path.join(root, '.complete'));
+  if (!cachedBefore) log(`redis-server is not installed: fetching Debian's ${DEBIAN_PACKAGES.join(', ')} packages with apt-get download into ${root}...`);
   try {
-    await aptDownload(work, env);
-    await fs.mkdir(root, { recursive: true });
-    for (const deb of (await fs.readdir(work)).filter((f) => f.endsWith('.deb'))) {
-      await runTool('dpkg-deb', ['-x', path.join(work, deb), root]);
-    }
-    await fs.writeFile(path.join(root, '.complete'), new Date().toISOString());
-    log(`redis-server unpacked into ${root}`);
-    return cached;
+    const { bin, libDir } = await ensureDebianPackages(root, DEBIAN_PACKAGES, env, INSTALL_HINT);
+    if (!cachedBefore) log(`redis-server unpacked into ${root}`);
+    return { command: path.join(bin, 'redis-server'), cli: path.join(bin, 'redis-cli'), env: { LD_LIBRARY_PATH: libDir }, source: 'cache' };
   } catch (err) {
     throw new UsageError(`redis-server is missing and could not be fetched: ${(err as Error).message.split('\n')[0]}`, INSTALL_HINT);
-  } finally {
-    await fs.rm(work, { recursive: true, force: true });
-  }
-}
-
-function cachedBinary(root: string): RedisBinary {
-  const libDir = path.join(root, 'usr', 'lib', `${os.arch() === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`);
-  const bin = path.join(root, 'usr', 'bin');
-  return { command: path.join(bin, 'redis-server'), cli: path.join(bin, 'redis-cli'), env: { LD_LIBRARY_PATH: libDir }, source: 'cache' };
-}
-
-async function aptDownload(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const download = () => runTool('apt-get', ['download', ...DEBIAN_PACKAGES], { cwd: dir, env, install: INSTALL_HINT });
-  try {
-    await download();
-  } catch (err) {
-    // A fresh machine may have no package lists yet; root can fetch them.
-    if (process.getuid?.() !== 0) throw err;
-    await runTool('apt-get', ['update', '-qq'], { env });
-    await download();
   }
 }
 

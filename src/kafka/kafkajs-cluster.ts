@@ -54,6 +54,8 @@ export interface RawCluster {
   refreshMetadata(): Promise<void>;
   addMultipleTargetTopics(topics: string[]): Promise<void>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  /** The topic's partitions as last known from metadata (addMultipleTargetTopics first). */
+  findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
   findBroker(args: { nodeId: string }): Promise<RawBroker>;
   findGroupCoordinator(args: { groupId: string }): Promise<RawBroker>;
   /** ListOffsets: fromTimestamp, or earliest (fromBeginning) / latest. Offsets come back as strings, -1 for "none". */

@@ -77,9 +77,10 @@ export class RegistryClient {
     return { subject: v.subject, version: v.version, id: v.id, schema: v.schema };
   }
 
-  async getSchemaById(id: number): Promise<{ id: number; schema: string }> {
-    const s = await this.request<{ schema: string }>('GET', `/schemas/ids/${id}`, { ctx: { id } });
-    return { id, schema: s.schema };
+  /** `schemaType` is AVRO, JSON or PROTOBUF (the registry leaves it out for Avro). */
+  async getSchemaById(id: number): Promise<{ id: number; schema: string; schemaType: string }> {
+    const s = await this.request<{ schema: string; schemaType?: string }>('GET', `/schemas/ids/${id}`, { ctx: { id } });
+    return { id, schema: s.schema, schemaType: s.schemaType ?? 'AVRO' };
   }
 
   /** Where a schema id is used: every subject and version registered with it. */

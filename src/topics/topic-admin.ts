@@ -25,7 +25,7 @@ export async function createTopic(conn: Connection, spec: TopicSpec): Promise<bo
 }
 
 /** Exit 2 naming the topic (and the closest existing name) when it does not exist. */
-export async function requireTopic(admin: TopicAdmin, name: string): Promise<void> {
+export async function requireTopic(admin: Pick<TopicAdmin, 'topicNames'>, name: string): Promise<void> {
   const names = await admin.topicNames();
   if (names.includes(name)) return;
   const guess = closest(name, names);
