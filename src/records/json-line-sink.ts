@@ -42,16 +42,25 @@ export class JsonLineSink {
   int(n: number): this {
     if (n < 0 || !Number.isSafeInteger(n)) return this.ascii(String(n));
     this.room(16);
-    // In two halves of int32 arithmetic: a 13-digit timestamp is a double, and double division is slow.
-    const high = Math.floor(n / 1e6);
-    if (high > 0) {
+    // In groups of six digits, each in int32 arithmetic: a 13-digit timestamp is a double, and
+    // double division is slow.
+    if (n < 1e6) this.digits(n, 0);
+    else if (n < 1e12) {
+      const high = Math.floor(n / 1e6);
       this.digits(high, 0);
       this.digits(n - high * 1e6, 6);
-    } else this.digits(n, 0);
+    } else {
+      const top = Math.floor(n / 1e12);
+      const rest = n - top * 1e12;
+      const mid = Math.floor(rest / 1e6);
+      this.digits(top, 0);
+      this.digits(mid, 6);
+      this.digits(rest - mid * 1e6, 6);
+    }
     return this;
   }
 
-  /** `n` (below 2^31) in decimal, left-padded with zeros to `width` digits when width > 0. */
+  /** `n` (below 10^6, or 2^31 unpadded) in decimal, left-padded with zeros to `width` digits when width > 0. */
   private digits(n: number, width: number): void {
     let count = 1;
     for (let rest = n; rest >= 10; rest = (rest / 10) | 0) count++;

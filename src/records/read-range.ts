@@ -16,7 +16,7 @@ export type StartSpec =
 /** Where a read stops (`--until`): the end offsets as of the start (kcat's -e), an offset, or a time. */
 export type EndSpec = { kind: 'end' } | { kind: 'offset'; offset: bigint } | { kind: 'offsets'; byPartition: Map<number, bigint> } | { kind: 'time'; timestampMs: number; text: string };
 
-const FROM_HINT = 'use earliest, latest, an offset (42 or 0:42,1:17), -N for the last N records per partition, a time (2026-12-01T10:00:00Z, @1764583200000) or 30m ago';
+const FROM_HINT = 'use earliest, latest, an offset (42 or 0:42,1:17), -N for the last N offsets of each partition, a time (2026-12-01T10:00:00Z, @1764583200000) or 30m ago';
 const UNTIL_HINT = 'use end, an offset (42 or 0:42,1:17), or a time (2026-12-01T10:30:00Z, @1764585000000, 10m ago)';
 
 export function parseStart(text: string, nowMs: number, flag = '--from'): StartSpec {

@@ -87,3 +87,17 @@ function oneLine(v: unknown): string {
   if (v === null || v === undefined) return '(null)';
   return (typeof v === 'string' ? v : JSON.stringify(v)).replace(/[\r\n\t]/g, ' ');
 }
+
+/** Views kept in memory (the dashboard's record view, tests): at most `keep`, the newest. */
+export function collectingSink(keep: number): RecordSink & { views: RecordView[] } {
+  const views: RecordView[] = [];
+  return {
+    wantsView: true,
+    views,
+    write(_r, _key, _value, view) {
+      views.push(view!);
+      if (views.length > keep) views.shift();
+    },
+    flush: async () => undefined,
+  };
+}
