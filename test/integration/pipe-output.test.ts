@@ -108,6 +108,19 @@ describe('--json through a pipe', () => {
     expect(r.code).toBe(0);
   });
 
+  it('topic consume of the DLQ: JSON lines and the --json document arrive whole through a slow pipe, headers decoded', async () => {
+    const r = await piped(['topic', 'consume', dlq], env);
+    expect(r.stdout.length).toBeGreaterThan(64 * 1024);
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(100);
+    // Spring's DLQ headers: the original partition and offset are big-endian ints, shown as numbers.
+    expect(lines[0].headers).toMatchObject({ 'kafka_dlt-original-topic': topic, 'kafka_dlt-original-partition': 0, 'kafka_dlt-original-offset': 0, 'kafka_dlt-exception-fqcn': 'ValidationError' });
+    expect(r.code).toBe(0);
+    const doc = await piped(['topic', 'consume', dlq, '--json'], env);
+    expect(JSON.parse(doc.stdout)).toMatchObject({ summary: { records: 100 } });
+    expect(doc.code).toBe(0);
+  });
+
   it('a usage error keeps exit 2 and prints nothing on stdout', async () => {
     const r = await piped(['partition', '--keys-file', keysFile, '--json'], env);
     expect(r.code).toBe(2);
