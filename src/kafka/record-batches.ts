@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { decompress } from './compression-codecs.js';
 import type { FetchedPartition } from './raw-fetch.js';
 import type { ConsumedRecord, RecordHeader } from './record-reader.js';
 
@@ -16,15 +16,8 @@ const LOG_APPEND_TIME = 0x08;
 const TRANSACTIONAL = 0x10;
 const CONTROL = 0x20;
 const ABORT_MARKER = 0;
-const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 /** Shared by every record without headers (most): one array fewer per record to collect. */
 const NO_HEADERS: RecordHeader[] = Object.freeze([]) as unknown as RecordHeader[];
-
-export class UnsupportedCompressionError extends Error {
-  constructor(readonly codec: string) {
-    super(`records compressed with ${codec}: streamflow reads uncompressed and gzip batches`);
-  }
-}
 
 export interface BatchWalk {
   /** Records below it are skipped: a fetch answers from the start of the batch that holds it. */
@@ -112,9 +105,7 @@ export function walkRecordBatches(data: FetchedPartition, walk: BatchWalk, visit
 function recordsOf(buf: Buffer, batchStart: number, end: number, attributes: number): Buffer {
   const body = buf.subarray(batchStart + BATCH_HEADER_BYTES, end);
   const codec = attributes & COMPRESSION_MASK;
-  if (codec === 0) return body;
-  if (codec === 1) return gunzipSync(body);
-  throw new UnsupportedCompressionError(CODECS[codec] ?? `codec ${codec}`);
+  return codec === 0 ? body : decompress(codec, body);
 }
 
 /** A control batch's one record has key (version int16, type int16): 0 abort, 1 commit. */

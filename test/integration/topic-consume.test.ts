@@ -2,11 +2,14 @@ import avro from 'avsc';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cacheDir } from '../../src/config/paths.js';
+import { DEFAULT_KAFKA_VERSION, ensureKafkaDist, runKafkaClass } from '../../src/dev/kafka-dist.js';
 import { waitFor } from '../../src/dev/processes.js';
+import { javaCommand } from '../../src/dev/tools.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { withClusterSession } from '../../src/kafka/cluster-session.js';
 import type { ConsumedRecord } from '../../src/kafka/record-reader.js';
-import { killSpawnedClis, runCli, spawnCli, testConnection, testEnv, uniqueName, writeInTransactions } from './helpers.js';
+import { killSpawnedClis, runCli, spawnCli, testConnection, testEnv, testStack, uniqueName, writeInTransactions } from './helpers.js';
 
 /*
  * `topic consume` on the real stack: generator records read back decoded with the right
@@ -156,6 +159,30 @@ describe('topic consume', () => {
     const hex = await runCli(['topic', 'consume', topic, '--bytes', 'hex', '--format', '%s\\n'], env);
     expect(hex.stdout).toBe('007ffffff0010203\nff00fe\n');
   });
+
+  it('reads batches the Java producer compressed with snappy, lz4 and zstd', async () => {
+    const dist = await ensureKafkaDist(process.env.STREAMFLOW_TEST_KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION, cacheDir(process.env), () => undefined);
+    const payloads = Array.from({ length: 50 }, (_, i) => `payload ${i} ${'compressible '.repeat(10)}`);
+    const file = path.join(fs.mkdtempSync(path.join(testStack().homesDir, 'codecs-')), 'payloads.txt');
+    fs.writeFileSync(file, payloads.join('\n'));
+    await Promise.all(
+      ['snappy', 'lz4', 'zstd'].map(async (codec) => {
+        const topic = uniqueName(`consume.${codec}`);
+        expect((await runCli(['topic', 'create', topic, '--partitions', '1'], env)).code).toBe(0);
+        await runKafkaClass(
+          dist,
+          'org.apache.kafka.tools.ProducerPerformance',
+          ['--topic', topic, '--num-records', '400', '--throughput', '-1', '--payload-file', file, '--producer-props', `bootstrap.servers=${testStack().brokers.join(',')}`, `compression.type=${codec}`, 'linger.ms=50'],
+          env,
+          javaCommand(env),
+          90_000,
+        );
+        const read = await consume([topic]);
+        expect(read, codec).toHaveLength(400);
+        expect(read.every((r) => payloads.includes(r.value)), codec).toBe(true);
+      }),
+    );
+  }, 120_000);
 
   it('--follow shows a record produced after it started, and Ctrl-C stops it with the summary', async () => {
     const topic = uniqueName('consume.follow');
