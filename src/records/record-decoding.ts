@@ -25,7 +25,7 @@ const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;
 
 /** A registry schema by id, as consume decodes with it; null when the registry has no such id. */
-type WriterSchema = { kind: 'avro'; type: avro.Type } | { kind: 'json' } | { kind: 'other'; schemaType: string } | null;
+type WriterSchema = { kind: 'avro'; type: avro.Type; jsonReady: boolean } | { kind: 'json' } | { kind: 'other'; schemaType: string } | null;
 
 /**
  * Decodes keys and values of any topic: Confluent-framed records (magic byte 0, schema id)
@@ -81,7 +81,8 @@ export class RecordDecoder {
     if (schema.kind === 'other') return undecoded(`schema id ${schemaId} is ${schema.schemaType}, which streamflow does not decode yet`);
     try {
       if (schema.kind === 'json') return { format: 'json', raw, schemaId, decoded: JSON.parse(payload.toString('utf8')) };
-      return { format: 'avro', raw, schemaId, decoded: toJsonSafe(schema.type.fromBuffer(payload)) };
+      const value: unknown = schema.type.fromBuffer(payload);
+      return { format: 'avro', raw, schemaId, decoded: schema.jsonReady ? value : toJsonSafe(value) };
     } catch (err) {
       return undecoded(`does not decode with schema id ${schemaId}: ${(err as Error).message}`);
     }
@@ -93,7 +94,8 @@ export class RecordDecoder {
       if (schemaType === 'JSON') return { kind: 'json' };
       if (schemaType !== 'AVRO') return { kind: 'other', schemaType };
       try {
-        return { kind: 'avro', type: avroTypeOf(JSON.parse(schema)) };
+        const type = avroTypeOf(JSON.parse(schema));
+        return { kind: 'avro', type, jsonReady: !holdsBytes(type) };
       } catch (err) {
         return { kind: 'other', schemaType: `an Avro schema avsc cannot use (${(err as Error).message})` };
       }
@@ -118,4 +120,18 @@ export function shownValue(side: DecodedSide): unknown {
     default:
       return side.raw.toString('base64');
   }
+}
+
+/**
+ * Does a value of this type hold bytes (Buffers, which JSON.stringify would spell out byte by
+ * byte)? Without them avsc's values are JSON as they are (longs are numbers, logical types are
+ * left to their underlying types), and the copy toJsonSafe makes is most of a decode's cost.
+ */
+function holdsBytes(type: avro.Type, seen = new Set<avro.Type>()): boolean {
+  if (seen.has(type)) return false;
+  seen.add(type);
+  const t = type as avro.Type & { fields?: Array<{ type: avro.Type }>; itemsType?: avro.Type; valuesType?: avro.Type; types?: avro.Type[] };
+  if (t.typeName === 'bytes' || t.typeName === 'fixed') return true;
+  const children = [...(t.fields?.map((f) => f.type) ?? []), ...(t.itemsType ? [t.itemsType] : []), ...(t.valuesType ? [t.valuesType] : []), ...(t.types ?? [])];
+  return children.some((c) => holdsBytes(c, seen));
 }
