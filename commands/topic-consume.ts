@@ -30,8 +30,8 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
   builder: (y) =>
     y
       .positional('topic', { type: 'string', demandOption: true })
-      .option('from', { alias: 'o', type: 'string', default: 'earliest', describe: 'Start: earliest, latest, an offset (42, or 0:42,1:17 per partition), -N (the last N per partition), a time (2026-12-01T10:00:00Z, @EPOCH_MS, 30m ago)' })
-      .option('until', { alias: 'e', type: 'string', describe: 'Stop: end (the end offsets as of the start, like kcat -e; the default unless --follow), an offset, or a time' })
+      .option('from', { alias: 'o', type: 'string', default: 'earliest', describe: 'Start: earliest, latest, an offset (42, or 0:42,1:17 per partition), -N (the last N offsets of each partition), a time (2026-12-01T10:00:00Z, @EPOCH_MS, 30m ago)' })
+      .option('until', { alias: 'e', type: 'string', describe: 'Stop: end (the end offsets as of the start, like kcat -e; the default unless --follow; -e alone says it too), an offset, or a time' })
       .option('partition', { alias: 'p', type: 'string', describe: 'Only these partitions, e.g. 0 or 0,3' })
       .option('count', { alias: 'c', type: 'string', describe: 'Stop after this many records (after --where)' })
       .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'Keep reading as records arrive (Ctrl-C stops)' })
@@ -44,7 +44,8 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
     const { out, signal } = argv.sf;
     const nowMs = Date.now();
     const start = parseStart(argv.from, nowMs);
-    const end = argv.until !== undefined ? parseEnd(argv.until, nowMs) : null;
+    // `-e` alone (kcat's habit) is the end as of the start.
+    const end = argv.until === undefined ? null : argv.until === '' ? ({ kind: 'end' } as const) : parseEnd(argv.until, nowMs);
     if (argv.format !== undefined && (argv.json || argv.output)) throw new UsageError('--format is an output of its own: leave out --json and --output');
     const request = {
       topic: argv.topic,

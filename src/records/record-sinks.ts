@@ -67,11 +67,13 @@ export function tableSink(stream: Writable & { columns?: number }): RecordSink {
     wantsView: true,
     write(r: ConsumedRecord, _key: DecodedSide, _value: DecodedSide, view: RecordView | undefined) {
       const width = stream.columns ?? 120;
-      if (header) out.push(`${'PART'.padStart(4)} ${'OFFSET'.padStart(10)} ${'TIMESTAMP'.padEnd(24)} ${'KEY'.padEnd(20)} VALUE`);
+      // Room for a whole UUID key when the terminal is wide.
+      const keyWidth = width >= 140 ? 36 : 20;
+      if (header) out.push(`${'PART'.padStart(4)} ${'OFFSET'.padStart(10)} ${'TIMESTAMP'.padEnd(24)} ${'KEY'.padEnd(keyWidth)} VALUE`);
       header = false;
       const v = view!;
-      const key = truncate(oneLine(v.key), 20);
-      const head = `${String(r.partition).padStart(4)} ${String(r.offset).padStart(10)} ${new Date(r.timestamp).toISOString().padEnd(24)} ${key}${' '.repeat(Math.max(0, 20 - displayWidth(key)))} `;
+      const key = truncate(oneLine(v.key), keyWidth);
+      const head = `${String(r.partition).padStart(4)} ${String(r.offset).padStart(10)} ${new Date(r.timestamp).toISOString().padEnd(24)} ${key}${' '.repeat(Math.max(0, keyWidth - displayWidth(key)))} `;
       const value = v.valueError ? `(${v.valueFormat}: ${v.valueError})` : oneLine(v.value);
       out.push(head + truncate(value, Math.max(10, width - displayWidth(head))));
     },
