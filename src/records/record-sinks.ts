@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { displayWidth, truncate } from '../tui/layout/text-width.js';
+import { displayWidth, truncate } from '../text/text-width.js';
 import type { ConsumedRecord } from '../kafka/record-reader.js';
 import { JsonLineSink } from './json-line-sink.js';
 import type { DecodedSide } from './record-decoding.js';

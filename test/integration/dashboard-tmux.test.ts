@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDeadLetterHeaders, STREAMFLOW } from '../../src/dlq/dlq-headers.js';
 import { withClusterSession } from '../../src/kafka/cluster-session.js';
 import { connectProducer } from '../../src/kafka/producer.js';
-import { displayWidth } from '../../src/tui/layout/text-width.js';
+import { displayWidth } from '../../src/text/text-width.js';
 import { runCli, testConnection, testEnv, testStack, uniqueName } from './helpers.js';
 
 /*

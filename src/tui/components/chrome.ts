@@ -1,5 +1,5 @@
 import { formatClock, formatInterval } from '../layout/format.js';
-import { displayWidth, truncate, wrapWords } from '../layout/text-width.js';
+import { displayWidth, truncate, wrapWords } from '../../text/text-width.js';
 import type { DashboardState } from '../state/dashboard-state.js';
 import { activeList, cursorOf, visibleItems } from '../state/lists.js';
 import { VIEWS } from '../state/views.js';

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { fit, truncate } from '../layout/text-width.js';
+import { fit, truncate } from '../../text/text-width.js';
 import type { Line, Tone } from './line.js';
 
 const STYLES: Record<Tone, { color?: string; bold?: boolean; dimColor?: boolean; inverse?: boolean }> = {

@@ -1,4 +1,4 @@
-import { displayWidth, fit } from './text-width.js';
+import { displayWidth, fit } from '../../text/text-width.js';
 
 export interface ColumnSpec<Row> {
   title: string;

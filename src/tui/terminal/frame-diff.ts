@@ -1,4 +1,4 @@
-import { charWidth } from '../layout/text-width.js';
+import { charWidth } from '../../text/text-width.js';
 
 /**
  * The escape sequences that turn the screen showing `previous` into `next` (lines of a full

@@ -10,7 +10,7 @@ import { Lines } from '../components/lines.js';
 import { Table } from '../components/table.js';
 import type { ColumnSpec } from '../layout/fit-columns.js';
 import { formatCount, formatShortTime } from '../layout/format.js';
-import { wrapWords } from '../layout/text-width.js';
+import { wrapWords } from '../../text/text-width.js';
 import { type DlqBrowse, type RedriveFlow, recordKey } from '../state/dlq-state.js';
 import { cursorOf, selectedItem, visibleItems } from '../state/lists.js';
 import type { ViewProps } from './view-props.js';

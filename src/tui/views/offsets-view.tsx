@@ -6,7 +6,7 @@ import { Lines } from '../components/lines.js';
 import { Table } from '../components/table.js';
 import type { ColumnSpec } from '../layout/fit-columns.js';
 import { formatCount, formatDuration } from '../layout/format.js';
-import { wrapWords } from '../layout/text-width.js';
+import { wrapWords } from '../../text/text-width.js';
 import { type ModeChoice, type ScopeChoice, cursorOf, visibleItems } from '../state/lists.js';
 import { type WizardState, promptOf } from '../state/offset-wizard.js';
 import type { ViewProps } from './view-props.js';

@@ -4,7 +4,7 @@ import { line } from '../components/line.js';
 import { Lines } from '../components/lines.js';
 import { Table } from '../components/table.js';
 import type { ColumnSpec } from '../layout/fit-columns.js';
-import { wrapWords } from '../layout/text-width.js';
+import { wrapWords } from '../../text/text-width.js';
 import type { SubjectVersionRow } from '../state/dashboard-state.js';
 import { cursorOf, visibleItems } from '../state/lists.js';
 import type { ViewProps } from './view-props.js';

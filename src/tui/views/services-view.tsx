@@ -4,7 +4,7 @@ import { Lines } from '../components/lines.js';
 import { Table } from '../components/table.js';
 import type { ColumnSpec } from '../layout/fit-columns.js';
 import { formatCount, formatRate } from '../layout/format.js';
-import { wrapWords } from '../layout/text-width.js';
+import { wrapWords } from '../../text/text-width.js';
 import { cursorOf, visibleItems } from '../state/lists.js';
 import type { ServiceRow } from '../state/snapshots.js';
 import type { ViewProps } from './view-props.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clipLine, frameDiff } from '../../../src/tui/terminal/frame-diff.js';
 import { type ColumnSpec, fitColumns, formatHeader, formatRow } from '../../../src/tui/layout/fit-columns.js';
 import { sparkline } from '../../../src/tui/layout/sparkline.js';
-import { displayWidth, fit, truncate, wrapWords } from '../../../src/tui/layout/text-width.js';
+import { displayWidth, fit, truncate, wrapWords } from '../../../src/text/text-width.js';
 
 describe('text fitting', () => {
   it('truncates with an ellipsis and never exceeds the width', () => {

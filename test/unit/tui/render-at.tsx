@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
 import { expect } from 'vitest';
-import { displayWidth } from '../../../src/tui/layout/text-width.js';
+import { displayWidth } from '../../../src/text/text-width.js';
 
 /**
  * ink-testing-library's stdout is always 100 columns: give it the terminal's size before the

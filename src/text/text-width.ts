@@ -1,5 +1,5 @@
 /*
- * Terminal cell widths. Every line the dashboard draws is fitted here first, so nothing wraps
+ * Terminal cell widths. Every line the dashboard (and topic consume's table) draws is fitted here first, so nothing wraps
  * or overlaps: too-long text ends in an ellipsis instead of being chopped or wrapped by Ink.
  */
 
