@@ -13,6 +13,7 @@ import { type TopicDifference, createTopicWithDefaults, topicConflictHint } from
 import { executeTopicDelete, planTopicDelete } from '../src/topics/topic-delete.js';
 import { type TopicDescription, describeTopic } from '../src/topics/topic-describe.js';
 import { consumeCommand } from './topic-consume.js';
+import { produceCommand } from './topic-produce.js';
 import { atLeastOne, nonNegativeInt, parseGrowth, parseRate, partitionCount, positiveInt, positiveNumber } from '../src/cli/flag-values.js';
 
 type ListArgs = GlobalArgs & { internal: boolean };
@@ -287,6 +288,7 @@ export const topicCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .command(remapImpact)
       .command(plan)
       .command(consumeCommand)
+      .command(produceCommand)
       .demandCommand(1, 'name a topic command: list, create, describe, delete, add-partitions, alter-config, remap-impact, plan, consume, produce') as Argv<GlobalArgs>,
   handler: () => undefined,
 };

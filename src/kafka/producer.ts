@@ -7,9 +7,16 @@ import { JavaCompatiblePartitioner } from './java-partitioner.js';
 export interface OutRecord {
   key: string | Buffer;
   value: Buffer;
-  headers?: Record<string, string | Buffer>;
+  /** An array repeats the header, in order. */
+  headers?: Record<string, string | Buffer | Array<string | Buffer>>;
   partition?: number;
   timestamp?: string;
+}
+
+/** Any record Kafka takes: no key (round robin), a null value (a tombstone). */
+export interface AnyRecord extends Omit<OutRecord, 'key' | 'value'> {
+  key: string | Buffer | null;
+  value: Buffer | null;
 }
 
 export type Compression = 'none' | 'gzip';
@@ -23,7 +30,7 @@ export interface ProducerOptions {
 }
 
 export interface RecordProducer {
-  send(topic: string, records: OutRecord[]): Promise<void>;
+  send(topic: string, records: AnyRecord[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 

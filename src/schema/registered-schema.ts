@@ -1,6 +1,6 @@
 import type avro from 'avsc';
 import { UsageError } from '../errors.js';
-import type { RegistryClient } from './registry-client.js';
+import type { RegistryClient, VersionRef } from './registry-client.js';
 import { RegistryNotFoundError } from './registry-errors.js';
 import { avroTypeOf } from './schema-file.js';
 
@@ -13,25 +13,27 @@ export interface RegisteredSchema {
 }
 
 /**
- * The latest registered version of `subject`, for a producer. streamflow's producers never
- * auto-register: a subject that does not exist is an error telling the operator to run
- * `schema register`. Pair with encodeWithSchemaId(type, id, value).
+ * The latest (or a given) registered version of `subject`, for a producer. streamflow's
+ * producers never auto-register: a subject or version that does not exist is an error telling
+ * the operator to run `schema register`. Pair with encodeWithSchemaId(type, id, value).
  */
 export async function resolveRegisteredSchema(
   client: RegistryClient,
   subject: string,
   hint = 'register the contracts first: `streamflow schema register --dir schemas/checkout`',
+  version: VersionRef = 'latest',
 ): Promise<RegisteredSchema> {
-  let latest;
+  let found;
   try {
-    latest = await client.getVersion(subject, 'latest');
+    found = await client.getVersion(subject, version);
   } catch (err) {
     if (err instanceof RegistryNotFoundError) {
-      throw new UsageError(`subject ${subject} has no registered schema; producers do not auto-register`, hint);
+      const what = version === 'latest' || err.errorCode === 40401 ? `subject ${subject} has no registered schema` : `subject ${subject} has no version ${version}`;
+      throw new UsageError(`${what}; producers do not auto-register`, hint);
     }
     throw err;
   }
-  return { subject, version: latest.version, id: latest.id, type: typeOf(latest.schema, `subject ${subject} version ${latest.version}`) };
+  return { subject, version: found.version, id: found.id, type: typeOf(found.schema, `subject ${subject} version ${found.version}`) };
 }
 
 /**

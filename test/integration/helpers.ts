@@ -92,9 +92,10 @@ export interface SpawnedCli {
   exited: Promise<number | null>;
 }
 
-/** Start bin/streamflow as its own process, as an operator or a supervisor runs it. */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv): SpawnedCli {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start bin/streamflow as its own process, as an operator, a pipe or a supervisor runs it. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, opts: { stdin?: 'pipe' } = {}): SpawnedCli {
+  // stdin 'pipe': the test writes the command's input (child.stdin) and ends it.
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let output = '';

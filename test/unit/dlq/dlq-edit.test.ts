@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyFieldSets, diffJson, parseFieldSet, planEdit, schemaViolations } from '../../../src/dlq/dlq-edit.js';
+import { applyFieldSets, diffJson, parseFieldSet, planEdit } from '../../../src/dlq/dlq-edit.js';
+import { schemaViolations } from '../../../src/schema/avro-json-view.js';
 import { toJsonSafe } from '../../../src/dlq/payload-decoder.js';
 import { avroTypeOf } from '../../../src/schema/schema-file.js';
 
