@@ -9,7 +9,7 @@ import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '../src/schema/com
 import { checkContractsWithRegistry, checkOffline, checkWithRegistry } from '../src/schema/compatibility-check.js';
 import { loadContracts } from '../src/schema/contracts.js';
 import { checkAgainstGitRef } from '../src/schema/git-ref-check.js';
-import { RegistryClient, type VersionRef } from '../src/schema/registry-client.js';
+import { RegistryClient, type SchemaReference, type VersionRef } from '../src/schema/registry-client.js';
 import { readSchemaFile } from '../src/schema/schema-file.js';
 import { type RegistrationResult, registerContracts, registerSchema } from '../src/schema/schema-registration.js';
 import { changeCompatibility, executeSubjectDelete, listSubjectSummaries, planSubjectDelete } from '../src/schema/subject-admin.js';
@@ -56,20 +56,33 @@ const get: CommandModule<GlobalArgs, GetArgs> = {
     if (argv.id !== undefined) {
       if (!Number.isInteger(argv.id) || argv.id < 0) throw new UsageError('--id must be a schema id (a non-negative integer)');
       const [s, usedBy] = await Promise.all([client.getSchemaById(argv.id), client.subjectVersionsOfId(argv.id)]);
-      const schema = JSON.parse(s.schema) as unknown;
-      argv.sf.out.result({ id: s.id, schema, usedBy }, () =>
-        [`schema id ${s.id}, used by ${usedBy.map((u) => `${u.subject} v${u.version}`).join(', ') || 'no live subject version'}`, JSON.stringify(schema, null, 2)].join('\n'),
+      const schema = schemaDocument(s.schema, s.schemaType);
+      argv.sf.out.result({ id: s.id, schemaType: s.schemaType, schema, references: s.references, usedBy }, () =>
+        [`schema id ${s.id} (${s.schemaType}), used by ${usedBy.map((u) => `${u.subject} v${u.version}`).join(', ') || 'no live subject version'}`, ...referenceLines(s.references), schemaText(schema)].join('\n'),
       );
       return;
     }
     if (!argv.subject) throw new UsageError('give --subject S [--version V] or --id N');
     const v = await client.getVersion(argv.subject, parseVersion(argv.version) ?? 'latest');
-    const schema = JSON.parse(v.schema) as unknown;
-    argv.sf.out.result({ subject: v.subject, version: v.version, id: v.id, schema }, () =>
-      [`subject ${v.subject} version ${v.version}, schema id ${v.id}`, JSON.stringify(schema, null, 2)].join('\n'),
+    const schema = schemaDocument(v.schema, v.schemaType);
+    argv.sf.out.result({ subject: v.subject, version: v.version, id: v.id, schemaType: v.schemaType, schema, references: v.references }, () =>
+      [`subject ${v.subject} version ${v.version}, schema id ${v.id} (${v.schemaType})`, ...referenceLines(v.references), schemaText(schema)].join('\n'),
     );
   },
 };
+
+/** Avro and JSON Schema as JSON documents; Protobuf as its .proto text. */
+function schemaDocument(text: string, schemaType: string): unknown {
+  return schemaType === 'PROTOBUF' ? text : (JSON.parse(text) as unknown);
+}
+
+function schemaText(schema: unknown): string {
+  return typeof schema === 'string' ? schema : JSON.stringify(schema, null, 2);
+}
+
+function referenceLines(references: SchemaReference[]): string[] {
+  return references.map((r) => `references ${r.name} = ${r.subject} v${r.version}`);
+}
 
 type RegisterArgs = GlobalArgs & { subject?: string; schema?: string; dir?: string; topic?: string };
 const register: CommandModule<GlobalArgs, RegisterArgs> = {

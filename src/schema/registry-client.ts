@@ -7,12 +7,31 @@ import { sendHttp } from './registry-transport.js';
 
 export type VersionRef = number | 'latest';
 
+export const SCHEMA_TYPES = ['AVRO', 'JSON', 'PROTOBUF'] as const;
+export type SchemaType = (typeof SCHEMA_TYPES)[number];
+
+/** Confluent's schema reference: the name a schema imports or `$ref`s resolves to this subject version. */
+export interface SchemaReference {
+  name: string;
+  subject: string;
+  version: number;
+}
+
+/** How a schema is sent besides its text: its type (AVRO unless said) and the references it needs. */
+export interface SchemaKind {
+  schemaType?: SchemaType;
+  references?: SchemaReference[];
+}
+
 export interface SubjectVersion {
   subject: string;
   version: number;
   id: number;
   /** The schema text as the registry stores it. */
   schema: string;
+  /** AVRO when the registry leaves it out (Confluent does for Avro). */
+  schemaType: SchemaType;
+  references: SchemaReference[];
 }
 
 export interface CompatibilityAnswer {
@@ -33,7 +52,7 @@ const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 /**
  * A client for the documented Confluent Schema Registry REST API and nothing else, so it works
  * on Confluent's registry and on Apicurio's compatibility API (`.../apis/ccompat/v7`).
- * Every schema is sent with `schemaType: AVRO`. Errors are typed (registry-errors.ts).
+ * Every schema is sent with its `schemaType` (AVRO unless said) and references. Errors are typed (registry-errors.ts).
  */
 /** The HTTP basic auth header value for registry credentials; none without credentials. */
 export function basicAuthorization(username: string | undefined, password: string | undefined): string | undefined {
@@ -73,14 +92,13 @@ export class RegistryClient {
   }
 
   async getVersion(subject: string, version: VersionRef): Promise<SubjectVersion> {
-    const v = await this.request<SubjectVersion>('GET', `/subjects/${enc(subject)}/versions/${version}`, { ctx: { subject, version } });
-    return { subject: v.subject, version: v.version, id: v.id, schema: v.schema };
+    return subjectVersion(await this.request('GET', `/subjects/${enc(subject)}/versions/${version}`, { ctx: { subject, version } }));
   }
 
   /** `schemaType` is AVRO, JSON or PROTOBUF (the registry leaves it out for Avro). */
-  async getSchemaById(id: number): Promise<{ id: number; schema: string; schemaType: string }> {
-    const s = await this.request<{ schema: string; schemaType?: string }>('GET', `/schemas/ids/${id}`, { ctx: { id } });
-    return { id, schema: s.schema, schemaType: s.schemaType ?? 'AVRO' };
+  async getSchemaById(id: number): Promise<{ id: number; schema: string; schemaType: string; references: SchemaReference[] }> {
+    const s = await this.request<{ schema: string; schemaType?: string; references?: SchemaReference[] }>('GET', `/schemas/ids/${id}`, { ctx: { id } });
+    return { id, schema: s.schema, schemaType: s.schemaType ?? 'AVRO', references: s.references ?? [] };
   }
 
   /** Where a schema id is used: every subject and version registered with it. */
@@ -89,16 +107,15 @@ export class RegistryClient {
   }
 
   /** POST /subjects/S/versions. The registry returns the existing id for a schema it already has. */
-  async register(subject: string, schema: string): Promise<{ id: number }> {
-    const r = await this.request<{ id: number }>('POST', `/subjects/${enc(subject)}/versions`, { body: { schema, schemaType: 'AVRO' }, ctx: { subject } });
+  async register(subject: string, schema: string, kind: SchemaKind = {}): Promise<{ id: number }> {
+    const r = await this.request<{ id: number }>('POST', `/subjects/${enc(subject)}/versions`, { body: schemaBody(schema, kind), ctx: { subject } });
     return { id: r.id };
   }
 
   /** POST /subjects/S: is this exact schema registered under the subject? undefined when not (or no such subject). */
-  async lookup(subject: string, schema: string): Promise<SubjectVersion | undefined> {
+  async lookup(subject: string, schema: string, kind: SchemaKind = {}): Promise<SubjectVersion | undefined> {
     try {
-      const v = await this.request<SubjectVersion>('POST', `/subjects/${enc(subject)}`, { body: { schema, schemaType: 'AVRO' }, ctx: { subject } });
-      return { subject: v.subject, version: v.version, id: v.id, schema: v.schema };
+      return subjectVersion(await this.request('POST', `/subjects/${enc(subject)}`, { body: schemaBody(schema, kind), ctx: { subject } }));
     } catch (err) {
       if (err instanceof RegistryNotFoundError && (err.errorCode === 40401 || err.errorCode === 40403)) return undefined;
       throw err;
@@ -111,10 +128,10 @@ export class RegistryClient {
    * runs (Confluent's definition). Note Apicurio 3.0 tests every version for 'all' even at
    * non-transitive levels; compatibility-check.ts picks the endpoint by level for that reason.
    */
-  async testCompatibility(subject: string, schema: string, against: VersionRef | 'all'): Promise<CompatibilityAnswer> {
+  async testCompatibility(subject: string, schema: string, against: VersionRef | 'all', kind: SchemaKind = {}): Promise<CompatibilityAnswer> {
     const path = against === 'all' ? `/compatibility/subjects/${enc(subject)}/versions` : `/compatibility/subjects/${enc(subject)}/versions/${against}`;
     const r = await this.request<{ is_compatible: boolean; messages?: unknown }>('POST', `${path}?verbose=true`, {
-      body: { schema, schemaType: 'AVRO' },
+      body: schemaBody(schema, kind),
       ctx: { subject, ...(against === 'all' ? {} : { version: against }) },
     });
     return { compatible: r.is_compatible === true, messages: Array.isArray(r.messages) ? r.messages.map(String) : [] };
@@ -195,6 +212,14 @@ export class RegistryClient {
 }
 
 const enc = encodeURIComponent;
+
+function schemaBody(schema: string, kind: SchemaKind): { schema: string; schemaType: SchemaType; references?: SchemaReference[] } {
+  return { schema, schemaType: kind.schemaType ?? 'AVRO', ...(kind.references && kind.references.length > 0 ? { references: kind.references } : {}) };
+}
+
+function subjectVersion(v: { subject: string; version: number; id: number; schema: string; schemaType?: SchemaType; references?: SchemaReference[] }): SubjectVersion {
+  return { subject: v.subject, version: v.version, id: v.id, schema: v.schema, schemaType: v.schemaType ?? 'AVRO', references: v.references ?? [] };
+}
 
 function level(body: unknown, url: string): CompatibilityLevel {
   // GET answers {compatibilityLevel}, Confluent's PUT answers {compatibility}.
