@@ -168,7 +168,7 @@ const check: CommandModule<GlobalArgs, CheckArgs> = {
       .option('against-git', { type: 'string', describe: 'CI: compare each schema file of --dir with the same file at this git ref' })
       .option('dir', { type: 'string', describe: `Contracts folder (with --against-git: default ${DEFAULT_DIR})` })
       .option('level', { ...levelOption, describe: "Compatibility level (registry: default the subject's; offline: default BACKWARD)" })
-      .option('format', { choices: CHECK_FORMATS, describe: 'Output: text, json, junit (XML) or github (annotations)' })
+      .option('format', { choices: CHECK_FORMATS, describe: 'Output: text, json, junit (XML), github (an annotation on the line of each reason) or sarif (2.1.0, for code scanning)' })
       .conflicts('against-git', ['subject', 'schema', 'against'])
       .conflicts('against', ['subject', 'dir']) as Argv<CheckArgs>,
   handler: async (argv) => {

@@ -2,7 +2,8 @@ import type { CompatibilityLevel } from './compatibility/index.js';
 
 /**
  * The outcome of `schema check` in every mode, and its renderings: text for people, JSON for
- * scripts, JUnit XML for CI test reports, GitHub workflow commands for PR annotations.
+ * scripts, JUnit XML for CI test reports, GitHub workflow commands for PR annotations, SARIF
+ * 2.1.0 for code-scanning tools. Every reason is reported, each at its line where known.
  */
 
 /** `new`: nothing to compare with (new file or subject); `deleted`: the file is gone since the git ref (reported, not failing). */
@@ -18,6 +19,15 @@ export interface ContractCheck {
   /** Who decided: the registry, or streamflow's offline checker (no registry, or another level than the subject's). */
   checkedBy: 'registry' | 'offline';
   messages: string[];
+  /** The messages with where each is in `file` when known (offline checks of a file). */
+  violations?: CheckViolation[];
+}
+
+export interface CheckViolation {
+  message: string;
+  /** 1-based, in the checked file. */
+  line?: number;
+  column?: number;
 }
 
 export interface CheckReport {
@@ -29,7 +39,7 @@ export interface CheckReport {
   checks: ContractCheck[];
 }
 
-export const CHECK_FORMATS = ['text', 'json', 'junit', 'github'] as const;
+export const CHECK_FORMATS = ['text', 'json', 'junit', 'github', 'sarif'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 export function buildReport(checks: ContractCheck[], requestedLevel?: CompatibilityLevel): CheckReport {
@@ -52,6 +62,8 @@ export function formatReport(report: CheckReport, format: CheckFormat): string {
       return formatJunit(report);
     case 'github':
       return formatGithub(report);
+    case 'sarif':
+      return formatSarif(report);
     case 'text':
       return formatText(report);
   }
@@ -103,7 +115,12 @@ export function formatGithub(report: CheckReport): string {
   for (const c of report.checks) {
     const subject = c.subject ? ` ${c.subject}` : '';
     if (!c.compatible) {
-      lines.push(`::error file=${ghProperty(c.file)},title=${ghProperty(`Incompatible schema${subject} (${c.level})`)}::${ghData(c.messages.join('\n'))}`);
+      // One annotation per reason, on its line when known: GitHub shows it beside that line of the diff.
+      const title = `title=${ghProperty(`Incompatible schema${subject} (${c.level})`)}`;
+      for (const v of violationsOf(c)) {
+        const at = v.line !== undefined ? `,line=${v.line}${v.column !== undefined ? `,col=${v.column}` : ''}` : '';
+        lines.push(`::error file=${ghProperty(c.file)}${at},${title}::${ghData(v.message)}`);
+      }
     } else if (c.status === 'deleted') {
       lines.push(`::warning file=${ghProperty(c.file)},title=${ghProperty(`Schema deleted${subject}`)}::${ghData(c.messages.join('\n'))}`);
     }
@@ -111,6 +128,61 @@ export function formatGithub(report: CheckReport): string {
   const failed = report.checks.filter((c) => !c.compatible).length;
   lines.push(`streamflow schema check: ${report.checks.length} checked at ${report.level}, ${failed} incompatible`);
   return lines.join('\n');
+}
+
+/** The reasons of a check with their places; a check without places (the registry's answer) has its messages. */
+function violationsOf(c: ContractCheck): CheckViolation[] {
+  if (c.violations && c.violations.length > 0) return c.violations;
+  return c.messages.length > 0 ? c.messages.map((message) => ({ message })) : [{ message: `not ${c.level} compatible` }];
+}
+
+const SARIF_RULE = { incompatible: 'schema-incompatible', deleted: 'schema-deleted' } as const;
+
+/** SARIF 2.1.0: one result per reason (level error), one note per deleted file, with the file and, when known, the line and column. */
+export function formatSarif(report: CheckReport): string {
+  const results = report.checks.flatMap((c): SarifResult[] => {
+    const subject = c.subject ? ` (subject ${c.subject})` : '';
+    if (!c.compatible) {
+      return violationsOf(c).map((v) => ({
+        ruleId: SARIF_RULE.incompatible,
+        level: 'error',
+        message: { text: `${v.message}${subject}, at ${c.level}` },
+        locations: [sarifLocation(c.file, v)],
+      }));
+    }
+    if (c.status === 'deleted') return [{ ruleId: SARIF_RULE.deleted, level: 'note', message: { text: c.messages.join('\n') }, locations: [sarifLocation(c.file, {})] }];
+    return [];
+  });
+  return JSON.stringify({
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'streamflow schema check',
+            rules: [
+              { id: SARIF_RULE.incompatible, shortDescription: { text: `A schema change that breaks readers or writers at the compatibility level (${report.level})` } },
+              { id: SARIF_RULE.deleted, shortDescription: { text: 'A schema file deleted since the compared ref' } },
+            ],
+          },
+        },
+        results,
+      },
+    ],
+  });
+}
+
+interface SarifResult {
+  ruleId: string;
+  level: 'error' | 'note';
+  message: { text: string };
+  locations: Array<ReturnType<typeof sarifLocation>>;
+}
+
+function sarifLocation(file: string, at: { line?: number; column?: number }) {
+  const region = at.line !== undefined ? { region: { startLine: at.line, ...(at.column !== undefined ? { startColumn: at.column } : {}) } } : {};
+  return { physicalLocation: { artifactLocation: { uri: file }, ...region } };
 }
 
 // XML 1.0 cannot carry most control characters even escaped: drop them.

@@ -1,9 +1,10 @@
-import { checkCompatibility, type CompatibilityLevel } from './compatibility/index.js';
-import type { ContractCheck } from './check-report.js';
+import { checkCompatibility, type CompatibilityLevel, type CompatibilityResult } from './compatibility/index.js';
+import type { CheckViolation, ContractCheck } from './check-report.js';
 import type { Contract } from './contracts.js';
 import type { RegistryClient } from './registry-client.js';
 import { RegistryNotFoundError } from './registry-errors.js';
 import type { SchemaFile } from './schema-file.js';
+import { locateJsonPath } from './schema-location.js';
 
 /** Check a schema file against older schema files, no registry involved. */
 export function checkOffline(proposed: SchemaFile, previousOldestFirst: SchemaFile[], level: CompatibilityLevel): ContractCheck {
@@ -20,7 +21,20 @@ export function checkOffline(proposed: SchemaFile, previousOldestFirst: SchemaFi
     level,
     checkedBy: 'offline',
     messages: result.messages,
+    violations: located(proposed, result),
   };
+}
+
+/**
+ * Each message with its place in the proposed file: Avro Java's location is in the reader's
+ * schema, which is the new one when it reads old data; when an old version reads new data the
+ * place is the new file's nearest match (the field's record, say).
+ */
+function located(proposed: SchemaFile, result: CompatibilityResult): CheckViolation[] {
+  return result.incompatibilities.map((inc, i) => {
+    const at = proposed.source === undefined ? undefined : locateJsonPath(proposed.source, inc.location);
+    return { message: result.messages[i]!, ...(at ?? {}) };
+  });
 }
 
 const TRANSITIVE = new Set<CompatibilityLevel>(['BACKWARD_TRANSITIVE', 'FORWARD_TRANSITIVE', 'FULL_TRANSITIVE']);
@@ -57,13 +71,15 @@ export async function checkWithRegistry(client: RegistryClient, subject: string,
     const answer = await client.testCompatibility(subject, schema.text, TRANSITIVE.has(effective) ? 'all' : 'latest');
     let messages = answer.messages;
     if (!answer.compatible && messages.length === 0) {
-      messages = (await offline()).messages;
+      const result = await offline();
+      messages = result.messages;
+      if (messages.length > 0) return { ...base, status: 'incompatible', compatible: false, checkedBy: 'registry', messages, violations: located(schema, result) };
       if (messages.length === 0) messages = [`the registry reports the schema incompatible at ${effective} without giving reasons`];
     }
     return { ...base, status: answer.compatible ? 'compatible' : 'incompatible', compatible: answer.compatible, checkedBy: 'registry', messages };
   }
-  const { compatible, messages } = await offline();
-  return { ...base, status: compatible ? 'compatible' : 'incompatible', compatible, checkedBy: 'offline', messages };
+  const result = await offline();
+  return { ...base, status: result.compatible ? 'compatible' : 'incompatible', compatible: result.compatible, checkedBy: 'offline', messages: result.messages, violations: located(schema, result) };
 }
 
 /** `schema check --dir D` with a registry: every contract of the manifest against its subject, in manifest order. */

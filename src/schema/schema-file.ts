@@ -14,6 +14,8 @@ export interface AvroSchemaText {
 export interface SchemaFile extends AvroSchemaText {
   /** The path as given (or as it appears in a report). */
   path: string;
+  /** The file's text as written, where check reports find lines and columns; none for a registry's schema. */
+  source?: string;
 }
 
 /** A schema file streamflow itself encodes and decodes with (a contract): it has an avsc type too. */
@@ -79,9 +81,9 @@ export async function readSchemaFile(file: string): Promise<SchemaFile> {
 }
 
 /** Like readSchemaFile, for text that came from elsewhere (e.g. `git show`). */
-export function parseSchemaFileText(file: string, raw: string): AvroSchemaText {
+export function parseSchemaFileText(file: string, raw: string): AvroSchemaText & { source: string } {
   try {
-    return parseAvroSchemaText(raw);
+    return { ...parseAvroSchemaText(raw), source: raw };
   } catch (err) {
     throw new InvalidSchemaFileError(file, (err as Error).message);
   }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, formatGithub, formatJunit, formatText, type ContractCheck } from '../../../src/schema/check-report.js';
+import { buildReport, formatGithub, formatJunit, formatSarif, formatText, type ContractCheck } from '../../../src/schema/check-report.js';
+import { checkOffline } from '../../../src/schema/compatibility-check.js';
+import { parseSchemaFileText } from '../../../src/schema/schema-file.js';
+import { locateJsonPath } from '../../../src/schema/schema-location.js';
 
 const checks: ContractCheck[] = [
   { file: 'schemas/checkout/order-created.avsc', subject: 'checkout.orders-x.OrderCreated', status: 'compatible', compatible: true, level: 'BACKWARD', checkedBy: 'offline', messages: [] },
@@ -90,8 +93,58 @@ describe('formatGithub', () => {
       '::error file=schemas/checkout/payment-failed.avsc,title=Incompatible schema checkout.payments-x.PaymentFailed (BACKWARD)::new schema cannot read version origin/main: /fields/reason: type <string> & "enum" 100%25, a:b',
     );
     expect(lines[1]).toBe('::warning file=schemas/checkout/old-event.avsc,title=Schema deleted::deleted since origin/main');
-    expect(lines[2]).toBe('::error file=a%2Cb%3Ac.avsc,title=Incompatible schema checkout.payments-x.PaymentFailed (BACKWARD)::one%0Atwo');
-    expect(lines[3]).toBe('streamflow schema check: 5 checked at BACKWARD, 2 incompatible');
+    // One annotation per reason.
+    expect(lines[2]).toBe('::error file=a%2Cb%3Ac.avsc,title=Incompatible schema checkout.payments-x.PaymentFailed (BACKWARD)::one');
+    expect(lines[3]).toBe('::error file=a%2Cb%3Ac.avsc,title=Incompatible schema checkout.payments-x.PaymentFailed (BACKWARD)::two');
+    expect(lines[4]).toBe('streamflow schema check: 5 checked at BACKWARD, 2 incompatible');
+  });
+
+  it("puts each reason of an offline check on its line of the new file (line=, col=)", () => {
+    const previous = { path: 'origin/main', ...parseSchemaFileText('old.avsc', OLD) };
+    const proposed = { path: 'orders.avsc', ...parseSchemaFileText('orders.avsc', NEW) };
+    const check = checkOffline(proposed, [previous], 'BACKWARD');
+    expect(check.violations?.map((v) => [v.line, v.column])).toEqual([[4, 23], [5, 5]]);
+    const lines = formatGithub(buildReport([check], 'BACKWARD')).split('\n');
+    expect(lines[0]).toMatch(/^::error file=orders\.avsc,line=4,col=23,title=.*::new schema cannot read version origin\/main: \/fields\/total\/type: reader string cannot read writer long$/);
+    expect(lines[1]).toMatch(/^::error file=orders\.avsc,line=5,col=5,.*"coupon" has no default/);
+  });
+});
+
+const OLD = JSON.stringify({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }, { name: 'total', type: 'long' }] });
+// Written as a person would, over several lines.
+const NEW = `{"type": "record", "name": "Order",
+  "fields": [
+    {"name": "id", "type": "string"},
+    {"name": "total", "type": "string"},
+    {"name": "coupon", "type": "string"}
+  ]
+}`;
+
+describe('formatSarif', () => {
+  it('is SARIF 2.1.0 with one result per reason, at its line and column when known', () => {
+    const proposed = { path: 'orders.avsc', ...parseSchemaFileText('orders.avsc', NEW) };
+    const located = checkOffline(proposed, [{ path: 'v1', ...parseSchemaFileText('v1.avsc', OLD) }], 'BACKWARD');
+    const sarif = JSON.parse(formatSarif(buildReport([located, ...checks], 'BACKWARD')));
+    expect(sarif.version).toBe('2.1.0');
+    const results = sarif.runs[0].results as Array<{ ruleId: string; level: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number; startColumn: number } } }> }>;
+    expect(results.map((r) => [r.ruleId, r.level, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region?.startLine])).toEqual([
+      ['schema-incompatible', 'error', 'orders.avsc', 4],
+      ['schema-incompatible', 'error', 'orders.avsc', 5],
+      ['schema-incompatible', 'error', 'schemas/checkout/payment-failed.avsc', undefined],
+      ['schema-deleted', 'note', 'schemas/checkout/old-event.avsc', undefined],
+    ]);
+    expect(results[0]!.message.text).toContain('/fields/total/type');
+    expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['schema-incompatible', 'schema-deleted']);
+  });
+});
+
+describe('locateJsonPath', () => {
+  it('finds a property key or an element, else the nearest ancestor the file has', () => {
+    expect(locateJsonPath(NEW, '/fields/1/type')).toEqual({ line: 4, column: 23 });
+    expect(locateJsonPath(NEW, '/fields/2')).toEqual({ line: 5, column: 5 });
+    expect(locateJsonPath(NEW, '/fields/9/type')).toEqual({ line: 2, column: 3 });
+    expect(locateJsonPath(NEW, '#/properties/a~1b')).toEqual({ line: 1, column: 1 });
+    expect(locateJsonPath('not json at all', '/x')).toBeUndefined();
   });
 });
 

@@ -93,7 +93,12 @@ describe('streamflow schema check --against-git', () => {
   it('prints GitHub annotations on the incompatible file and exits 1', async () => {
     const r = await cli(['schema', 'check', '--against-git', 'base', '--dir', dir, '--format', 'github']);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^::error file=schemas\/checkout\/payment-failed\.avsc,title=Incompatible schema checkout\.payments-com\.streamflow\.checkout\.PaymentFailed \(BACKWARD\)::new schema cannot read version base/m);
+    const annotation = /^::error file=schemas\/checkout\/payment-failed\.avsc,line=(\d+),col=(\d+),title=Incompatible schema checkout\.payments-com\.streamflow\.checkout\.PaymentFailed \(BACKWARD\)::new schema cannot read version base/m.exec(r.out);
+    expect(annotation, r.out).not.toBeNull();
+    // On the line of the added field in the file as written.
+    const written = (await fs.readFile(path.join(dir, 'payment-failed.avsc'), 'utf8')).split('\n');
+    expect(written[Number(annotation![1]) - 1]!.slice(Number(annotation![2]) - 1)).toMatch(/^\{/);
+    expect(written.slice(Number(annotation![1]) - 1, Number(annotation![1]) + 2).join('\n')).toContain('decline_code');
     expect(r.out).toMatch(/^::warning file=schemas\/checkout\/notification-sent\.avsc,/m);
     expect(r.out.trim().split('\n').at(-1)).toBe('streamflow schema check: 9 checked at BACKWARD, 1 incompatible');
   });
