@@ -202,6 +202,41 @@ describe('streamflow dashboard in a terminal', () => {
     await press(name, 'q', 'EXITED 0');
   });
 
+  it("shows a topic's latest records, filters them, follows them live and shows one whole", async () => {
+    const name = 'records';
+    startDashboard(name, 120, 40);
+    await waitForScreen(name, /refreshed \d\d:\d\d:\d\d · every 1s/);
+    await press(name, '2', '[2 Topics]');
+    await filterTo(name, topic, new RegExp(`${escaped(topic)}\\s+3\\s`));
+    await press(name, 'Enter', `Topic ${topic}: 3 partitions`);
+    const records = await press(name, 'Enter', /order-2-9\s+payload 9/);
+    expect(records).toMatch(new RegExp(`PAUSED · ${escaped(topic)} · the latest \\d+ records`));
+    for (const p of [0, 1, 2]) expect(records).toMatch(new RegExp(`\\s${p}\\s+9\\s+\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+order-${p}-9\\s+payload 9`));
+    expectFits(records, 120, 40);
+
+    const one = await filterTo(name, 'order-1-7', /1 of the latest \d+ records match "order-1-7"/);
+    expect(one).toMatch(/1\s+7\s+.*order-1-7\s+payload 7/);
+    expect(one).not.toContain('order-2-9');
+    const whole = await press(name, 'Enter', `── ${topic}/1/7 · `);
+    expect(whole).toContain('"key": "order-1-7",');
+    expect(whole).toContain('"value": "payload 7",');
+    expect(whole).toContain('"valueFormat": "text",');
+    await press(name, 'Escape', /1\s+7\s+.*order-1-7\s+payload 7/);
+
+    // LIVE: a record written now shows at the next refresh.
+    await press(name, 'l', `LIVE · ${topic}`);
+    const producer = await connectProducer(testConnection(), { idempotent: true, acks: -1, compression: 'none' });
+    try {
+      await producer.send(topic, [{ key: 'order-1-7-again', value: Buffer.from('payload live'), partition: 1 }]);
+    } finally {
+      await producer.disconnect();
+    }
+    expect(await waitForScreen(name, /order-1-7-again\s+payload live/, 10_000)).toMatch(/2 of the latest \d+ records match "order-1-7"/);
+
+    await press(name, 'Escape', `Topic ${topic}: 3 partitions`);
+    await press(name, 'q', 'EXITED 0');
+  });
+
   it('fits 80x24 in every view', async () => {
     const name = 'narrow';
     startDashboard(name, 80, 24);
@@ -226,6 +261,10 @@ describe('streamflow dashboard in a terminal', () => {
     await press(name, '4', '[4 DLQ]');
     await filterTo(name, dlq, dlqRow);
     expectFits(await press(name, 'Enter', 'the oldest 2 records'), 80, 24);
+    await press(name, '2', '[2 Topics]');
+    await filterTo(name, topic, new RegExp(`${escaped(topic)}\\s+3\\s`));
+    await press(name, 'Enter', `Topic ${topic}: 3 partitions`);
+    expectFits(await press(name, 'Enter', /order-2-9\s+payload 9/), 80, 24);
     await press(name, 'q', 'EXITED 0');
   });
 });

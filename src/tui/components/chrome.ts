@@ -28,7 +28,8 @@ export function statusLine(s: DashboardState, width: number): Line {
   const list = activeList(s);
   if (s.filterEditing && list !== null) return line(truncate(`/${s.filters[list] ?? ''}▏  (Enter: keep · Esc: clear)`, width), 'accent');
   if (s.notice) return line(truncate(s.notice, width, { words: true }), 'warn');
-  const viewError = s.view === 'dlq' ? s.dlq.error : s.view === 'schemas' ? s.schemas.error : s.view === 'services' ? s.services.error : null;
+  const viewError =
+    s.view === 'dlq' ? s.dlq.error : s.view === 'schemas' ? s.schemas.error : s.view === 'services' ? s.services.error : s.view === 'topics' && s.records?.rows ? s.records.error : null;
   if (viewError) return line(truncate(`✗ ${viewError}`, width, { words: true }), 'error');
   const e = s.overview.error;
   if (e) {
@@ -67,18 +68,23 @@ function footerHints(s: DashboardState): string[] {
   const base = ['q quit', '? help', '1-7 tab views', '↑↓ move'];
   if (s.view === 'dlq' && s.dlq.browse) return ['space pick', 'a all', 'r redrive', 'e edit', '⏎ details', 'esc back', ...base, '/ filter'];
   if (s.view === 'offsets' && s.wizard.step === 'preview') return ['⏎ confirm', 'esc back', ...base];
+  const records = s.view === 'topics' ? s.records : null;
+  if (records?.detail) return ['↑↓ scroll', 'esc back', 'q quit', '? help', '1-7 tab views'];
+  if (records) return [`l ${records.live ? 'pause' : 'live'}`, '/ filter', '⏎ whole record', 'esc back', ...base];
+  if (s.view === 'topics' && s.openTopic !== null) return [...base, '⏎ latest records', 'esc back', '/ filter'];
   return [...base, '⏎ open', 'esc back', '/ filter'];
 }
 
 const HELP: Array<[string, string]> = [
   ['1-7, Tab, Shift-Tab', 'switch view: Cluster, Topics, Groups, DLQ, Offsets, Schemas, Services'],
   ['↑ ↓  j k  PgUp PgDn  g G', 'move in the list'],
-  ['Enter', "open: a topic's partitions, a group's partition lag and its history, a DLQ's records, a subject's versions"],
+  ['Enter', "open: a topic's partitions (Enter again: its latest records), a group's partition lag and its history, a DLQ's records, a subject's versions"],
   ['Esc', 'back, or clear the filter'],
   ['/', 'filter the list by a substring; Enter keeps it, Esc clears it'],
   ['space, a, r', "in a DLQ's records: pick a record, pick the whole DLQ, redrive the picked records (shows the plan, asks y/n)"],
   ['e', "in a DLQ's records: fix the record under the cursor (PATH=VALUE; ...), check it against the target schema, send it (as `dlq edit --set`)"],
-  ['Enter on a record', 'its decoded payload and headers over the whole view (Esc: back to the list)'],
+  ['Enter on a record', "over the whole view: a dead letter's payload and headers, a topic's record as JSON (↑↓ scrolls)"],
+  ['l', "a topic's records: LIVE (read again every refresh) or PAUSED"],
   ['Offsets view', 'reset a group: choose group, scope and mode, review the plan, type the group name to apply'],
   ['?', 'this help (any key closes it)'],
   ['q, Ctrl-C', 'quit'],

@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { bodySize } from '../layout/body-size.js';
 import type { DashboardState } from '../state/dashboard-state.js';
 import { ClusterView } from '../views/cluster-view.js';
 import { DlqView } from '../views/dlq-view.js';
@@ -34,9 +35,8 @@ export interface ScreenProps {
  * clear the screen on every render): header, tabs, the view, status line, key hints.
  */
 export function Screen({ state, label, refreshMs, color }: ScreenProps) {
-  const width = Math.max(20, state.size.columns);
-  const height = Math.max(8, state.size.rows - 1);
-  const body = height - 4;
+  const { columns: width, rows: body } = bodySize(state.size);
+  const height = body + 4;
   const View = VIEW_COMPONENTS[state.view];
   return (
     <Box flexDirection="column" width={width} height={height}>

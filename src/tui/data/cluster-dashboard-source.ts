@@ -6,6 +6,9 @@ import { registryPayloadDecoder } from '../../dlq/payload-decoder.js';
 import { executeRedrive, planRedrive } from '../../dlq/redrive-job.js';
 import { type ClusterSession, withClusterSession } from '../../kafka/cluster-session.js';
 import { toUnreachable } from '../../kafka/client.js';
+import { type TopicReader, withTopicReader } from '../../kafka/topic-reader.js';
+import { latestRecords } from '../../records/latest-records.js';
+import { RecordDecoder } from '../../records/record-decoding.js';
 import { type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
 import { RecordCounter } from '../../topics/record-count.js';
 import { CommitLog } from '../../lag/commit-log.js';
@@ -35,12 +38,14 @@ export interface ClusterSourceOptions {
 
 /** Records a DLQ browse shows (the oldest first, as `dlq browse` does): more than its --limit, the view scrolls. */
 const BROWSE_LIMIT = 500;
+/** Records the Records view reads of a topic, spread evenly over its partitions. */
+const LATEST_RECORDS = 500;
 /** Versions shown per subject, newest first. */
 const MAX_VERSIONS = 20;
 
 /**
- * The dashboard's data over one long-lived cluster session and admin client (reconnected after
- * a connection failure), the registry client and the services' metrics.
+ * The dashboard's data over one long-lived cluster session, admin client and topic reader
+ * (reconnected after a connection failure), the registry client and the services' metrics.
  */
 export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSource {
   const { conn } = opts;
@@ -48,6 +53,8 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   const signal = AbortSignal.any([opts.signal, controller.signal]);
   const session = new HeldScope<ClusterSession>((use) => withClusterSession(conn, use, 'streamflow-dashboard'));
   const admin = new HeldScope<TopicAdmin>((use) => withTopicAdmin(conn, use));
+  // Group-less and read_committed, as `topic consume` reads by default.
+  const reader = new HeldScope<TopicReader>((use) => withTopicReader(conn, 'read_committed', use));
   const decode = registryPayloadDecoder(conn.registry, signal);
   // Kept across refreshes: each one reads only the DLQ records written since the last.
   const dlqCounter = new RecordCounter();
@@ -56,6 +63,8 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   let commitLogStarted = false;
   let registry: RegistryClient | undefined;
   const registryClient = () => (registry ??= new RegistryClient(requireRegistry(conn), { signal }));
+  // One decoder for the dashboard's life: it keeps the writer schemas it fetched, so a live view asks the registry once per id.
+  const decoder = new RecordDecoder(conn.registry ? registryClient() : undefined, 'base64');
   // A redrive or reset in flight keeps the session even when a refresh fails meanwhile.
   let busy = 0;
 
@@ -72,6 +81,7 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
     if (busy === 0) {
       session.drop();
       admin.drop();
+      reader.drop();
     }
     return unreachable;
   };
@@ -132,6 +142,16 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
 
     executeReset: (plan) => action(() => kafka((s) => executeOffsetReset(s, [plan]))),
 
+    latestRecords: async (topic) => {
+      try {
+        const r = await reader.get();
+        const partitions = await r.partitions(topic);
+        return await latestRecords(r, decoder, topic, { perPartition: Math.max(1, Math.floor(LATEST_RECORDS / Math.max(1, partitions.length))), partitions, signal });
+      } catch (err) {
+        throw connectionFailure(err);
+      }
+    },
+
     subjects: () => listSubjectSummaries(registryClient()),
 
     subjectVersions: async (subject) => {
@@ -155,7 +175,7 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
 
     close: async () => {
       controller.abort();
-      await Promise.all([session.close(), admin.close()]);
+      await Promise.all([session.close(), admin.close(), reader.close()]);
     },
   };
 }

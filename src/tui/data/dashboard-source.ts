@@ -3,6 +3,7 @@ import type { DlqSummary } from '../../dlq/dlq-summary.js';
 import type { RedriveSummary } from '../../dlq/redrive-job.js';
 import type { GroupResetPlan } from '../../offsets/plan-offset-reset.js';
 import type { ResetMode, ResetScope } from '../../offsets/reset-mode.js';
+import type { RecordView } from '../../records/record-json.js';
 import type { ServiceMetricsSnapshot } from '../../runtime/service-metrics.js';
 import type { SubjectSummary } from '../../schema/subject-admin.js';
 import type { SubjectVersionRow } from '../state/dashboard-state.js';
@@ -32,6 +33,8 @@ export interface DashboardSource {
   editDeadLetter(record: EditFlow['record'], sets: string[], execute: boolean): Promise<EditResult>;
   planReset(group: string, scope: ResetScope, mode: ResetMode): Promise<GroupResetPlan>;
   executeReset(plan: GroupResetPlan): Promise<void>;
+  /** A topic's latest records (a few hundred at most, spread over its partitions), decoded, newest first. */
+  latestRecords(topic: string): Promise<RecordView[]>;
   subjects(): Promise<SubjectSummary[]>;
   subjectVersions(subject: string): Promise<SubjectVersionRow[]>;
   services(): Promise<ServicesReading>;

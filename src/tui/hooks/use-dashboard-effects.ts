@@ -57,6 +57,16 @@ export function useDashboardEffects(source: DashboardSource, state: DashboardSta
     }
   }, [wizardId]);
 
+  const records = state.records;
+  const recordsId = records?.reading ? records.requestId : null;
+  useEffect(() => {
+    if (recordsId === null || !records) return;
+    source.latestRecords(records.topic).then(
+      (rows) => dispatch({ type: 'records', requestId: recordsId, at: Date.now(), rows }),
+      (err: unknown) => dispatch({ type: 'records-failed', requestId: recordsId, message: errorMessage(err) }),
+    );
+  }, [recordsId]);
+
   const versions = state.schemas.versions;
   const versionsId = versions?.status === 'loading' ? versions.requestId : null;
   useEffect(() => {

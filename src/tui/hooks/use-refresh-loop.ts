@@ -9,7 +9,8 @@ const SLOW_DATA_MS = 5_000;
 
 /**
  * Every `refreshMs`: the cluster overview (offsets, groups, lag: rates and histories need it
- * whatever the view), the services' metrics, and the current view's slower data. A refresh
+ * whatever the view), the services' metrics, the current view's slower data, and a tick for
+ * what follows live data (the reducer starts those reads: the Records view's LIVE mode). A refresh
  * still running skips the tick instead of piling up; a failure is reported and the next tick
  * tries again.
  */
@@ -67,6 +68,7 @@ export function useRefreshLoop(source: DashboardSource, dispatch: Dispatch<Dashb
         ),
       );
       fetchSlow(false);
+      send({ type: 'refresh-tick' });
     };
     tick();
     const timer = setInterval(tick, refreshMs);

@@ -3,6 +3,7 @@ import type { DlqSummary } from '../../dlq/dlq-summary.js';
 import type { RedriveSummary } from '../../dlq/redrive-job.js';
 import type { EditResult } from '../../dlq/dlq-edit-run.js';
 import type { GroupResetPlan } from '../../offsets/plan-offset-reset.js';
+import type { RecordView } from '../../records/record-json.js';
 import type { SubjectSummary } from '../../schema/subject-admin.js';
 import type { Size, SubjectVersionRow } from './dashboard-state.js';
 import type { RedriveProgress } from './dlq-state.js';
@@ -29,6 +30,8 @@ export interface KeyPress {
 export type DashboardAction =
   | { type: 'key'; input: string; key: KeyPress }
   | { type: 'resize'; size: Size }
+  /** Every refresh interval: what follows live data (the Records view's LIVE mode) reads again. */
+  | { type: 'refresh-tick' }
   | { type: 'overview'; snapshot: OverviewSnapshot }
   | { type: 'overview-failed'; at: number; message: string }
   | { type: 'dlq-topics'; at: number; topics: DlqSummary[] }
@@ -47,5 +50,7 @@ export type DashboardAction =
   | { type: 'subjects-failed'; message: string }
   | { type: 'versions'; requestId: number; rows: SubjectVersionRow[] }
   | { type: 'versions-failed'; requestId: number; message: string }
+  | { type: 'records'; requestId: number; at: number; rows: RecordView[] }
+  | { type: 'records-failed'; requestId: number; message: string }
   | { type: 'services'; at: number; reading: ServicesReading }
   | { type: 'services-failed'; message: string };

@@ -5,6 +5,7 @@ import { recordKey, toggle } from './dlq-state.js';
 import { activeList, cursorOf, selectedItem, visibleItems } from './lists.js';
 import { emptyWizard, parseWizardMode, previousStep, promptOf } from './offset-wizard.js';
 import { applyOverview } from './overview-state.js';
+import { onRecordsAnswer, onRecordsKey, onRecordsTick, openRecords } from './records-state.js';
 import type { ServicesReading } from './snapshots.js';
 import { VIEWS, cycleView } from './views.js';
 
@@ -20,6 +21,8 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
       return onKey(s.notice === null ? s : { ...s, notice: null }, a.input, a.key);
     case 'resize':
       return a.size.columns === s.size.columns && a.size.rows === s.size.rows ? s : { ...s, size: a.size };
+    case 'refresh-tick':
+      return onRecordsTick(s);
     case 'overview':
       return { ...s, overview: applyOverview(s.overview, a.snapshot) };
     case 'overview-failed':
@@ -74,6 +77,10 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
     case 'versions-failed':
       if (s.schemas.versions?.requestId !== a.requestId) return s;
       return { ...s, schemas: { ...s.schemas, versions: { ...s.schemas.versions, status: 'failed', error: a.message } } };
+    case 'records':
+      return onRecordsAnswer(s, a.requestId, { at: a.at, rows: a.rows });
+    case 'records-failed':
+      return onRecordsAnswer(s, a.requestId, { error: a.message });
     case 'services':
       // "No services attached" stays as it is: no new state, no render.
       if (a.reading.source === 'none' && s.services.reading?.source === 'none' && s.services.error === null) return s;
@@ -109,6 +116,10 @@ function onKey(s: DashboardState, input: string, key: KeyPress): DashboardState 
   const n = Number(input);
   if (input.length === 1 && Number.isInteger(n) && n >= 1 && n <= VIEWS.length) return switchView(s, VIEWS[n - 1]!.id);
   if (key.tab) return switchView(s, cycleView(s.view, key.shift ? -1 : 1));
+  if (s.view === 'topics' && s.records) {
+    const handled = onRecordsKey(s, input, key);
+    if (handled !== null) return handled;
+  }
 
   const list = activeList(s);
   if (list !== null) {
@@ -177,6 +188,8 @@ function onEnter(s: DashboardState, list: ListKey | null): DashboardState {
       const t = selectedItem(s, 'topics');
       return t ? { ...s, openTopic: t.name, cursors: { ...s.cursors, 'topic-partitions': 0 }, filters: { ...s.filters, 'topic-partitions': '' } } : s;
     }
+    case 'topic-partitions':
+      return openRecords(s, s.openTopic!);
     case 'groups': {
       const g = selectedItem(s, 'groups');
       return g ? { ...s, openGroup: g.group, cursors: { ...s.cursors, 'group-partitions': 0 }, filters: { ...s.filters, 'group-partitions': '' } } : s;

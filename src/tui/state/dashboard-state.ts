@@ -2,6 +2,7 @@ import type { SubjectSummary } from '../../schema/subject-admin.js';
 import { type DlqState, emptyDlq } from './dlq-state.js';
 import { type WizardState, emptyWizard } from './offset-wizard.js';
 import { type OverviewState, emptyOverview } from './overview-state.js';
+import type { RecordsBrowse } from './records-state.js';
 import type { ServiceRow, ServicesReading } from './snapshots.js';
 import type { ViewId } from './views.js';
 
@@ -9,6 +10,7 @@ import type { ViewId } from './views.js';
 export type ListKey =
   | 'topics'
   | 'topic-partitions'
+  | 'topic-records'
   | 'groups'
   | 'group-partitions'
   | 'dlq'
@@ -59,6 +61,8 @@ export interface DashboardState {
   /** Drilled into (Enter) on the topics and groups views. */
   openTopic: string | null;
   openGroup: string | null;
+  /** Enter on the open topic's partitions: its latest records. */
+  records: RecordsBrowse | null;
   /** A one-line hint for the operator, cleared by the next key. */
   notice: string | null;
   overview: OverviewState;
@@ -81,6 +85,7 @@ export function initialState(init: { view?: ViewId; size: Size }): DashboardStat
     cursors: {},
     openTopic: null,
     openGroup: null,
+    records: null,
     notice: null,
     overview: emptyOverview,
     dlq: emptyDlq,

@@ -1,7 +1,9 @@
 import type { BrowsedRecord } from '../../dlq/dlq-browse.js';
 import type { DlqSummary } from '../../dlq/dlq-summary.js';
 import type { GroupLag, PartitionLag } from '../../lag/compute-lag.js';
+import type { RecordView } from '../../records/record-json.js';
 import type { SubjectSummary } from '../../schema/subject-admin.js';
+import { recordSearchText } from '../layout/record-text.js';
 import type { DashboardState, ListKey, SubjectVersionRow } from './dashboard-state.js';
 import { RESET_MODES } from './offset-wizard.js';
 import type { TopicRow } from './overview-state.js';
@@ -13,7 +15,8 @@ export function activeList(s: DashboardState): ListKey | null {
     case 'cluster':
       return null;
     case 'topics':
-      return s.openTopic === null ? 'topics' : 'topic-partitions';
+      if (s.openTopic === null) return 'topics';
+      return s.records === null ? 'topic-partitions' : s.records.detail === null ? 'topic-records' : null;
     case 'groups':
       return s.openGroup === null ? 'groups' : 'group-partitions';
     case 'dlq':
@@ -33,6 +36,7 @@ export type ModeChoice = (typeof RESET_MODES)[number];
 interface ListItems {
   topics: TopicRow;
   'topic-partitions': PartitionInfo;
+  'topic-records': RecordView;
   groups: GroupLag;
   'group-partitions': PartitionLag;
   dlq: DlqSummary;
@@ -55,6 +59,8 @@ function itemsOf<K extends ListKey>(s: DashboardState, key: K): readonly ListIte
         return s.overview.topics;
       case 'topic-partitions':
         return (s.openTopic !== null && s.overview.partitionsByTopic[s.openTopic]) || EMPTY;
+      case 'topic-records':
+        return s.records?.rows ?? EMPTY;
       case 'groups':
       case 'reset-groups':
         return s.overview.groups;
@@ -84,6 +90,7 @@ function itemsOf<K extends ListKey>(s: DashboardState, key: K): readonly ListIte
 const searchText: { [K in ListKey]: (item: ListItems[K]) => string } = {
   topics: (t) => t.name,
   'topic-partitions': (p) => String(p.partition),
+  'topic-records': recordSearchText,
   groups: (g) => `${g.group} ${g.state}`,
   'group-partitions': (p) => `${p.topic} ${p.partition}`,
   dlq: (d) => `${d.topic} ${Object.keys(d.errors).join(' ')}`,

@@ -6,6 +6,7 @@ import { formatCount, formatRate } from '../layout/format.js';
 import { cursorOf, visibleItems } from '../state/lists.js';
 import type { TopicRow } from '../state/overview-state.js';
 import type { PartitionInfo } from '../state/snapshots.js';
+import { RecordsView } from './records-view.js';
 import type { ViewProps } from './view-props.js';
 
 const topicColumns: Array<ColumnSpec<TopicRow>> = [
@@ -32,8 +33,8 @@ const partitionColumns: Array<ColumnSpec<PartitionInfo>> = [
 ];
 
 /**
- * Topics with partitions, RF, offset span and in/out rates; Enter shows a topic's partitions.
- * The span is offsets, not records (transaction markers take offsets): counting records means
+ * Topics with partitions, RF, offset span and in/out rates; Enter shows a topic's partitions,
+ * Enter there its latest records (records-view.tsx). The span is offsets, not records (transaction markers take offsets): counting records means
  * reading them, which `topic describe` does and a 1 Hz view of every topic must not.
  */
 export function TopicsView({ state, width, height, color }: ViewProps) {
@@ -50,6 +51,7 @@ export function TopicsView({ state, width, height, color }: ViewProps) {
       />
     );
   }
+  if (state.records) return <RecordsView state={state} width={width} height={height} color={color} />;
   const t = state.overview.topics.find((x) => x.name === state.openTopic);
   const title = t
     ? `Topic ${t.name}: ${t.partitions} partitions, RF ${t.replicationFactor}, ${formatCount(t.offsets)} offsets, in ${formatRate(t.inRate)}/s, out ${formatRate(t.outRate)}/s`

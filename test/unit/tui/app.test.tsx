@@ -4,7 +4,7 @@ import { DEMO_VIEW } from '../../../src/demo/run-demo.js';
 import { DashboardApp } from '../../../src/tui/app.js';
 import type { DashboardSource } from '../../../src/tui/data/dashboard-source.js';
 import type { RedriveSelection } from '../../../src/tui/state/dlq-state.js';
-import { T0, browseResult, dlqTopics, overview, redriveSummary, resetPlan, serviceRows, subjects } from './fixtures.js';
+import { T0, browseResult, dlqTopics, latestRecords, overview, redriveSummary, resetPlan, serviceRows, subjects } from './fixtures.js';
 import { eventually, expectCleanFrame, renderAt } from './render-at.js';
 
 afterEach(() => cleanup());
@@ -38,6 +38,7 @@ function fakeSource(over: Partial<DashboardSource> = {}) {
     executeReset: async (plan) => {
       calls.push(`reset ${plan.group}`);
     },
+    latestRecords: async () => latestRecords(),
     subjects: async () => subjects(),
     subjectVersions: async () => [{ version: 3, id: 16, summary: 'record OrderCreated, 9 fields' }],
     services: async () => ({ source: 'live', rows: serviceRows() }),
@@ -96,6 +97,29 @@ describe('DashboardApp', () => {
     await press(stdin, 'y');
     await eventually(() => expect(lastFrame()).toContain('redrove 2 records (checkout.orders 2)'));
     expect(calls).toEqual(['plan checkout.payment.dlq 0/0,0/1', 'execute checkout.payment.dlq 0/0,0/1']);
+  });
+
+  it("reads a topic's latest records through the source, and again at every refresh while LIVE", async () => {
+    const asked: string[] = [];
+    const { source } = fakeSource({
+      latestRecords: async (topic) => {
+        asked.push(topic);
+        return latestRecords();
+      },
+    });
+    const { lastFrame, stdin } = renderAt(<DashboardApp source={source} refreshMs={50} color={false} initialView="topics" />, 120, 40);
+    await eventually(() => expect(lastFrame()).toMatch(/checkout\.orders\s+3/));
+    await press(stdin, DOWN, ENTER);
+    await eventually(() => expect(lastFrame()).toContain('Topic checkout.orders: 3 partitions'));
+    await press(stdin, ENTER);
+    await eventually(() => expect(lastFrame()).toContain('PAUSED · checkout.orders · the latest 9 records'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(asked).toEqual(['checkout.orders']);
+    await press(stdin, 'l');
+    await eventually(() => expect(asked.length).toBeGreaterThanOrEqual(3));
+    expect(lastFrame()).toContain('LIVE · checkout.orders');
+    await press(stdin, ENTER);
+    await eventually(() => expect(lastFrame()).toContain('"order_id": "order-0-100"'));
   });
 
   it('resets offsets only after the group name is typed', async () => {

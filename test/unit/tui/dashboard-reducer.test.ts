@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { pushBounded } from '../../../src/tui/state/history-ring.js';
-import { cursorOf, selectedItem, visibleItems } from '../../../src/tui/state/lists.js';
+import type { DashboardState } from '../../../src/tui/state/dashboard-state.js';
+import { activeList, cursorOf, selectedItem, visibleItems } from '../../../src/tui/state/lists.js';
 import { LAG_HISTORY, lagKey } from '../../../src/tui/state/overview-state.js';
-import { LONG_TOPIC, T0, browseResult, key, keys, loaded, overview, redriveSummary, resetPlan, run, state, typed } from './fixtures.js';
+import { LONG_TOPIC, T0, browseResult, key, keys, latestRecords, loaded, overview, redriveSummary, resetPlan, run, state, topicRecord, typed } from './fixtures.js';
 import type { EditResult } from '../../../src/dlq/dlq-edit-run.js';
 import { editSets } from '../../../src/tui/state/dlq-edit-flow.js';
 
@@ -344,5 +345,105 @@ describe('offset reset wizard', () => {
     expect(s.wizard.step).toBe('mode');
     s = run(s, keys.escape, keys.escape);
     expect(s.wizard.step).toBe('group');
+  });
+});
+
+describe("a topic's latest records", () => {
+  /** Topics → checkout.orders → its partitions → Enter: the records, read once. */
+  const opened = () => {
+    const s = run(loaded(), key('2'), key('/'), ...typed('orders'), keys.enter, keys.enter, keys.enter);
+    expect(s.records).toMatchObject({ topic: 'checkout.orders', reading: true, rows: null, live: false, detail: null });
+    return s;
+  };
+  const answered = (s = opened(), rows = latestRecords()) => run(s, { type: 'records', requestId: s.records!.requestId, at: T0, rows });
+  const keysOf = (s: DashboardState) => visibleItems(s, 'topic-records').map((r) => `${r.partition}/${r.offset}`);
+
+  it('opens from the partitions of the open topic, shows the rows, and a failure as a message', () => {
+    const s = answered();
+    expect(s.records).toMatchObject({ reading: false, error: null, at: T0 });
+    expect(keysOf(s)).toHaveLength(9);
+    expect(activeList(s)).toBe('topic-records');
+    const failed = run(opened(), { type: 'records-failed', requestId: opened().records!.requestId, message: 'cannot reach Kafka' });
+    expect(failed.records).toMatchObject({ reading: false, rows: null, error: 'cannot reach Kafka' });
+  });
+
+  it('ignores an answer to an older read', () => {
+    const s = opened();
+    const stale = run(s, { type: 'records', requestId: s.records!.requestId - 1, at: T0, rows: latestRecords() });
+    expect(stale).toBe(s);
+  });
+
+  it('"/" filters by key, value JSON and header values, case-insensitively', () => {
+    let s = run(answered(), key('/'), ...typed('ORDER-1-99'), keys.enter);
+    expect(keysOf(s)).toEqual(['1/99']);
+    s = run(s, keys.backspace);
+    // Not editing any more: backspace is no key of the view.
+    expect(keysOf(s)).toEqual(['1/99']);
+    s = run(answered(), key('/'), ...typed('buyer97@'), keys.enter);
+    expect(keysOf(s)).toEqual(['0/97']);
+    s = run(answered(), key('/'), ...typed('trace-95-'), keys.enter);
+    expect(keysOf(s)).toEqual(['2/95']);
+    // Esc while typing clears the filter.
+    s = run(answered(), key('/'), ...typed('nothing like it'));
+    expect(keysOf(s)).toEqual([]);
+    expect(keysOf(run(s, keys.escape))).toHaveLength(9);
+  });
+
+  it('l goes LIVE (reading at once), refresh ticks read again and keep the selected record', () => {
+    let s = run(answered(), keys.down, keys.down);
+    expect(selectedItem(s, 'topic-records')).toMatchObject({ partition: 2, offset: 98 });
+    // Paused: a tick reads nothing.
+    expect(run(s, { type: 'refresh-tick' })).toBe(s);
+    s = run(s, key('l'));
+    expect(s.records).toMatchObject({ live: true, reading: true });
+    const first = s.records!.requestId;
+    // A read in flight: the tick does not start another.
+    expect(run(s, { type: 'refresh-tick' })).toBe(s);
+    // Two newer records arrive on top: the cursor follows the record it was on.
+    const newer = [topicRecord(0, 102), topicRecord(1, 101), ...latestRecords()];
+    s = run(s, { type: 'records', requestId: first, at: T0 + 2_000, rows: newer });
+    expect(cursorOf(s, 'topic-records')).toBe(4);
+    expect(selectedItem(s, 'topic-records')).toMatchObject({ partition: 2, offset: 98 });
+    s = run(s, { type: 'refresh-tick' });
+    expect(s.records!.requestId).toBeGreaterThan(first);
+    // Away from the Topics view nothing is read.
+    const away = run(s, { type: 'records', requestId: s.records!.requestId, at: T0 + 4_000, rows: newer }, key('3'));
+    expect(run(away, { type: 'refresh-tick' })).toBe(away);
+    // A failed live read keeps the rows and says why; l pauses again.
+    s = run(s, { type: 'records-failed', requestId: s.records!.requestId, message: 'leader not available' }, key('l'));
+    expect(s.records).toMatchObject({ live: false, error: 'leader not available' });
+    expect(s.records!.rows).toHaveLength(11);
+    expect(run(s, { type: 'refresh-tick' })).toBe(s);
+  });
+
+  it('a record gone from the latest read leaves the cursor at its place in the list', () => {
+    let s = run(answered(), keys.down, key('l'));
+    s = run(s, { type: 'records', requestId: s.records!.requestId, at: T0, rows: latestRecords().slice(2) });
+    expect(cursorOf(s, 'topic-records')).toBe(1);
+  });
+
+  it('Enter shows the record whole and scrolls it; Esc steps back to the list, the partitions, the topics', () => {
+    // A small terminal: the whole record is longer than the view.
+    let s = run(answered(run(state(80, 12), { type: 'overview', snapshot: overview(T0) }, key('2'), key('/'), ...typed('orders'), keys.enter, keys.enter, keys.enter)), keys.down, keys.enter);
+    expect(s.records!.detail).toMatchObject({ record: { partition: 1, offset: 99 }, scroll: 0 });
+    expect(activeList(s)).toBeNull();
+    // '/' and l belong to the list, not to the record.
+    expect(run(s, key('/'))).toBe(s);
+    s = run(s, keys.down, key('j'));
+    expect(s.records!.detail!.scroll).toBe(2);
+    s = run(s, key('G'));
+    const last = s.records!.detail!.scroll;
+    expect(last).toBeGreaterThan(2);
+    expect(run(s, keys.down)).toBe(s);
+    s = run(s, key('g'), keys.up);
+    expect(s.records!.detail!.scroll).toBe(0);
+    s = run(s, keys.escape);
+    expect(s.records!.detail).toBeNull();
+    expect(selectedItem(s, 'topic-records')).toMatchObject({ partition: 1, offset: 99 });
+    s = run(s, keys.escape);
+    expect(s.records).toBeNull();
+    expect(s.openTopic).toBe('checkout.orders');
+    s = run(s, keys.escape);
+    expect(s.openTopic).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import type { DlqSummary } from '../../../src/dlq/dlq-summary.js';
 import type { RedriveSummary } from '../../../src/dlq/redrive-job.js';
 import type { GroupSample } from '../../../src/lag/compute-lag.js';
 import type { GroupResetPlan } from '../../../src/offsets/plan-offset-reset.js';
+import type { RecordView } from '../../../src/records/record-json.js';
 import type { SubjectSummary } from '../../../src/schema/subject-admin.js';
 import type { DashboardAction, KeyPress } from '../../../src/tui/state/dashboard-actions.js';
 import { dashboardReducer } from '../../../src/tui/state/dashboard-reducer.js';
@@ -85,6 +86,27 @@ export function browsedRecord(partition: number, offset: number, over: Partial<B
 
 export function browseResult(topic = 'checkout.payment.dlq', n = 3): BrowseResult {
   return { topic, records: Array.from({ length: n }, (_, i) => browsedRecord(0, i)), scanned: n, truncated: false };
+}
+
+export function topicRecord(partition: number, offset: number, over: Partial<RecordView> = {}): RecordView {
+  return {
+    topic: 'checkout.orders',
+    partition,
+    offset,
+    timestamp: T0 - offset * 1_000,
+    key: `order-${partition}-${offset}`,
+    keyFormat: 'text',
+    value: { order_id: `order-${partition}-${offset}`, customer: { id: `c-${offset}`, email: `buyer${offset}@example.com` }, total_minor: 1299 + offset, currency: 'EUR' },
+    valueFormat: 'avro',
+    valueSchemaId: 16,
+    headers: { traceparent: `00-trace-${offset}-01`, 'streamflow.service': 'checkout' },
+    ...over,
+  };
+}
+
+/** A topic's latest records as the source answers: newest first, over three partitions, one value undecodable. */
+export function latestRecords(n = 9): RecordView[] {
+  return Array.from({ length: n }, (_, i) => topicRecord(i % 3, 100 - i, i === 4 ? { value: 'AAAAABBeyJzdHJheSI=', valueFormat: 'base64', valueError: 'schema id 1040 is not in the registry' } : {}));
 }
 
 export function redriveSummary(over: Partial<RedriveSummary> = {}): RedriveSummary {

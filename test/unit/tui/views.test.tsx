@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { Screen } from '../../../src/tui/components/screen.js';
 import type { DashboardState } from '../../../src/tui/state/dashboard-state.js';
-import { browseResult, key, keys, loaded, LONG_TOPIC, overview, redriveSummary, resetPlan, run, state, T0, typed } from './fixtures.js';
+import { browseResult, key, keys, latestRecords, loaded, LONG_TOPIC, overview, redriveSummary, resetPlan, run, state, T0, topicRecord, typed } from './fixtures.js';
 import { expectCleanFrame, renderAt } from './render-at.js';
 
 afterEach(() => cleanup());
@@ -40,6 +40,43 @@ describe.each(SIZES)('every view at %ix%i', (columns, rows) => {
     expect(frame).toMatch(/checkout\.orders\s+3\s+2\s+3,300\s+150\s+300/);
     expect(frame).toMatch(/zz\.orders\.with-a-very-\S*…/);
     expect(frame.includes('OFFLINE')).toBe(columns >= 120);
+  });
+
+  it("a topic's latest records: partition, offset, time, key and the value on one line; then one whole", () => {
+    const long = topicRecord(0, 103, { key: 'a-key-far-too-long-for-its-column-0123456789abcdef', value: { note: 'x'.repeat(300) }, headers: { blob: { base64: 'QUJD'.repeat(60) } } });
+    let s = at(key('2'), key('/'), ...typed('orders'), keys.enter, keys.enter);
+    const loading = frameOf(run(s, keys.enter));
+    expect(loading).toContain('PAUSED · checkout.orders');
+    expect(loading).toContain('Reading the latest records…');
+    s = run(s, keys.enter);
+    s = run(s, { type: 'records', requestId: s.records!.requestId, at: T0, rows: [long, ...latestRecords()] });
+    const frame = frameOf(s);
+    const lines = expectCleanFrame(frame, columns, rows, LONG);
+    expect(frame).toContain('PAUSED · checkout.orders · the latest 10 records · read');
+    expect(frame).toMatch(/PARTITION\s+OFFSET\s+.*KEY\s+VALUE/);
+    expect(frame).toMatch(/1\s+99\s+.*order-1-99\s+\{"order_id":"order-1-99","c/);
+    // Undecodable: the bytes as read (base64), marked.
+    expect(frame).toMatch(/1\s+96\s+.*order-1-96\s+!AAAAABBeyJzdHJheSI=/);
+    expect(frame).toMatch(/a-key-far-too-\S*…\s+\{"note":"xxx\S*…$/m);
+    expect(frame.includes('TIME (UTC)')).toBe(columns >= 120);
+    expect(lines.at(-1)).toMatch(/^l live {2}\/ filter {2}⏎ whole record {2}esc back/);
+
+    const filtered = frameOf(run(s, key('/'), ...typed('order-2'), keys.enter, key('l')));
+    expect(filtered).toContain('LIVE · checkout.orders · 3 of the latest 10 records match "order-2"');
+    expect(filtered).not.toContain('order-1-99');
+
+    const whole = frameOf(run(s, keys.enter));
+    const wholeLines = expectCleanFrame(whole, columns, rows);
+    expect(whole).toMatch(/── checkout\.orders\/0\/103 · 2023-11-\d\dT\S+Z /);
+    // Longer than the view: where the view is in it.
+    expect(/ · lines 1-18 of \d+ ─/.test(whole)).toBe(rows === 24);
+    expect(whole).toContain('"topic": "checkout.orders",');
+    // A long value is broken over lines, never cut.
+    expect(whole.match(/x{10,}/g)!.join('')).toHaveLength(300);
+    expect(wholeLines.at(-1)).toMatch(/^↑↓ scroll {2}esc back/);
+    const end = frameOf(run(s, keys.enter, key('G')));
+    expect(end).toMatch(/QUJD"\n {4}\}\n {2}\}\n\}\n/);
+    if (rows === 24) expect(end).toMatch(/ · lines \d+-(\d+) of \1 ─/);
   });
 
   it('groups: state, members, lag, time lag and ETA', () => {
