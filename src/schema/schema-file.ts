@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import avro from 'avsc';
 import { UsageError } from '../errors.js';
 import { parseSchema, SchemaParseError } from './compatibility/index.js';
+import type { SchemaReference, SchemaType } from './registry-client.js';
 
 /** An Avro schema read from a file (or a registry), valid by Avro Java's rules, ready to send or check. */
 export interface AvroSchemaText {
@@ -16,6 +17,10 @@ export interface SchemaFile extends AvroSchemaText {
   path: string;
   /** The file's text as written, where check reports find lines and columns; none for a registry's schema. */
   source?: string;
+  /** AVRO when absent. */
+  schemaType?: SchemaType;
+  /** The registry subjects its imports or `$ref`s name (Confluent schema references). */
+  references?: SchemaReference[];
 }
 
 /** A schema file streamflow itself encodes and decodes with (a contract): it has an avsc type too. */

@@ -21,11 +21,12 @@ export interface RegistrationResult {
  */
 export async function registerSchema(client: RegistryClient, subject: string, schema: SchemaFile): Promise<RegistrationResult> {
   const base = { subject, file: schema.path };
-  const existing = await client.lookup(subject, schema.text);
+  const kind = { schemaType: schema.schemaType ?? 'AVRO', references: schema.references ?? [] };
+  const existing = await client.lookup(subject, schema.text, kind);
   if (existing) return { ...base, status: 'unchanged', id: existing.id, version: existing.version, messages: [] };
   try {
-    const { id } = await client.register(subject, schema.text);
-    const registered = await client.lookup(subject, schema.text);
+    const { id } = await client.register(subject, schema.text, kind);
+    const registered = await client.lookup(subject, schema.text, kind);
     return { ...base, status: 'registered', id, version: registered?.version ?? null, messages: [] };
   } catch (err) {
     if (err instanceof IncompatibleSchemaError) return { ...base, status: 'incompatible', id: null, version: null, messages: err.reasons };

@@ -57,7 +57,7 @@ describe('schema register / get / list against the registry', () => {
     expect(await registry().listVersions(subject)).toEqual([1]);
 
     const get = await cliJson(['schema', 'get', '--subject', subject]);
-    expect(get.doc).toEqual({ subject, version: 1, id: first.doc.results[0].id, schema: V1 });
+    expect(get.doc).toEqual({ subject, version: 1, id: first.doc.results[0].id, schemaType: 'AVRO', schema: V1, references: [] });
     const byId = await cliJson(['schema', 'get', '--id', String(first.doc.results[0].id)]);
     expect(byId.doc.schema).toEqual(V1);
     expect(byId.doc.usedBy).toContainEqual({ subject, version: 1 });

@@ -37,7 +37,7 @@ export interface CompatibilityOptions {
 }
 
 /** Which directions each level checks, and against only the latest or every previous version (as Apicurio's AbstractCompatibilityChecker does). */
-const PLAN: Record<CompatibilityLevel, { directions: Direction[]; transitive: boolean }> = {
+export const LEVEL_PLAN: Record<CompatibilityLevel, { directions: Direction[]; transitive: boolean }> = {
   BACKWARD: { directions: ['new-reads-old'], transitive: false },
   BACKWARD_TRANSITIVE: { directions: ['new-reads-old'], transitive: true },
   FORWARD: { directions: ['old-reads-new'], transitive: false },
@@ -59,7 +59,7 @@ export function checkCompatibility(
   options: CompatibilityOptions = {},
 ): CompatibilityResult {
   const proposed = parseSchema(newSchema);
-  const { directions, transitive } = PLAN[level];
+  const { directions, transitive } = LEVEL_PLAN[level];
   // Newest first, like the registry's transitive walk.
   const newestFirst = previous.map((_, i) => i).reverse();
   const compared = directions.length === 0 ? [] : transitive ? newestFirst : newestFirst.slice(0, 1);
