@@ -6,16 +6,33 @@ import { requireRegistry } from '../src/config/resolve-connection.js';
 import { registerOrderContractsFor } from '../src/generator/checkout-codec.js';
 import { CHECK_FORMATS, type CheckFormat, buildReport, formatReport } from '../src/schema/check-report.js';
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '../src/schema/compatibility/index.js';
-import { checkContractsWithRegistry, checkOffline, checkWithRegistry } from '../src/schema/compatibility-check.js';
+import { checkContractsWithRegistry, checkOffline, checkWithRegistry, referenceTexts } from '../src/schema/compatibility-check.js';
 import { loadContracts } from '../src/schema/contracts.js';
 import { checkAgainstGitRef } from '../src/schema/git-ref-check.js';
-import { RegistryClient, type SchemaReference, type VersionRef } from '../src/schema/registry-client.js';
-import { readSchemaFile } from '../src/schema/schema-file.js';
+import { RegistryClient, SCHEMA_TYPES, type SchemaReference, type SchemaType, type VersionRef } from '../src/schema/registry-client.js';
+import { type SchemaFileOptions, readSchemaFile } from '../src/schema/schema-file.js';
+import { parseReference } from '../src/schema/schema-types.js';
 import { type RegistrationResult, registerContracts, registerSchema } from '../src/schema/schema-registration.js';
 import { changeCompatibility, executeSubjectDelete, listSubjectSummaries, planSubjectDelete } from '../src/schema/subject-admin.js';
 import { assertTopicName } from '../src/topics/topic-name.js';
 
 const DEFAULT_DIR = 'schemas/checkout';
+
+type SchemaKindArgs = { type?: SchemaType; reference: string[] };
+const schemaKindOptions = {
+  type: { choices: SCHEMA_TYPES, describe: 'Schema type of --schema [default: by extension: .avsc Avro, .proto Protobuf, .json JSON Schema (or Avro, by its content)]' },
+  reference: { type: 'string', array: true, default: [] as string[], describe: 'A schema reference NAME=SUBJECT:VERSION: the import or $ref NAME is that subject version (repeatable)' },
+} as const;
+
+/** --type and --reference as readSchemaFile takes them; with a registry, the references' texts come from it. */
+function schemaFileOptions(argv: SchemaKindArgs, client?: RegistryClient): SchemaFileOptions {
+  const references = argv.reference.map(parseReference);
+  return {
+    ...(argv.type ? { type: argv.type } : {}),
+    ...(references.length > 0 ? { references } : {}),
+    ...(client ? { referenceTexts: (refs: SchemaReference[]) => referenceTexts(client, refs) } : {}),
+  };
+}
 const levelOption = { choices: COMPATIBILITY_LEVELS, describe: 'Compatibility level' } as const;
 
 async function registryClient(argv: GlobalArgs): Promise<RegistryClient> {
@@ -84,14 +101,15 @@ function referenceLines(references: SchemaReference[]): string[] {
   return references.map((r) => `references ${r.name} = ${r.subject} v${r.version}`);
 }
 
-type RegisterArgs = GlobalArgs & { subject?: string; schema?: string; dir?: string; topic?: string };
+type RegisterArgs = GlobalArgs & { subject?: string; schema?: string; dir?: string; topic?: string } & SchemaKindArgs;
 const register: CommandModule<GlobalArgs, RegisterArgs> = {
   command: 'register',
   describe: 'Register a schema (--subject S --schema F) or every contract of a folder (--dir D); idempotent',
   builder: (y) =>
     y
       .option('subject', { type: 'string', describe: 'Subject to register under' })
-      .option('schema', { type: 'string', describe: 'Avro schema file (.avsc)' })
+      .option('schema', { type: 'string', describe: 'Schema file: Avro (.avsc), JSON Schema (.json) or Protobuf (.proto)' })
+      .options(schemaKindOptions)
       .option('dir', { type: 'string', describe: 'Contracts folder with contracts.yaml, e.g. schemas/checkout' })
       .option('topic', { type: 'string', describe: "With --dir: register the order contracts under topic T's subjects, for `produce checkout --topic T`" })
       .conflicts('dir', ['subject', 'schema'])
@@ -107,8 +125,9 @@ const register: CommandModule<GlobalArgs, RegisterArgs> = {
       results = await registerContracts(await registryClient(argv), contracts);
     } else {
       if (!argv.subject || !argv.schema) throw new UsageError('give --subject S --schema F, or --dir D');
-      const schema = await readSchemaFile(argv.schema);
-      results = [await registerSchema(await registryClient(argv), argv.subject, schema)];
+      const client = await registryClient(argv);
+      const schema = await readSchemaFile(argv.schema, schemaFileOptions(argv, client));
+      results = [await registerSchema(client, argv.subject, schema)];
     }
     argv.sf.out.result({ results }, () =>
       [
@@ -148,7 +167,7 @@ const config: CommandModule<GlobalArgs, ConfigArgs> = {
   },
 };
 
-type CheckArgs = GlobalArgs & {
+type CheckArgs = GlobalArgs & SchemaKindArgs & {
   subject?: string;
   schema?: string;
   against?: string[];
@@ -163,7 +182,8 @@ const check: CommandModule<GlobalArgs, CheckArgs> = {
   builder: (y) =>
     y
       .option('subject', { type: 'string', describe: 'Registry subject to check --schema against' })
-      .option('schema', { type: 'string', describe: 'The proposed Avro schema file' })
+      .option('schema', { type: 'string', describe: 'The proposed schema file: Avro (.avsc), JSON Schema (.json) or Protobuf (.proto)' })
+      .options(schemaKindOptions)
       .option('against', { type: 'string', array: true, describe: 'Offline: previous schema files, oldest first' })
       .option('against-git', { type: 'string', describe: 'CI: compare each schema file of --dir with the same file at this git ref' })
       .option('dir', { type: 'string', describe: `Contracts folder (with --against-git: default ${DEFAULT_DIR})` })
@@ -193,14 +213,16 @@ async function runCheck(argv: CheckArgs) {
     if (!argv.schema) throw new UsageError('--against needs --schema NEW');
     if (argv.against.length === 0) throw new UsageError('--against needs at least one previous schema file');
     const level = argv.level ?? 'BACKWARD';
-    const proposed = await readSchemaFile(argv.schema);
-    const previous = await Promise.all(argv.against.map((f) => readSchemaFile(f)));
+    if (argv.reference.length > 0) throw new UsageError('--reference names registry subjects: offline, the files a schema imports are read from beside it');
+    const proposed = await readSchemaFile(argv.schema, schemaFileOptions(argv));
+    const previous = await Promise.all(argv.against.map((f) => readSchemaFile(f, schemaFileOptions(argv))));
     return buildReport([checkOffline(proposed, previous, level)], level);
   }
   if (argv.subject !== undefined) {
     if (!argv.schema) throw new UsageError('--subject needs --schema F');
-    const schema = await readSchemaFile(argv.schema);
-    return buildReport([await checkWithRegistry(await registryClient(argv), argv.subject, schema, argv.level)]);
+    const client = await registryClient(argv);
+    const schema = await readSchemaFile(argv.schema, schemaFileOptions(argv, client));
+    return buildReport([await checkWithRegistry(client, argv.subject, schema, argv.level)]);
   }
   if (argv.dir !== undefined && argv.schema === undefined) {
     const contracts = await loadContracts(argv.dir);

@@ -1,28 +1,32 @@
+import { UsageError } from '../errors.js';
 import { checkCompatibility, type CompatibilityLevel, type CompatibilityResult } from './compatibility/index.js';
+import { type DiffCheckResult, checkByDifferences } from './diff-compatibility.js';
+import { DIFF_FORMATS } from './schema-formats.js';
 import type { CheckViolation, ContractCheck } from './check-report.js';
 import type { Contract } from './contracts.js';
-import type { RegistryClient } from './registry-client.js';
+import type { RegistryClient, SchemaReference } from './registry-client.js';
 import { RegistryNotFoundError } from './registry-errors.js';
 import type { SchemaFile } from './schema-file.js';
 import { locateJsonPath } from './schema-location.js';
 
-/** Check a schema file against older schema files, no registry involved. */
+/** Check a schema file against older schema files, no registry involved: Avro by Avro Java's rules, JSON Schema and Protobuf by Confluent's differences. */
 export function checkOffline(proposed: SchemaFile, previousOldestFirst: SchemaFile[], level: CompatibilityLevel): ContractCheck {
+  const { compatible, messages, violations } = offlineResult(proposed, previousOldestFirst, level);
+  return { file: proposed.path, status: compatible ? 'compatible' : 'incompatible', compatible, level, checkedBy: 'offline', messages, violations };
+}
+
+function offlineResult(proposed: SchemaFile, previousOldestFirst: SchemaFile[], level: CompatibilityLevel): DiffCheckResult {
+  const type = proposed.schemaType ?? 'AVRO';
+  const other = previousOldestFirst.find((p) => (p.schemaType ?? 'AVRO') !== type);
+  if (other) throw new UsageError(`${proposed.path} is ${type} and ${other.path} is ${other.schemaType ?? 'AVRO'}: a subject keeps one schema type`);
+  if (type !== 'AVRO') return checkByDifferences(DIFF_FORMATS[type], proposed, previousOldestFirst, level);
   const result = checkCompatibility(
     proposed.text,
     previousOldestFirst.map((p) => p.text),
     level,
     { versions: previousOldestFirst.map((p) => p.path) },
   );
-  return {
-    file: proposed.path,
-    status: result.compatible ? 'compatible' : 'incompatible',
-    compatible: result.compatible,
-    level,
-    checkedBy: 'offline',
-    messages: result.messages,
-    violations: located(proposed, result),
-  };
+  return { compatible: result.compatible, messages: result.messages, violations: located(proposed, result) };
 }
 
 /**
@@ -61,25 +65,44 @@ export async function checkWithRegistry(client: RegistryClient, subject: string,
     return { ...base, status: 'new', compatible: true, checkedBy: level === undefined ? 'registry' : 'offline', messages: [] };
   }
 
+  const kind = { schemaType: schema.schemaType ?? 'AVRO', references: schema.references ?? [] };
   const offline = async () => {
     const wanted = TRANSITIVE.has(effective) ? versions : versions.slice(-1);
-    const previous = await Promise.all(wanted.map((v) => client.getVersion(subject, v)));
-    return checkCompatibility(schema.text, previous.map((p) => p.schema), effective, { versions: wanted });
+    const previous = await Promise.all(wanted.map((v) => registryVersionFile(client, subject, v)));
+    return offlineResult(schema, previous, effective);
   };
 
   if (effective === configured) {
-    const answer = await client.testCompatibility(subject, schema.text, TRANSITIVE.has(effective) ? 'all' : 'latest');
-    let messages = answer.messages;
-    if (!answer.compatible && messages.length === 0) {
+    const answer = await client.testCompatibility(subject, schema.text, TRANSITIVE.has(effective) ? 'all' : 'latest', kind);
+    if (!answer.compatible && answer.messages.length === 0) {
       const result = await offline();
-      messages = result.messages;
-      if (messages.length > 0) return { ...base, status: 'incompatible', compatible: false, checkedBy: 'registry', messages, violations: located(schema, result) };
-      if (messages.length === 0) messages = [`the registry reports the schema incompatible at ${effective} without giving reasons`];
+      if (result.messages.length > 0) return { ...base, status: 'incompatible', compatible: false, checkedBy: 'registry', messages: result.messages, violations: result.violations };
+      return { ...base, status: 'incompatible', compatible: false, checkedBy: 'registry', messages: [`the registry reports the schema incompatible at ${effective} without giving reasons`] };
     }
-    return { ...base, status: answer.compatible ? 'compatible' : 'incompatible', compatible: answer.compatible, checkedBy: 'registry', messages };
+    return { ...base, status: answer.compatible ? 'compatible' : 'incompatible', compatible: answer.compatible, checkedBy: 'registry', messages: answer.messages };
   }
   const result = await offline();
-  return { ...base, status: result.compatible ? 'compatible' : 'incompatible', compatible: result.compatible, checkedBy: 'offline', messages: result.messages, violations: located(schema, result) };
+  return { ...base, status: result.compatible ? 'compatible' : 'incompatible', checkedBy: 'offline', ...result };
+}
+
+/** A subject version as a schema file for the offline checker, with the texts of what it references. */
+async function registryVersionFile(client: RegistryClient, subject: string, version: number): Promise<SchemaFile> {
+  const v = await client.getVersion(subject, version);
+  return { path: String(version), text: v.schema, source: v.schema, schemaType: v.schemaType, references: v.references, imports: await referenceTexts(client, v.references) };
+}
+
+/** The texts of schema references by the names they go by, and of what those reference in turn, from the registry. */
+export async function referenceTexts(client: RegistryClient, references: SchemaReference[]): Promise<Record<string, string>> {
+  const texts: Record<string, string> = {};
+  const pending = [...references];
+  while (pending.length > 0) {
+    const ref = pending.shift()!;
+    if (Object.hasOwn(texts, ref.name)) continue;
+    const referenced = await client.getVersion(ref.subject, ref.version);
+    texts[ref.name] = referenced.schema;
+    pending.push(...referenced.references);
+  }
+  return texts;
 }
 
 /** `schema check --dir D` with a registry: every contract of the manifest against its subject, in manifest order. */

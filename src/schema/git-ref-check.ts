@@ -7,9 +7,13 @@ import type { CompatibilityLevel } from './compatibility/index.js';
 import type { ContractCheck } from './check-report.js';
 import { checkOffline } from './compatibility-check.js';
 import { MANIFEST_FILE, loadContracts } from './contracts.js';
-import { parseSchemaFileText, readSchemaFile } from './schema-file.js';
+import { importedTexts, parseSchemaFileText, readSchemaFile } from './schema-file.js';
+import { schemaTypeOf } from './schema-types.js';
 
 const run = promisify(execFile);
+
+/** The registry's three schema types: Avro, JSON Schema (or Avro named .json) and Protobuf. */
+const SCHEMA_FILE = /\.(avsc|json|proto)$/i;
 
 export interface GitRefCheckOptions {
   /** A commit-ish: origin/main, a tag, a sha. */
@@ -20,7 +24,7 @@ export interface GitRefCheckOptions {
 }
 
 /**
- * CI mode: each .avsc file of `dir` in the work tree against the same file at `ref`.
+ * CI mode: each schema file of `dir` (.avsc, .json, .proto) in the work tree against the same file at `ref`.
  * Files new since the ref pass; files deleted since the ref are reported as `deleted`
  * (a warning, not a failure). Paths in the result are relative to the repository root,
  * which is what GitHub annotations need. When the folder has a contracts manifest, it is
@@ -38,10 +42,10 @@ export async function checkAgainstGitRef(opts: GitRefCheckOptions): Promise<Cont
   await git(dir, ['rev-parse', '--verify', '--quiet', `${opts.ref}^{commit}`], `git ref ${opts.ref} not found`, 'in CI, fetch it first (actions/checkout with fetch-depth: 0, or `git fetch origin main`)');
 
   const repoPath = (name: string) => `${prefix}${name}`;
-  const current = (await fs.readdir(dir)).filter((f) => f.endsWith('.avsc')).sort();
+  const current = (await fs.readdir(dir)).filter((f) => SCHEMA_FILE.test(f)).sort();
   const atRef = (await git(dir, ['ls-tree', '--name-only', opts.ref, '--', '.'], `cannot list ${opts.dir} at ${opts.ref}`))
     .split('\n')
-    .filter((f) => f.endsWith('.avsc'));
+    .filter((f) => SCHEMA_FILE.test(f));
 
   const subjects = new Map<string, string>();
   if (current.length > 0 && (await exists(path.join(dir, MANIFEST_FILE)))) {
@@ -57,8 +61,11 @@ export async function checkAgainstGitRef(opts: GitRefCheckOptions): Promise<Cont
       continue;
     }
     const oldText = await git(dir, ['show', `${opts.ref}:./${file}`], `cannot read ${file} at ${opts.ref}`);
+    const type = schemaTypeOf(file, oldText, schema.schemaType);
+    // What the old version imports, as it was at the ref.
+    const oldImports = await importedTexts(type, oldText, (name) => git(dir, ['show', `${opts.ref}:./${name}`], '').catch(() => undefined));
     // Labelled by the ref alone, so messages read "new schema cannot read version origin/main: ...".
-    const old = { path: opts.ref, ...parseSchemaFileText(`${opts.ref}:${repoPath(file)}`, oldText) };
+    const old = { path: opts.ref, ...parseSchemaFileText(`${opts.ref}:${repoPath(file)}`, oldText, type, oldImports) };
     checks.push({ ...checkOffline(schema, [old], opts.level), ...named(file) });
   }
   for (const file of atRef.filter((f) => !current.includes(f))) {

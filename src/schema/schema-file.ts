@@ -1,8 +1,11 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import avro from 'avsc';
 import { UsageError } from '../errors.js';
 import { parseSchema, SchemaParseError } from './compatibility/index.js';
 import type { SchemaReference, SchemaType } from './registry-client.js';
+import { importsOf, validateSchemaFile } from './schema-formats.js';
+import { schemaTypeOf } from './schema-types.js';
 
 /** An Avro schema read from a file (or a registry), valid by Avro Java's rules, ready to send or check. */
 export interface AvroSchemaText {
@@ -21,6 +24,8 @@ export interface SchemaFile extends AvroSchemaText {
   schemaType?: SchemaType;
   /** The registry subjects its imports or `$ref`s name (Confluent schema references). */
   references?: SchemaReference[];
+  /** The texts of the files it imports (Protobuf) or `$ref`s (JSON Schema), by the name it uses, for checking it offline. */
+  imports?: Record<string, string>;
 }
 
 /** A schema file streamflow itself encodes and decodes with (a contract): it has an avsc type too. */
@@ -34,10 +39,13 @@ export class InvalidSchemaFileError extends UsageError {
   constructor(
     readonly file: string,
     reason: string,
+    schemaType: SchemaType = 'AVRO',
   ) {
-    super(`${file}: not a valid Avro schema: ${reason}`);
+    super(`${file}: not a valid ${TYPE_LABEL[schemaType]}: ${reason}`, schemaType === 'JSON' && /\.json$/i.test(file) ? 'if it is an Avro schema, say so with --type AVRO' : undefined);
   }
 }
+
+const TYPE_LABEL: Record<SchemaType, string> = { AVRO: 'Avro schema', JSON: 'JSON Schema', PROTOBUF: 'Protobuf schema' };
 
 /**
  * Parse Avro schema JSON into an avsc type. Logical types are left to their underlying
@@ -74,23 +82,78 @@ export function withAvroType(file: SchemaFile): TypedSchemaFile {
   }
 }
 
-export async function readSchemaFile(file: string): Promise<SchemaFile> {
-  let raw: string;
+export interface SchemaFileOptions {
+  /** --type: else by the file's extension (schemaTypeOf). */
+  type?: SchemaType;
+  /** --reference: the registry subjects its imports name. */
+  references?: SchemaReference[];
+  /** The texts of those references (from the registry); what they do not name is read from beside the file. */
+  referenceTexts?: (references: SchemaReference[]) => Promise<Record<string, string>>;
+}
+
+/**
+ * Read and validate a schema file of any of the registry's types (exit 2 naming the file, and
+ * the line where known, when it is not one). The files a Protobuf or JSON Schema file imports
+ * are read from beside it, by the names it uses.
+ */
+export async function readSchemaFile(file: string, opts: SchemaFileOptions = {}): Promise<SchemaFile> {
+  const raw = await readText(file);
+  const schemaType = schemaTypeOf(file, raw, opts.type);
+  const referenced = opts.references && opts.referenceTexts ? await opts.referenceTexts(opts.references) : {};
+  const beside = schemaType === 'AVRO' ? {} : await importedTexts(schemaType, raw, (name) => (Object.hasOwn(referenced, name) ? Promise.resolve(referenced[name]) : readOptional(path.join(path.dirname(file), name))));
+  const imports = { ...beside, ...referenced };
+  return { path: file, ...parseSchemaFileText(file, raw, schemaType, imports), ...(opts.references ? { references: opts.references } : {}) };
+}
+
+/** Like readSchemaFile, for text that came from elsewhere (e.g. `git show`), with the texts of what it imports. */
+export function parseSchemaFileText(file: string, raw: string, schemaType: SchemaType = 'AVRO', imports: Record<string, string> = {}): AvroSchemaText & Pick<SchemaFile, 'source' | 'schemaType' | 'imports'> {
+  if (schemaType === 'AVRO') {
+    try {
+      return { ...parseAvroSchemaText(raw), source: raw, schemaType };
+    } catch (err) {
+      throw new InvalidSchemaFileError(file, (err as Error).message);
+    }
+  }
+  // Sent as written: Apicurio compares text when it looks a schema up, and a .proto has no compact form.
+  const parsed = { path: file, text: schemaType === 'JSON' ? compactJson(raw) : raw, source: raw, schemaType, imports };
   try {
-    raw = await fs.readFile(file, 'utf8');
+    validateSchemaFile(parsed);
+  } catch (err) {
+    if (err instanceof SchemaParseError) throw new InvalidSchemaFileError(file, err.message.startsWith(`${file}:`) ? err.message.slice(file.length + 1).trim() : err.message, schemaType);
+    throw err;
+  }
+  return { text: parsed.text, source: raw, schemaType, imports };
+}
+
+/** The texts a schema imports, transitively, by the names used; a name `read` does not find is left out (the parser names it). */
+export async function importedTexts(schemaType: SchemaType, source: string, read: (name: string) => Promise<string | undefined>): Promise<Record<string, string>> {
+  const texts: Record<string, string> = {};
+  const pending = importsOf(schemaType, source);
+  while (pending.length > 0) {
+    const name = pending.shift()!;
+    if (Object.hasOwn(texts, name)) continue;
+    const text = await read(name);
+    if (text === undefined) continue;
+    texts[name] = text;
+    pending.push(...importsOf(schemaType, text));
+  }
+  return texts;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new UsageError(e.code === 'ENOENT' ? `schema file ${file} does not exist` : `cannot read schema file ${file}: ${e.message}`);
   }
-  return { path: file, ...parseSchemaFileText(file, raw) };
 }
 
-/** Like readSchemaFile, for text that came from elsewhere (e.g. `git show`). */
-export function parseSchemaFileText(file: string, raw: string): AvroSchemaText & { source: string } {
+async function readOptional(file: string): Promise<string | undefined> {
   try {
-    return { ...parseAvroSchemaText(raw), source: raw };
-  } catch (err) {
-    throw new InvalidSchemaFileError(file, (err as Error).message);
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
