@@ -77,7 +77,7 @@ export function formatText(report: CheckReport): string {
     // Subjects are long (topic + record full name): show the subject, or the file when there is none, to fit 100 columns.
     const what = c.subject ?? c.file;
     lines.push(`${LABEL[c.status].padEnd(8)}${what}  ${c.level}${c.checkedBy === 'offline' ? ', offline' : ''}`);
-    for (const m of c.messages) lines.push(`        - ${m}`);
+    for (const v of c.compatible ? c.messages.map((message) => ({ message })) : violationsOf(c)) lines.push(`        - ${placed(c.file, v)}`);
   }
   const failed = report.checks.filter((c) => !c.compatible).length;
   lines.push(
@@ -94,7 +94,7 @@ export function formatJunit(report: CheckReport): string {
   const skipped = report.checks.filter((c) => c.status === 'deleted').length;
   const cases = report.checks.map((c) => {
     const attrs = `classname="${xml(c.subject ?? 'schema')}" name="${xml(c.file)}" file="${xml(c.file)}"`;
-    const detail = c.messages.join('\n');
+    const detail = (c.compatible ? c.messages.map((message) => ({ message })) : violationsOf(c)).map((v) => placed(c.file, v)).join('\n');
     if (!c.compatible) {
       return `  <testcase ${attrs}>\n    <failure message="${xml(`not ${c.level} compatible`)}" type="IncompatibleSchema">${xml(detail)}</failure>\n  </testcase>`;
     }
@@ -128,6 +128,11 @@ export function formatGithub(report: CheckReport): string {
   const failed = report.checks.filter((c) => !c.compatible).length;
   lines.push(`streamflow schema check: ${report.checks.length} checked at ${report.level}, ${failed} incompatible`);
   return lines.join('\n');
+}
+
+/** A reason with its place first, as compilers print it: `file:line:column: message`. */
+function placed(file: string, v: CheckViolation): string {
+  return v.line === undefined ? v.message : `${file}:${v.line}${v.column !== undefined ? `:${v.column}` : ''}: ${v.message}`;
 }
 
 /** The reasons of a check with their places; a check without places (the registry's answer) has its messages. */
