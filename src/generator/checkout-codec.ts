@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { type Contract, loadContracts, subjectName } from '../schema/contracts.js';
+import { type Contract, isAvroContract, loadContracts, subjectName } from '../schema/contracts.js';
 import { resolveRegisteredSchema } from '../schema/registered-schema.js';
 import type { RegistryClient } from '../schema/registry-client.js';
 import { type RegistrationResult, registerContracts } from '../schema/schema-registration.js';
@@ -17,7 +17,7 @@ const GENERATED_RECORDS = ['OrderCreated', 'OrderCancelled'] as const;
  */
 export function generatorContracts(contracts: Contract[], topic: string): Contract[] {
   return GENERATED_RECORDS.map((record) => {
-    const c = contracts.find((x) => x.recordName.endsWith(`.${record}`));
+    const c = contracts.find((x) => isAvroContract(x) && x.recordName.endsWith(`.${record}`));
     if (!c) throw new UsageError(`the contracts have no ${record} record, which produce checkout writes`);
     return { ...c, topic, subject: subjectName(c.strategy, topic, c.recordName) };
   });

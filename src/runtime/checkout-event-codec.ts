@@ -1,5 +1,5 @@
 import type avro from 'avsc';
-import { type Contract, loadContracts, subjectName } from '../schema/contracts.js';
+import { type Contract, isAvroContract, loadContracts, subjectName } from '../schema/contracts.js';
 import { SchemaCache, resolveRegisteredSchema } from '../schema/registered-schema.js';
 import type { RegistryClient } from '../schema/registry-client.js';
 import { FrameWriter, decodeFramed } from '../schema/wire-format.js';
@@ -11,7 +11,8 @@ import { ValidationError, type InboundEvent } from './types.js';
  * services emit with the ids registered for their topic's subject. Nothing is auto-registered.
  */
 export async function checkoutEventCodec(client: RegistryClient, contractsDir: string): Promise<EventCodec> {
-  const contracts = await loadContracts(contractsDir);
+  // The services encode Avro: a folder's JSON Schema and Protobuf contracts are for the gate only.
+  const contracts = (await loadContracts(contractsDir)).filter(isAvroContract);
   const writers = new Map<string, { id: number; type: avro.Type }>();
   await Promise.all(
     contracts.map(async (c: Contract) => {

@@ -4,7 +4,9 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { describeZodError } from '../config/schema.js';
-import { readSchemaFile, type TypedSchemaFile, withAvroType } from './schema-file.js';
+import { parseProto } from './protobuf/index.js';
+import { SCHEMA_TYPES } from './registry-client.js';
+import { readSchemaFile, type SchemaFile, withAvroType } from './schema-file.js';
 
 export const MANIFEST_FILE = 'contracts.yaml';
 
@@ -20,8 +22,8 @@ export interface Contract {
   subject: string;
   /** Full name of the schema's record, e.g. com.streamflow.checkout.OrderCreated. */
   recordName: string;
-  /** `schema.path` is the file's path under the loaded dir; streamflow encodes with `schema.type`. */
-  schema: TypedSchemaFile;
+  /** `schema.path` is the file's path under the loaded dir; its `schemaType` says which of the registry's formats it is. */
+  schema: SchemaFile;
 }
 
 const KAFKA_TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
@@ -34,7 +36,11 @@ const manifestSchema = z
       .array(
         z
           .object({
-            file: z.string().regex(/^[^/\\]+\.avsc$/, 'must be a .avsc file name in the same folder'),
+            file: z.string().regex(/^[^/\\]+\.(avsc|json|proto)$/, 'must be a .avsc, .json or .proto file name in the same folder'),
+            /** By the file's extension (and a .json file's content) when absent. */
+            type: z.enum(SCHEMA_TYPES).optional(),
+            /** Confluent schema references: the subject version each import or `$ref` name is registered as. */
+            references: z.array(z.object({ name: z.string().min(1), subject: z.string().min(1), version: z.number().int().positive() }).strict()).optional(),
             topic: z.string().regex(KAFKA_TOPIC, 'must be a Kafka topic name (letters, digits, . _ -)'),
             strategy: z.enum(SUBJECT_NAME_STRATEGIES),
           })
@@ -68,7 +74,7 @@ export async function loadContracts(dir: string): Promise<Contract[]> {
     text = await fs.readFile(manifestPath, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code === 'ENOENT' ? `${manifestPath} does not exist` : `cannot read ${manifestPath}: ${e.message}`, `a contracts folder holds ${MANIFEST_FILE} and the .avsc files it lists`);
+    throw new UsageError(e.code === 'ENOENT' ? `${manifestPath} does not exist` : `cannot read ${manifestPath}: ${e.message}`, `a contracts folder holds ${MANIFEST_FILE} and the schema files it lists`);
   }
   let raw: unknown;
   try {
@@ -82,12 +88,9 @@ export async function loadContracts(dir: string): Promise<Contract[]> {
 
   const contracts: Contract[] = [];
   for (const [i, entry] of manifest.contracts.entries()) {
-    const schema = withAvroType(await readSchemaFile(path.join(dir, entry.file)));
-    const recordName = schema.type.name;
-    if (schema.type.typeName !== 'record' || !recordName) {
-      throw new UsageError(`${schema.path}: a contract must be an Avro record (contracts.${i}.file)`);
-    }
-    if (manifest.namespace && !recordName.startsWith(`${manifest.namespace}.`)) {
+    const schema = await readSchemaFile(path.join(dir, entry.file), { ...(entry.type ? { type: entry.type } : {}), ...(entry.references ? { references: entry.references } : {}) });
+    const recordName = recordNameOf(schema, entry.strategy, `contracts.${i}.file`);
+    if (manifest.namespace && schema.schemaType !== 'JSON' && !recordName.startsWith(`${manifest.namespace}.`)) {
       throw new UsageError(`${schema.path}: record ${recordName} is not in the manifest's namespace ${manifest.namespace}`);
     }
     const subject = subjectName(entry.strategy, entry.topic, recordName);
@@ -98,4 +101,35 @@ export async function loadContracts(dir: string): Promise<Contract[]> {
     contracts.push({ file: entry.file, topic: entry.topic, strategy: entry.strategy, subject, recordName, schema });
   }
   return contracts;
+}
+
+/** Avro contracts are the ones streamflow's generator and services encode with. */
+export function isAvroContract(c: Contract): boolean {
+  return (c.schema.schemaType ?? 'AVRO') === 'AVRO';
+}
+
+/**
+ * The record name the subject strategies use, as Confluent's serializers take it: an Avro
+ * record's full name (and avsc must be able to encode it), a .proto's first message's full
+ * name, a JSON Schema's `title` (needed unless the subject is `<topic>-value`).
+ */
+function recordNameOf(schema: SchemaFile, strategy: SubjectNameStrategy, where: string): string {
+  switch (schema.schemaType ?? 'AVRO') {
+    case 'AVRO': {
+      const { type } = withAvroType(schema);
+      if (type.typeName !== 'record' || !type.name) throw new UsageError(`${schema.path}: an Avro contract must be an Avro record (${where})`);
+      return type.name;
+    }
+    case 'PROTOBUF': {
+      const first = parseProto(schema.source ?? schema.text, schema.path, schema.imports ?? {}).types.find((t) => t.kind === 'message');
+      if (!first) throw new UsageError(`${schema.path}: a Protobuf contract must declare a message (${where})`);
+      return first.fullName;
+    }
+    case 'JSON': {
+      const title = (JSON.parse(schema.source ?? schema.text) as { title?: unknown }).title;
+      if (typeof title === 'string' && title !== '') return title;
+      if (strategy === 'TopicNameStrategy') return path.basename(schema.path, path.extname(schema.path));
+      throw new UsageError(`${schema.path}: a JSON Schema contract under ${strategy} needs a "title", its record name (${where})`);
+    }
+  }
 }

@@ -66,6 +66,29 @@ describe('schema governance for Protobuf and JSON Schema on the registry', () =>
     expect((await runCli(['schema', 'register', '--subject', subject, '--schema', path.join(dir, 'v2.json')])).code).toBe(1);
   });
 
+  it('folder mode: a contracts manifest of Protobuf and JSON Schema files registers and checks each under its strategy', async () => {
+    const topic = uniqueName('fmt.folder');
+    const money = uniqueName('fmt.folder-money');
+    const manifest = `contracts:\n  - { file: money.proto, topic: ${money}, strategy: TopicNameStrategy }\n  - { file: order.proto, topic: ${topic}, strategy: TopicRecordNameStrategy, references: [{ name: money.proto, subject: ${money}-value, version: 1 }] }\n  - { file: note.json, topic: ${topic}.notes, strategy: TopicNameStrategy }\n`;
+    const noteV1 = JSON.stringify({ title: 'Note', type: 'object', properties: { text: { type: 'string' } } }, null, 2);
+    const dir = await files({ 'contracts.yaml': manifest, 'money.proto': MONEY, 'order.proto': ORDER_V1, 'note.json': noteV1 });
+    const registered = await runCli(['schema', 'register', '--dir', dir, '--json']);
+    expect(registered.code, registered.stderr).toBe(0);
+    expect(JSON.parse(registered.stdout).results.map((r: { subject: string; status: string }) => [r.subject, r.status])).toEqual([
+      [`${money}-value`, 'registered'],
+      [`${topic}-o.Order`, 'registered'],
+      [`${topic}.notes-value`, 'registered'],
+    ]);
+    const order = await new RegistryClient(testConnection().registry!).getVersion(`${topic}-o.Order`, 'latest');
+    expect(order.references).toEqual([{ name: 'money.proto', subject: `${money}-value`, version: 1 }]);
+    await fs.writeFile(path.join(dir, 'note.json'), noteV1.replace('"string"', '"integer"'));
+    const check = await runCli(['schema', 'check', '--dir', dir]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(new RegExp(`ok +${topic.replace(/\./g, '\\.')}-o\\.Order`));
+    expect(check.stdout).toMatch(/FAIL +.*\.notes-value/);
+    expect(check.stdout).toContain('#/properties/text: TYPE_CHANGED');
+  });
+
   it('refuses a file that is not a schema of its type with the file, line and reason (exit 2)', async () => {
     const dir = await files({ 'bad.proto': 'syntax = "proto3";\nmessage A {\n  string id = 1\n  int32 n = 2;\n}\n', 'bad.json': '{"type": 12}', 'ok.proto': MONEY });
     const proto = await runCli(['schema', 'check', '--schema', path.join(dir, 'bad.proto'), '--against', path.join(dir, 'ok.proto')]);

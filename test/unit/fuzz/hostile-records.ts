@@ -6,6 +6,7 @@ import { ExitCode } from '../../../src/errors.js';
 import { SPRING, STREAMFLOW } from '../../../src/dlq/dlq-headers.js';
 import type { BatchContext, EventCodec } from '../../../src/runtime/batch-processor.js';
 import { checkoutEventCodec } from '../../../src/runtime/checkout-event-codec.js';
+import { withAvroType } from '../../../src/schema/schema-file.js';
 import type { EffectStore } from '../../../src/runtime/effect-store.js';
 import type { BatchRecord, ProducedRecord } from '../../../src/kafka/transactional-consumer.js';
 import { zeroCounters } from '../../../src/runtime/service-counters.js';
@@ -38,7 +39,7 @@ export interface HostileKit {
 export async function hostileKit(): Promise<HostileKit> {
   const contracts = await loadContracts('schemas/checkout');
   const typesByName = new Map<string, { id: number; type: avro.Type }>();
-  contracts.forEach((c, i) => typesByName.set(c.recordName.split('.').pop()!, { id: i + 1, type: c.schema.type }));
+  contracts.forEach((c, i) => typesByName.set(c.recordName.split('.').pop()!, { id: i + 1, type: withAvroType(c.schema).type }));
   const byId = new Map(contracts.map((c, i) => [i + 1, c.schema.text]));
   const registry = {
     async getVersion(subject: string) {
