@@ -157,7 +157,7 @@ describe('schema check against the registry', () => {
     const junit = await runCli(['schema', 'check', '--dir', dir, '--format', 'junit']);
     expect(junit.code).toBe(1);
     expect(junit.stdout).toContain('<testsuite name="streamflow schema check (BACKWARD)" tests="8" failures="1"');
-    expect(junit.stdout).toMatch(/<testcase classname="[^"]+PaymentFailed" name="[^"]+payment-failed\.avsc" file="[^"]+">\n\s+<failure message="not BACKWARD compatible" type="IncompatibleSchema">new schema cannot read version 1: [^<]*decline_code/);
+    expect(junit.stdout).toMatch(/<testcase classname="[^"]+PaymentFailed" name="[^"]+payment-failed\.avsc" file="[^"]+">\n\s+<failure message="not BACKWARD compatible" type="IncompatibleSchema">[^<]+payment-failed\.avsc:\d+:\d+: new schema cannot read version 1: [^<]*decline_code/);
   });
 });
 
