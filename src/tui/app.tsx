@@ -1,7 +1,8 @@
 import { useApp, useInput } from 'ink';
 import { useEffect, useReducer } from 'react';
 import { Screen } from './components/screen.js';
-import type { DashboardSource } from './data/dashboard-source.js';
+import type { ContextSwitcher, DashboardSource } from './data/dashboard-source.js';
+import { useContextSource } from './hooks/use-context-source.js';
 import { useDashboardEffects } from './hooks/use-dashboard-effects.js';
 import { useRefreshLoop } from './hooks/use-refresh-loop.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
@@ -10,8 +11,10 @@ import { initialState } from './state/dashboard-state.js';
 import type { ViewId } from './state/views.js';
 
 export interface DashboardAppProps {
+  /** The source to start with; `:ctx NAME` replaces it with one from `contexts`. */
   source: DashboardSource;
   refreshMs: number;
+  contexts?: ContextSwitcher;
   initialView?: ViewId;
   color: boolean;
 }
@@ -21,10 +24,15 @@ export interface DashboardAppProps {
  * and run the effects the reducer asks for; the Screen draws the state. React renders only
  * when the reducer returns a new state, and Ink writes only the lines that changed.
  */
-export function DashboardApp({ source, refreshMs, initialView, color }: DashboardAppProps) {
+export function DashboardApp({ source: initialSource, refreshMs, initialView, color, contexts }: DashboardAppProps) {
   const size = useTerminalSize();
-  const [state, dispatch] = useReducer(dashboardReducer, { size, ...(initialView ? { view: initialView } : {}) }, initialState);
+  const [state, dispatch] = useReducer(
+    dashboardReducer,
+    { size, ...(initialView ? { view: initialView } : {}), ...(contexts ? { contexts: { names: contexts.names, current: contexts.current } } : {}) },
+    initialState,
+  );
   const { exit } = useApp();
+  const source = useContextSource(initialSource, state, dispatch, contexts);
 
   useEffect(() => dispatch({ type: 'resize', size }), [size]);
   useRefreshLoop(source, dispatch, refreshMs, state.view);

@@ -1,10 +1,10 @@
 import { render } from 'ink';
 import { shouldColor } from '../cli/output.js';
-import type { Connection } from '../config/resolve-connection.js';
+import { type Connection, readConfigFile, readLocalContext, requireBrokers, resolveConnection } from '../config/resolve-connection.js';
 import { DashboardApp } from './app.js';
 import { clusterDashboardSource } from './data/cluster-dashboard-source.js';
 import { ScreenSink } from './terminal/screen-sink.js';
-import type { MetricsSource } from './data/dashboard-source.js';
+import type { ContextSwitcher, DashboardSource, MetricsSource } from './data/dashboard-source.js';
 import type { ViewId } from './state/views.js';
 
 export type { MetricsSource } from './data/dashboard-source.js';
@@ -38,17 +38,34 @@ const LEAVE_SCREEN = '\u001b[?25h\u001b[?1049l';
 export async function runDashboard(opts: RunDashboardOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
-  const source = clusterDashboardSource({
-    conn: opts.conn,
-    signal: opts.signal,
-    ...(opts.metricsSource ? { metricsSource: opts.metricsSource } : {}),
-    ...(opts.metricsUrl !== undefined ? { metricsUrl: opts.metricsUrl } : {}),
-  });
+  // Every source opened (the app closes the ones `:ctx` replaced; closing again is a no-op).
+  const opened: DashboardSource[] = [];
+  const sourceOf = (conn: Connection) => {
+    const source = clusterDashboardSource({
+      conn,
+      signal: opts.signal,
+      ...(opts.metricsSource ? { metricsSource: opts.metricsSource } : {}),
+      ...(opts.metricsUrl !== undefined ? { metricsUrl: opts.metricsUrl } : {}),
+    });
+    opened.push(source);
+    return source;
+  };
+  const contexts: ContextSwitcher = {
+    names: await contextNames(opts.env),
+    current: opts.conn.context,
+    // As at start-up, less the start-up's flags: they chose the first connection, `:ctx` names the next.
+    open: async (name) => {
+      const conn = await resolveConnection({ context: name }, opts.env);
+      requireBrokers(conn);
+      return sourceOf(conn);
+    },
+  };
+  const source = sourceOf(opts.conn);
   const screen = new ScreenSink(stdout);
   stdout.write(ENTER_SCREEN);
   // Debug mode hands each whole frame to the sink, which writes only what changed.
   const app = render(
-    <DashboardApp source={source} refreshMs={opts.refreshMs} color={opts.color ?? shouldColor(stdout, opts.env, undefined)} {...(opts.initialView ? { initialView: opts.initialView } : {})} />,
+    <DashboardApp source={source} contexts={contexts} refreshMs={opts.refreshMs} color={opts.color ?? shouldColor(stdout, opts.env, undefined)} {...(opts.initialView ? { initialView: opts.initialView } : {})} />,
     { stdout: screen as unknown as NodeJS.WriteStream, stdin, debug: true, exitOnCtrlC: true, patchConsole: false },
   );
   const close = () => app.unmount();
@@ -60,6 +77,13 @@ export async function runDashboard(opts: RunDashboardOptions): Promise<void> {
     opts.signal.removeEventListener('abort', close);
     screen.close();
     stdout.write(LEAVE_SCREEN);
-    await source.close();
+    await Promise.all(opened.map((s) => s.close()));
   }
+}
+
+/** The contexts `:ctx` offers: the config file's, and `local` while a dev stack is up. */
+async function contextNames(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const names = Object.keys((await readConfigFile(env)).config.contexts);
+  if (!names.includes('local') && (await readLocalContext(env))) names.push('local');
+  return names;
 }

@@ -36,13 +36,23 @@ function ensureBuilt(): void {
   if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newest) execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-function startDashboard(name: string, columns: number, rows: number): void {
+/**
+ * Run the dashboard in a tmux session. With `contexts`: a config file of its own with those
+ * contexts, each pointing at the test stack, the first one current (no STREAMFLOW_* endpoints,
+ * which would override them).
+ */
+function startDashboard(name: string, columns: number, rows: number, opts: { contexts?: string[] } = {}): void {
   const s = testStack();
+  const endpoints = { STREAMFLOW_BROKERS: s.brokers.join(','), STREAMFLOW_REGISTRY: s.registryUrl, STREAMFLOW_REDIS: s.redisUrl };
+  let config = path.join(home, 'config.yaml');
+  if (opts.contexts) {
+    config = path.join(home, `${name}-config.yaml`);
+    const context = { brokers: s.brokers, registry: { url: s.registryUrl }, redis: { url: s.redisUrl } };
+    fs.writeFileSync(config, JSON.stringify({ 'current-context': opts.contexts[0], contexts: Object.fromEntries(opts.contexts.map((c) => [c, context])) }));
+  }
   const env = {
-    STREAMFLOW_BROKERS: s.brokers.join(','),
-    STREAMFLOW_REGISTRY: s.registryUrl,
-    STREAMFLOW_REDIS: s.redisUrl,
-    STREAMFLOW_CONFIG: path.join(home, 'config.yaml'),
+    ...(opts.contexts ? {} : endpoints),
+    STREAMFLOW_CONFIG: config,
     STREAMFLOW_STATE_DIR: path.join(home, 'state'),
     TERM: 'xterm-256color',
   };
@@ -237,6 +247,35 @@ describe('streamflow dashboard in a terminal', () => {
     await press(name, 'q', 'EXITED 0');
   });
 
+  it(':groups, a regex filter inverted with ! and :ctx to another context and back', async () => {
+    const name = 'commands';
+    startDashboard(name, 80, 24, { contexts: ['main', 'other'] });
+    await waitForScreen(name, /^streamflow · main · .*refreshed \d\d:\d\d:\d\d/m);
+    await press(name, ':', /^:▏/m);
+    await press(name, 'gr', /^:gr▏\n.*· groups$/m, { literal: true });
+    await press(name, 'Tab', /^:groups▏/m);
+    await press(name, 'Enter', '[3 Groups]');
+    // Rows that do not fail to start with the group's name: only that group.
+    await press(name, '/', /^\/▏/m);
+    await press(name, `!^(?!${group})`, /^\/!\^\(\?!.*▏/m, { literal: true });
+    const inverted = await press(name, 'Enter', /^row 1 of 1 · filter "!\^\(\?!/m);
+    expect(inverted).toMatch(new RegExp(`${escaped(group)}\\s+Empty\\s+0\\s+\\d+\\s`));
+    expectFits(inverted, 80, 24);
+
+    await press(name, ':', /^:▏/m);
+    await press(name, 'ctx o', /^:ctx o▏/m, { literal: true });
+    await press(name, 'Tab', /^:ctx other▏/m);
+    const other = await press(name, 'Enter', /^streamflow · other · .*refreshed \d\d:\d\d:\d\d/m);
+    expect(other).toContain('[3 Groups]');
+    expectFits(other, 80, 24);
+    await press(name, ':', /^:▏/m);
+    await press(name, 'ctx main', /^:ctx main▏/m, { literal: true });
+    await press(name, 'Enter', /^streamflow · main · .*refreshed \d\d:\d\d:\d\d/m);
+    await press(name, ':', /^:▏/m);
+    await press(name, 'q', /^:q▏/m, { literal: true });
+    await press(name, 'Enter', 'EXITED 0');
+  });
+
   it('fits 80x24 in every view', async () => {
     const name = 'narrow';
     startDashboard(name, 80, 24);
@@ -248,7 +287,10 @@ describe('streamflow dashboard in a terminal', () => {
       ['5', 'Reset offsets: group ?'],
       ['6', /SUBJECT\s|No subjects/],
       ['7', 'No services attached.'],
-      ['?', 'filter the list by a substring'],
+      ['?', 'filter the list by a regex'],
+      // The help is longer than 24 lines: it scrolls.
+      ['PageDown', /── Help · lines 19-36 of \d+ /],
+      ['PageDown', /:ctx NAME\s+switch to context NAME/],
       ['Escape', 'No services attached.'],
       ['1', /brokers? · controller/],
     ];

@@ -1,6 +1,8 @@
 import { formatClock, formatInterval } from '../layout/format.js';
-import { displayWidth, truncate, wrapWords } from '../../text/text-width.js';
+import { displayWidth, truncate } from '../../text/text-width.js';
+import { candidates } from '../state/command-line.js';
 import type { DashboardState } from '../state/dashboard-state.js';
+import { filterMatch } from '../state/filter-match.js';
 import { activeList, cursorOf, visibleItems } from '../state/lists.js';
 import { VIEWS } from '../state/views.js';
 import { type Line, line } from './line.js';
@@ -26,8 +28,13 @@ export function tabsLine(s: DashboardState, width: number): Line {
 
 export function statusLine(s: DashboardState, width: number): Line {
   const list = activeList(s);
-  if (s.filterEditing && list !== null) return line(truncate(`/${s.filters[list] ?? ''}▏  (Enter: keep · Esc: clear)`, width), 'accent');
+  if (s.prompt) return line(truncate(`:${s.prompt.text}▏`, width), 'accent');
+  const filter = list === null ? '' : (s.filters[list] ?? '');
+  const notRegex = filterMatch(filter)?.notRegex;
+  const asText = notRegex ? `not a regex: ${notRegex} (matching the text)` : '';
+  if (s.filterEditing && list !== null) return line(truncate(`/${filter}▏  ${asText || '(Enter: keep · Esc: clear)'}`, width), notRegex ? 'warn' : 'accent');
   if (s.notice) return line(truncate(s.notice, width, { words: true }), 'warn');
+  if (s.contexts.switching) return line(truncate(`switching to context ${s.contexts.switching.name}…`, width), 'accent');
   const viewError =
     s.view === 'dlq' ? s.dlq.error : s.view === 'schemas' ? s.schemas.error : s.view === 'services' ? s.services.error : s.view === 'topics' && s.records?.rows ? s.records.error : null;
   if (viewError) return line(truncate(`✗ ${viewError}`, width, { words: true }), 'error');
@@ -38,12 +45,16 @@ export function statusLine(s: DashboardState, width: number): Line {
   }
   if (list === null) return line('');
   const total = visibleItems(s, list).length;
-  const filter = s.filters[list] ?? '';
   const where = total === 0 ? 'no rows' : `row ${cursorOf(s, list) + 1} of ${total}`;
-  return line(truncate(`${where}${filter ? ` · filter "${filter}" (Esc clears)` : ''}`, width), 'dim');
+  return line(truncate(`${where}${filter ? ` · filter "${filter}"${asText ? ` · ${asText}` : ''} (Esc clears)` : ''}`, width), asText ? 'warn' : 'dim');
 }
 
 export function footerLine(s: DashboardState, width: number): Line {
+  if (s.prompt) {
+    // The completions go last, cut to the width: the first ones are what Tab is about to give.
+    const next = candidates(s.prompt.text, s.contexts.names);
+    return line(truncate(`tab complete  ⏎ run  esc cancel${next.length > 0 ? `  · ${next.join(' ')}` : ''}`, width), 'dim');
+  }
   const hints = footerHints(s);
   const kept: string[] = [];
   for (const h of hints) {
@@ -54,8 +65,8 @@ export function footerLine(s: DashboardState, width: number): Line {
 }
 
 function footerHints(s: DashboardState): string[] {
-  if (s.help) return ['any key: close the help'];
-  if (s.filterEditing) return ['type to filter', '⏎ keep', 'esc clear'];
+  if (s.help) return ['↑↓ PgUp PgDn scroll', 'any other key: close the help'];
+  if (s.filterEditing) return ['type a regex (!: not matching)', '⏎ keep', 'esc clear'];
   const redrive = s.view === 'dlq' ? s.dlq.redrive : null;
   if (redrive?.phase === 'confirm') return ['y redrive', 'n cancel'];
   if (redrive?.phase === 'executing') return ['redriving…', 'q quit (stops after the batch in flight)'];
@@ -65,7 +76,7 @@ function footerHints(s: DashboardState): string[] {
   if (edit?.phase === 'confirm') return ['y send', 'n back'];
   if (edit) return edit.phase === 'done' ? ['any key: close'] : ['working…'];
   if (s.view === 'offsets' && (s.wizard.step === 'value' || s.wizard.step === 'confirm')) return ['type', '⏎ submit', 'esc back', 'tab view', 'ctrl-c quit'];
-  const base = ['q quit', '? help', '1-7 tab views', '↑↓ move'];
+  const base = ['q quit', '? help', ': command', '1-7 tab views', '↑↓ move'];
   if (s.view === 'dlq' && s.dlq.browse) return ['space pick', 'a all', 'r redrive', 'e edit', '⏎ details', 'esc back', ...base, '/ filter'];
   if (s.view === 'offsets' && s.wizard.step === 'preview') return ['⏎ confirm', 'esc back', ...base];
   const records = s.view === 'topics' ? s.records : null;
@@ -73,31 +84,4 @@ function footerHints(s: DashboardState): string[] {
   if (records) return [`l ${records.live ? 'pause' : 'live'}`, '/ filter', '⏎ whole record', 'esc back', ...base];
   if (s.view === 'topics' && s.openTopic !== null) return [...base, '⏎ latest records', 'esc back', '/ filter'];
   return [...base, '⏎ open', 'esc back', '/ filter'];
-}
-
-const HELP: Array<[string, string]> = [
-  ['1-7, Tab, Shift-Tab', 'switch view: Cluster, Topics, Groups, DLQ, Offsets, Schemas, Services'],
-  ['↑ ↓  j k  PgUp PgDn  g G', 'move in the list'],
-  ['Enter', "open: a topic's partitions (Enter again: its latest records), a group's partition lag and its history, a DLQ's records, a subject's versions"],
-  ['Esc', 'back, or clear the filter'],
-  ['/', 'filter the list by a substring; Enter keeps it, Esc clears it'],
-  ['space, a, r', "in a DLQ's records: pick a record, pick the whole DLQ, redrive the picked records (shows the plan, asks y/n)"],
-  ['e', "in a DLQ's records: fix the record under the cursor (PATH=VALUE; ...), check it against the target schema, send it (as `dlq edit --set`)"],
-  ['Enter on a record', "over the whole view: a dead letter's payload and headers, a topic's record as JSON (↑↓ scrolls)"],
-  ['l', "a topic's records: LIVE (read again every refresh) or PAUSED"],
-  ['Offsets view', 'reset a group: choose group, scope and mode, review the plan, type the group name to apply'],
-  ['?', 'this help (any key closes it)'],
-  ['q, Ctrl-C', 'quit'],
-];
-
-export function helpLines(refreshMs: number, width: number): Line[] {
-  const keyWidth = Math.min(26, Math.floor(width / 3));
-  const lines: Line[] = [line('Keys', 'heading')];
-  for (const [keys, what] of HELP) {
-    const wrapped = wrapWords(what, Math.max(10, width - keyWidth - 4));
-    wrapped.forEach((text, i) => lines.push(line(`  ${(i === 0 ? truncate(keys, keyWidth) : '').padEnd(keyWidth)}  ${text}`)));
-  }
-  lines.push(line(''));
-  for (const text of wrapWords(`Data refreshes every ${formatInterval(refreshMs)}; a failed refresh shows in the status line and the next one tries again. Lag history, rates and ETAs build up while the dashboard runs.`, width)) lines.push(line(text, 'dim'));
-  return lines;
 }

@@ -9,7 +9,8 @@ import { SchemasView } from '../views/schemas-view.js';
 import { ServicesView } from '../views/services-view.js';
 import { TopicsView } from '../views/topics-view.js';
 import type { ViewProps } from '../views/view-props.js';
-import { footerLine, headerLine, helpLines, statusLine, tabsLine } from './chrome.js';
+import { footerLine, headerLine, statusLine, tabsLine } from './chrome.js';
+import { helpFrame } from './help.js';
 import { Lines } from './lines.js';
 
 const VIEW_COMPONENTS = {
@@ -41,7 +42,7 @@ export function Screen({ state, label, refreshMs, color }: ScreenProps) {
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Lines lines={[headerLine(state, label, refreshMs, width), tabsLine(state, width)]} height={2} width={width} color={color} />
-      {state.help ? <Lines lines={helpLines(refreshMs, width)} height={body} width={width} color={color} /> : <View state={state} width={width} height={body} color={color} />}
+      {state.help ? <Lines lines={helpFrame(state, width, body)} height={body} width={width} color={color} /> : <View state={state} width={width} height={body} color={color} />}
       <Lines lines={[statusLine(state, width), footerLine(state, width)]} height={2} width={width} color={color} />
     </Box>
   );

@@ -40,3 +40,13 @@ export interface DashboardSource {
   services(): Promise<ServicesReading>;
   close(): Promise<void>;
 }
+
+/** The contexts `:ctx NAME` switches between, and how a source for one of them opens. */
+export interface ContextSwitcher {
+  /** The config file's contexts (and `local` when a dev stack is up). */
+  names: readonly string[];
+  /** The context of the source the dashboard starts with; null when flags/env gave it. */
+  current: string | null;
+  /** A source for context NAME (as at start-up: the context resolved to a connection); rejects when it does not resolve. */
+  open(name: string): Promise<DashboardSource>;
+}

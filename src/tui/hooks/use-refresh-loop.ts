@@ -21,6 +21,8 @@ export function useRefreshLoop(source: DashboardSource, dispatch: Dispatch<Dashb
   const fetchSlowRef = useRef<(force: boolean) => void>(() => undefined);
 
   useEffect(() => {
+    // A new source (another context) has none of the slow data yet: its first tick reads it.
+    slowAt.current = {};
     let live = true;
     const send = (a: DashboardAction) => {
       if (live) dispatch(a);

@@ -53,4 +53,7 @@ export type DashboardAction =
   | { type: 'records'; requestId: number; at: number; rows: RecordView[] }
   | { type: 'records-failed'; requestId: number; message: string }
   | { type: 'services'; at: number; reading: ServicesReading }
-  | { type: 'services-failed'; message: string };
+  | { type: 'services-failed'; message: string }
+  /** `:ctx NAME`: the new context's source is in place, or its connection did not resolve. */
+  | { type: 'context-switched'; requestId: number }
+  | { type: 'context-failed'; requestId: number; message: string };

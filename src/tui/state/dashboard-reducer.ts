@@ -1,3 +1,6 @@
+import { helpScrollMax } from '../components/help.js';
+import { bodySize } from '../layout/body-size.js';
+import { onContextFailed, onContextSwitched, onPromptKey, openPrompt } from './command-line.js';
 import type { DashboardAction, KeyPress } from './dashboard-actions.js';
 import type { DashboardState, ListKey, ServicesState } from './dashboard-state.js';
 import { onEditAnswer, onEditKey, startEdit } from './dlq-edit-flow.js';
@@ -7,13 +10,15 @@ import { emptyWizard, parseWizardMode, previousStep, promptOf } from './offset-w
 import { applyOverview } from './overview-state.js';
 import { onRecordsAnswer, onRecordsKey, onRecordsTick, openRecords } from './records-state.js';
 import type { ServicesReading } from './snapshots.js';
+import { printable } from './typed-text.js';
 import { VIEWS, cycleView } from './views.js';
 
 /**
  * The dashboard's one reducer: keys and domain answers in, next state out. Pure, so every
- * flow (views, filters, drill-ins, the redrive dialog, the reset wizard) is tested without a
- * terminal. Effects (fetches, redrives, resets) are started by hooks that watch the request
- * ids this reducer hands out; answers for an outdated request id are ignored.
+ * flow (views, filters, the command line, drill-ins, the redrive dialog, the reset wizard) is
+ * tested without a terminal. Effects (fetches, redrives, resets, context switches) are started
+ * by hooks that watch the request ids this reducer hands out; answers for an outdated request
+ * id are ignored.
  */
 export function dashboardReducer(s: DashboardState, a: DashboardAction): DashboardState {
   switch (a.type) {
@@ -87,6 +92,10 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
       return { ...s, services: applyServices(s.services, a.at, a.reading) };
     case 'services-failed':
       return { ...s, services: { ...s.services, error: a.message } };
+    case 'context-switched':
+      return onContextSwitched(s, a.requestId);
+    case 'context-failed':
+      return onContextFailed(s, a.requestId, a.message);
   }
 }
 
@@ -101,7 +110,8 @@ function onKey(s: DashboardState, input: string, key: KeyPress): DashboardState 
   if (input.length > 1 && !key.ctrl && !key.meta) return [...input].reduce((acc, ch) => onKey(acc, ch, keyOf(ch)), s);
   // A key typed right after Esc can arrive glued to it (read as Alt+key): Esc, then the key.
   if (key.meta && !key.escape && !key.ctrl && input.length === 1) return onKey(onKey(s, '', { escape: true }), input, { ...key, meta: false });
-  if (s.help) return { ...s, help: false };
+  if (s.help) return onHelpKey(s, key);
+  if (s.prompt) return onPromptKey(s, input, key);
   if (s.filterEditing) return onFilterKey(s, input, key);
   if (s.view === 'offsets' && (s.wizard.step === 'value' || s.wizard.step === 'confirm')) {
     const typed = onWizardText(s, input, key);
@@ -112,7 +122,8 @@ function onKey(s: DashboardState, input: string, key: KeyPress): DashboardState 
   if (s.view === 'dlq' && s.dlq.edit) return onEditKey(s, input, key);
 
   if (input === 'q') return { ...s, quit: true };
-  if (input === '?') return { ...s, help: true };
+  if (input === '?') return { ...s, help: { scroll: 0 } };
+  if (input === ':') return openPrompt(s);
   const n = Number(input);
   if (input.length === 1 && Number.isInteger(n) && n >= 1 && n <= VIEWS.length) return switchView(s, VIEWS[n - 1]!.id);
   if (key.tab) return switchView(s, cycleView(s.view, key.shift ? -1 : 1));
@@ -131,6 +142,20 @@ function onKey(s: DashboardState, input: string, key: KeyPress): DashboardState 
   if (key.escape) return onEscape(s, list);
   if (s.view === 'dlq' && s.dlq.browse) return onBrowseKey(s, input);
   return s;
+}
+
+/** ↑↓ PgUp PgDn scroll the help; any other key closes it. */
+function onHelpKey(s: DashboardState, key: KeyPress): DashboardState {
+  const at = s.help!.scroll;
+  const page = Math.max(1, bodySize(s.size).rows - 1);
+  let to: number;
+  if (key.upArrow) to = at - 1;
+  else if (key.downArrow) to = at + 1;
+  else if (key.pageUp) to = at - page;
+  else if (key.pageDown) to = at + page;
+  else return { ...s, help: null };
+  to = Math.max(0, Math.min(to, helpScrollMax(s.size)));
+  return to === at ? s : { ...s, help: { scroll: to } };
 }
 
 function switchView(s: DashboardState, view: DashboardState['view']): DashboardState {
@@ -173,13 +198,6 @@ function keyOf(ch: string): KeyPress {
   if (ch === '\u007f' || ch === '\b') return { backspace: true };
   if (ch === '\t') return { tab: true };
   return {};
-}
-
-/** Typed characters; '' for control keys. */
-function printable(input: string, key: KeyPress): string {
-  if (key.ctrl || key.meta || key.return || key.escape || key.tab) return '';
-  // eslint-disable-next-line no-control-regex
-  return input.replace(/[\u0000-\u001F\u007F]/g, '');
 }
 
 function onEnter(s: DashboardState, list: ListKey | null): DashboardState {

@@ -49,13 +49,26 @@ export interface Size {
   rows: number;
 }
 
+export interface ContextsState {
+  /** The config file's contexts (and `local` when a dev stack is up), for `:ctx` and its completion. */
+  names: readonly string[];
+  /** The context the data comes from; null when only flags/env gave the connection. */
+  current: string | null;
+  /** `:ctx NAME` asked for a source of NAME; the effect answers with this request id. */
+  switching: { name: string; requestId: number } | null;
+}
+
 export interface DashboardState {
   view: ViewId;
   size: Size;
-  help: boolean;
+  /** The '?' help, scrolled `scroll` lines down; null when closed. */
+  help: { scroll: number } | null;
   quit: boolean;
   /** Typing into the filter of the active list ('/'). */
   filterEditing: boolean;
+  /** The ':' command line being typed; null when closed. */
+  prompt: { text: string } | null;
+  contexts: ContextsState;
   filters: Partial<Record<ListKey, string>>;
   cursors: Partial<Record<ListKey, number>>;
   /** Drilled into (Enter) on the topics and groups views. */
@@ -74,13 +87,15 @@ export interface DashboardState {
   nextRequestId: number;
 }
 
-export function initialState(init: { view?: ViewId; size: Size }): DashboardState {
+export function initialState(init: { view?: ViewId; size: Size; contexts?: { names: readonly string[]; current: string | null } }): DashboardState {
   return {
     view: init.view ?? 'cluster',
     size: init.size,
-    help: false,
+    help: null,
     quit: false,
     filterEditing: false,
+    prompt: null,
+    contexts: { names: init.contexts?.names ?? [], current: init.contexts?.current ?? null, switching: null },
     filters: {},
     cursors: {},
     openTopic: null,

@@ -5,6 +5,7 @@ import type { RecordView } from '../../records/record-json.js';
 import type { SubjectSummary } from '../../schema/subject-admin.js';
 import { recordSearchText } from '../layout/record-text.js';
 import type { DashboardState, ListKey, SubjectVersionRow } from './dashboard-state.js';
+import { filterMatch } from './filter-match.js';
 import { RESET_MODES } from './offset-wizard.js';
 import type { TopicRow } from './overview-state.js';
 import type { PartitionInfo, ServiceRow } from './snapshots.js';
@@ -119,17 +120,18 @@ function scopeChoices(s: DashboardState): readonly ScopeChoice[] {
 
 const filterCache = new WeakMap<object, Map<string, readonly unknown[]>>();
 
-/** The list's items that match its filter (case-insensitive substring); memoized per data and filter. */
+/** The list's items that match its filter (filterMatch: a regex, '!' inverts); memoized per data and filter. */
 export function visibleItems<K extends ListKey>(s: DashboardState, key: K): readonly ListItems[K][] {
   const items = itemsOf(s, key);
-  const filter = (s.filters[key] ?? '').trim().toLowerCase();
-  if (filter === '' || items.length === 0) return items;
+  const filter = (s.filters[key] ?? '').trim();
+  const match = filterMatch(filter);
+  if (match === null || items.length === 0) return items;
   let byFilter = filterCache.get(items);
   if (!byFilter) filterCache.set(items, (byFilter = new Map()));
   let hit = byFilter.get(`${key}\u0000${filter}`) as readonly ListItems[K][] | undefined;
   if (!hit) {
     const text = searchText[key] as (item: ListItems[K]) => string;
-    hit = items.filter((i) => text(i).toLowerCase().includes(filter));
+    hit = items.filter((i) => match.test(text(i)));
     byFilter.set(`${key}\u0000${filter}`, hit);
   }
   return hit;

@@ -67,7 +67,63 @@ describe('DashboardApp', () => {
     await eventually(() => expect(lastFrame()).toContain('Group payment-service: Stable, 2 members'));
     expectCleanFrame(lastFrame(), 80, 24);
     await press(stdin, ESC, '?');
-    await eventually(() => expect(lastFrame()).toContain('filter the list by a substring'));
+    await eventually(() => expect(lastFrame()).toContain('filter the list by a regex'));
+  });
+
+  it(':groups (Tab-completed) opens the Groups view; :q quits', async () => {
+    let refreshes = 0;
+    const { source } = fakeSource({ overview: async () => overview(T0 + 2_000 * refreshes++) });
+    const { lastFrame, stdin } = renderAt(<DashboardApp source={source} refreshMs={20} color={false} />, 80, 24);
+    await eventually(() => expect(lastFrame()).toContain('2 brokers · controller 2'));
+    await press(stdin, ':', 'g', 'r');
+    await eventually(() => expect(lastFrame()).toContain(':gr▏'));
+    expect(lastFrame()).toContain('tab complete  ⏎ run  esc cancel  · groups');
+    await press(stdin, '\t', ENTER);
+    await eventually(() => expect(lastFrame()).toMatch(/payment-service\s+Stable/));
+    expect(lastFrame()).toContain('[3 Groups]');
+    expectCleanFrame(lastFrame(), 80, 24);
+    await press(stdin, ...':q', ENTER);
+    // Quit: the app unmounts and its refresh loop stops.
+    await new Promise((r) => setTimeout(r, 50));
+    const after = refreshes;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(refreshes).toBe(after);
+  });
+
+  it(':ctx NAME reads from a source of that context, closes the old one, and can switch back', async () => {
+    const opened: string[] = [];
+    const closed: string[] = [];
+    const sourceFor = (name: string) =>
+      fakeSource({
+        label: `${name} · kafka-1.internal:9092`,
+        close: async () => void closed.push(name),
+        ...(name === 'other' ? { overview: async () => Promise.reject(new Error('cannot reach Kafka broker at 10.9.9.9:9092')) } : {}),
+      }).source;
+    const contexts = {
+      names: ['main', 'other'],
+      current: 'main',
+      open: async (name: string) => {
+        opened.push(name);
+        return sourceFor(name);
+      },
+    };
+    const { lastFrame, stdin } = renderAt(<DashboardApp source={sourceFor('main')} contexts={contexts} refreshMs={60_000} color={false} initialView="groups" />, 80, 24);
+    await eventually(() => expect(lastFrame()).toMatch(/payment-service\s+Stable/));
+    await press(stdin, ...':ctx nope', ENTER);
+    await eventually(() => expect(lastFrame()).toContain('unknown context "nope" (known: main, other)'));
+    await press(stdin, ...':ctx o', '\t');
+    await eventually(() => expect(lastFrame()).toContain(':ctx other▏'));
+    await press(stdin, ENTER);
+    // The other cluster is unreachable: its failure shows as any refresh failure does.
+    await eventually(() => expect(lastFrame()).toMatch(/✗ refresh failed at \d\d:\d\d:\d\d: cannot reach Kafka broker at 10\.9\.9\.9:9092/));
+    expect(lastFrame()).toMatch(/^streamflow · other · kafka-1\.internal:9092 +not connected$/m);
+    expect(lastFrame()).not.toContain('payment-service');
+    expect(opened).toEqual(['other']);
+    expect(closed).toEqual(['main']);
+    await press(stdin, ...':ctx main', ENTER);
+    await eventually(() => expect(lastFrame()).toMatch(/payment-service\s+Stable/));
+    expect(lastFrame()).toMatch(/^streamflow · main · /m);
+    expect(closed).toEqual(['main', 'other']);
   });
 
   it("opens on the demo's view, Groups, where its lag story happens", async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pushBounded } from '../../../src/tui/state/history-ring.js';
 import type { DashboardState } from '../../../src/tui/state/dashboard-state.js';
+import { helpScrollMax } from '../../../src/tui/components/help.js';
+import { filterMatch } from '../../../src/tui/state/filter-match.js';
 import { activeList, cursorOf, selectedItem, visibleItems } from '../../../src/tui/state/lists.js';
 import { LAG_HISTORY, lagKey } from '../../../src/tui/state/overview-state.js';
 import { LONG_TOPIC, T0, browseResult, key, keys, latestRecords, loaded, overview, redriveSummary, resetPlan, run, state, topicRecord, typed } from './fixtures.js';
@@ -21,15 +23,29 @@ describe('views', () => {
   it('q quits, ? opens the help and any key closes it', () => {
     expect(run(state(), key('q')).quit).toBe(true);
     const help = run(state(), key('?'));
-    expect(help.help).toBe(true);
+    expect(help.help).toEqual({ scroll: 0 });
     const closed = run(help, key('3'));
-    expect(closed).toMatchObject({ help: false, view: 'cluster' });
+    expect(closed).toMatchObject({ help: null, view: 'cluster' });
     expect(run(help, keys.ctrlC).quit).toBe(true);
+  });
+
+  it('↑↓ PgUp PgDn scroll the help, clamped to its length; any other key closes it', () => {
+    const help = run(state(80, 24), key('?'));
+    const max = helpScrollMax(help.size);
+    expect(max).toBeGreaterThan(0);
+    expect(run(help, keys.up)).toBe(help);
+    expect(run(help, keys.down).help).toEqual({ scroll: 1 });
+    const end = run(help, key('', { pageDown: true }), key('', { pageDown: true }), key('', { pageDown: true }));
+    expect(end.help).toEqual({ scroll: max });
+    expect(run(end, key('', { pageUp: true })).help).toEqual({ scroll: Math.max(0, max - 18) });
+    expect(run(end, key('j'))).toMatchObject({ help: null, view: 'cluster' });
+    // Tall enough for all of it: nothing to scroll.
+    expect(helpScrollMax({ columns: 200, rows: 60 })).toBe(0);
   });
 
   it('takes Esc glued to the next key (read as Alt+key) as Esc, then the key', () => {
     const s = run(state(), key('?'), key('3', { meta: true }));
-    expect(s).toMatchObject({ help: false, view: 'groups' });
+    expect(s).toMatchObject({ help: null, view: 'groups' });
   });
 
   it('takes keys read together as one string one at a time', () => {
@@ -95,6 +111,33 @@ describe('filter', () => {
     expect(visibleItems(s, 'topics').map((t) => t.name)).toEqual(['checkout.orders', 'checkout.payments']);
     s = run(s, key('3'));
     expect(visibleItems(s, 'groups')).toHaveLength(3);
+  });
+
+  const groupsMatching = (filter: string) => visibleItems(run(loaded(), key('3'), key('/'), ...typed(filter), keys.enter), 'groups').map((g) => g.group);
+
+  it('takes the text as a case-insensitive regex', () => {
+    expect(groupsMatching('^(PAY|aud)')).toEqual(['audit', 'payment-service']);
+    expect(groupsMatching('-service\\b')).toEqual(['inventory-service', 'payment-service']);
+    expect(groupsMatching('^in.*ice')).toEqual(['inventory-service']);
+  });
+
+  it('a leading ! keeps the rows that do not match; a lone ! keeps them all', () => {
+    expect(groupsMatching('!-service')).toEqual(['audit']);
+    expect(groupsMatching('!^(pay|aud)')).toEqual(['inventory-service']);
+    expect(groupsMatching('!')).toHaveLength(3);
+    const s = run(loaded(), key('3'), key('/'), ...typed('!pay'), keys.enter);
+    expect(s.filters.groups).toBe('!pay');
+  });
+
+  it('matches text that is no regex as a substring and says so', () => {
+    const s = run(loaded(), key('2'), key('/'), ...typed('orders('));
+    expect(filterMatch('orders(')?.notRegex).toBe('Unterminated group');
+    expect(visibleItems(s, 'topics')).toEqual([]);
+    expect(visibleItems(run(loaded(), key('2'), key('/'), ...typed('[checkout')), 'topics')).toEqual([]);
+    expect(visibleItems(run(loaded(), key('2'), key('/'), ...typed('*')), 'topics')).toEqual([]);
+    // Inverted too: no topic has "*" in its name.
+    expect(visibleItems(run(loaded(), key('2'), key('/'), ...typed('!*')), 'topics')).toHaveLength(4);
+    expect(filterMatch('check.ut')?.notRegex).toBeNull();
   });
 });
 
@@ -383,6 +426,9 @@ describe("a topic's latest records", () => {
     expect(keysOf(s)).toEqual(['0/97']);
     s = run(answered(), key('/'), ...typed('trace-95-'), keys.enter);
     expect(keysOf(s)).toEqual(['2/95']);
+    // A regex, and its inverse.
+    expect(keysOf(run(answered(), key('/'), ...typed('ORDER-[02]-9[5-8]\\b'), keys.enter))).toEqual(['2/98', '0/97', '2/95']);
+    expect(keysOf(run(answered(), key('/'), ...typed('!order-\\d-9\\d'), keys.enter))).toEqual(['0/100']);
     // Esc while typing clears the filter.
     s = run(answered(), key('/'), ...typed('nothing like it'));
     expect(keysOf(s)).toEqual([]);

@@ -31,7 +31,8 @@ export function expectCleanFrame(frame: string | undefined, columns: number, row
       for (let at = l.indexOf(prefix); at !== -1; at = l.indexOf(prefix, at + 1)) {
         const rest = l.slice(at);
         const ellipsis = rest.indexOf('…');
-        const whole = rest.startsWith(value);
+        // Another of the values, sharing the prefix, may show whole (at 200 columns).
+        const whole = longValues.some((v) => rest.startsWith(v));
         const cut = ellipsis !== -1 && value.startsWith(rest.slice(0, ellipsis).trimEnd());
         // Prose may go on on the next line, broken at a space.
         const wrapped = value.startsWith(rest.trimEnd()) && value[rest.trimEnd().length] === ' ';

@@ -10,9 +10,10 @@ afterEach(() => cleanup());
 const SIZES = [
   [80, 24],
   [120, 40],
+  [200, 60],
 ] as const;
 
-const LONG = [LONG_TOPIC, 'gateway timed out after 3 attempts on order-0', 'checkout.orders-com.streamflow.checkout.OrderCreated'];
+const LONG = [LONG_TOPIC, ...[0, 1, 2].map((i) => `gateway timed out after 3 attempts on order-${i}`), 'checkout.orders-com.streamflow.checkout.OrderCreated'];
 
 function frameOf(s: DashboardState): string {
   const { lastFrame } = renderAt(<Screen state={s} label="prod · kafka-1.internal:9092" refreshMs={2_000} color={false} />, s.size.columns, s.size.rows);
@@ -168,10 +169,41 @@ describe.each(SIZES)('every view at %ix%i', (columns, rows) => {
 
   it('help overlay and the filter prompt', () => {
     expectCleanFrame(frameOf(at(key('?'))), columns, rows, LONG);
-    expect(frameOf(at(key('?')))).toContain('filter the list by a substring');
+    expect(frameOf(at(key('?')))).toContain('filter the list by a regex');
     const filtering = frameOf(at(key('3'), key('/'), ...typed('pay')));
     expect(filtering).toContain('/pay▏');
     expect(filtering).not.toContain('inventory-service');
+    const inverted = expectCleanFrame(frameOf(at(key('3'), key('/'), ...typed('!^pay'), keys.enter)), columns, rows);
+    expect(inverted.join('\n')).not.toContain('payment-service');
+    expect(inverted.at(-2)).toBe('row 1 of 2 · filter "!^pay" (Esc clears)');
+    const notRegex = expectCleanFrame(frameOf(at(key('3'), key('/'), ...typed('pay('))), columns, rows);
+    expect(notRegex.at(-2)).toMatch(/^\/pay\(▏ {2}not a regex: Unterminated group/);
+  });
+
+  it('the help scrolls when it is longer than the screen, and lists the commands and the regex filter', () => {
+    const help = at(key('?'));
+    const first = expectCleanFrame(frameOf(help), columns, rows);
+    const scrolls = rows < 40;
+    expect(first[2]!.includes('(↑↓ PgUp PgDn)')).toBe(scrolls);
+    const end = frameOf(run(help, key('', { pageDown: true }), key('', { pageDown: true }), key('', { pageDown: true }), keys.down));
+    expectCleanFrame(end, columns, rows);
+    expect(end).toMatch(/:ctx NAME\s+switch to context NAME of the config file/);
+    expect(end).toMatch(/:topics, :groups, \.\.\.\s+open a view by name/);
+    // Wrapped lines joined: the entry's text as one.
+    expect(first.join('\n').replace(/\n {20,}/g, ' ')).toContain('filter the list by a regex (case-insensitive; text that is no regex matches as a substring); a leading ! keeps the rows that do not match.');
+    expect(end).toContain('Lag history, rates and ETAs build up');
+    if (scrolls) expect(end).toMatch(/── Help · lines \d+-(\d+) of \1 \(↑↓ PgUp PgDn\) ─/);
+    else expect(end).toBe(frameOf(help));
+  });
+
+  it('the command line: the prompt in the status line, completions in the key hints', () => {
+    const prompt = expectCleanFrame(frameOf(at(key(':'), ...typed('s'))), columns, rows);
+    expect(prompt.at(-2)).toBe(':s▏');
+    expect(prompt.at(-1)).toBe('tab complete  ⏎ run  esc cancel  · schemas services');
+    // Every command: cut to the width.
+    expect(expectCleanFrame(frameOf(at(key(':'))), columns, rows).at(-1)).toMatch(columns < 120 ? /^tab complete {2}⏎ run {2}esc cancel {2}· cluster topics .*…$/ : /· cluster topics groups dlq offsets schemas services ctx q quit$/);
+    const unknown = expectCleanFrame(frameOf(at(key(':'), ...typed('grups'), keys.enter)), columns, rows);
+    expect(unknown.at(-2)).toBe('unknown command ":grups" — did you mean ":groups"?');
   });
 
   it('a failed refresh shows in the status line while the last data stays', () => {
