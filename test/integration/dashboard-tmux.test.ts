@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDeadLetterHeaders, STREAMFLOW } from '../../src/dlq/dlq-headers.js';
+import { createKafka } from '../../src/kafka/client.js';
 import { withClusterSession } from '../../src/kafka/cluster-session.js';
 import { connectProducer } from '../../src/kafka/producer.js';
 import { displayWidth } from '../../src/text/text-width.js';
@@ -274,6 +275,56 @@ describe('streamflow dashboard in a terminal', () => {
     await press(name, ':', /^:▏/m);
     await press(name, 'q', /^:q▏/m, { literal: true });
     await press(name, 'Enter', 'EXITED 0');
+  });
+
+  it("x-rays a live group: its member's client id, its DLQ with the right depth, Enter → the DLQ's records", async () => {
+    // A group with a live member on a topic of its own, whose DLQ (by name: <topic>.dlq) holds 3 poison records.
+    const input = uniqueName('xray-orders');
+    const deadLetters = `${input}.dlq`;
+    const liveGroup = uniqueName('xray-svc');
+    for (const t of [input, deadLetters]) expect((await runCli(['topic', 'create', t, '--partitions', '2'], testEnv())).code).toBe(0);
+    const producer = await connectProducer(testConnection(), { idempotent: true, acks: -1, compression: 'none' });
+    try {
+      await producer.send(input, Array.from({ length: 6 }, (_, i) => ({ key: `order-${i}`, value: Buffer.from(`payload ${i}`), partition: i % 2 })));
+      const now = new Date().toISOString();
+      const poison = (i: number) => ({
+        key: `poison-${i}`,
+        value: Buffer.from(`poison ${i}`),
+        partition: i % 2,
+        headers: encodeDeadLetterHeaders({
+          ...{ originalTopic: input, originalPartition: i % 2, originalOffset: String(i), originalTimestamp: String(Date.now()), consumerGroup: liveGroup },
+          ...{ errorClass: 'com.acme.PoisonPillError', errorMessage: `cannot decode poison-${i}`, stack: 'at test', service: 'payment', attempts: 3, firstFailure: now, lastFailure: now },
+        }),
+      });
+      await producer.send(deadLetters, [0, 1, 2].map(poison));
+    } finally {
+      await producer.disconnect();
+    }
+    const consumer = createKafka(testConnection(), { clientId: 'xray-payment-1' }).consumer({ groupId: liveGroup });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [input], fromBeginning: true });
+      await consumer.run({ eachMessage: async () => undefined });
+
+      const name = 'xray';
+      startDashboard(name, 120, 40);
+      await waitForScreen(name, /refreshed \d\d:\d\d:\d\d · every 1s/);
+      await press(name, '3', '[3 Groups]');
+      await filterTo(name, liveGroup, new RegExp(`${escaped(liveGroup)}\\s+Stable\\s+1\\s`));
+      const xray = await press(name, 'x', new RegExp(`› DLQ\\s+${escaped(deadLetters)}\\s+3\\s+PoisonPillError 3`));
+      expect(xray).toContain(`X-ray of group ${liveGroup} · Stable, 1 member`);
+      expect(xray).toMatch(new RegExp(`xray-payment-1\\s+/\\S+\\s+${escaped(input)}\\[0,1\\]`));
+      expect(xray).toMatch(new RegExp(`${escaped(input)}\\s+1\\s+0\\s`));
+      expectFits(xray, 120, 40);
+      const records = await press(name, 'Enter', `${deadLetters}: the oldest 3 records · 0 picked`);
+      expect(records).toContain('[4 DLQ]');
+      expect(records).toContain('error com.acme.PoisonPillError: cannot decode poison-0');
+      await press(name, '3', `X-ray of group ${liveGroup}`);
+      await press(name, 'Escape', /GROUP\s+STATE/);
+      await press(name, 'q', 'EXITED 0');
+    } finally {
+      await consumer.disconnect();
+    }
   });
 
   it('fits 80x24 in every view', async () => {

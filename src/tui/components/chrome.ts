@@ -1,6 +1,6 @@
 import { formatClock, formatInterval } from '../layout/format.js';
 import { displayWidth, truncate } from '../../text/text-width.js';
-import { candidates } from '../state/command-line.js';
+import { candidates, groupNames } from '../state/command-line.js';
 import type { DashboardState } from '../state/dashboard-state.js';
 import { filterMatch } from '../state/filter-match.js';
 import { activeList, cursorOf, visibleItems } from '../state/lists.js';
@@ -36,7 +36,7 @@ export function statusLine(s: DashboardState, width: number): Line {
   if (s.notice) return line(truncate(s.notice, width, { words: true }), 'warn');
   if (s.contexts.switching) return line(truncate(`switching to context ${s.contexts.switching.name}…`, width), 'accent');
   const viewError =
-    s.view === 'dlq' ? s.dlq.error : s.view === 'schemas' ? s.schemas.error : s.view === 'services' ? s.services.error : s.view === 'topics' && s.records?.rows ? s.records.error : null;
+    s.view === 'groups' && s.xray ? null : s.view === 'dlq' ? s.dlq.error : s.view === 'schemas' ? s.schemas.error : s.view === 'services' ? s.services.error : s.view === 'topics' && s.records?.rows ? s.records.error : null;
   if (viewError) return line(truncate(`✗ ${viewError}`, width, { words: true }), 'error');
   const e = s.overview.error;
   if (e) {
@@ -52,7 +52,7 @@ export function statusLine(s: DashboardState, width: number): Line {
 export function footerLine(s: DashboardState, width: number): Line {
   if (s.prompt) {
     // The completions go last, cut to the width: the first ones are what Tab is about to give.
-    const next = candidates(s.prompt.text, s.contexts.names);
+    const next = candidates(s.prompt.text, s.contexts.names, groupNames(s));
     return line(truncate(`tab complete  ⏎ run  esc cancel${next.length > 0 ? `  · ${next.join(' ')}` : ''}`, width), 'dim');
   }
   const hints = footerHints(s);
@@ -83,5 +83,7 @@ function footerHints(s: DashboardState): string[] {
   if (records?.detail) return ['↑↓ scroll', 'esc back', 'q quit', '? help', '1-7 tab views'];
   if (records) return [`l ${records.live ? 'pause' : 'live'}`, '/ filter', '⏎ whole record', 'esc back', ...base];
   if (s.view === 'topics' && s.openTopic !== null) return [...base, '⏎ latest records', 'esc back', '/ filter'];
+  if (s.view === 'groups' && s.xray) return ['⏎ DLQ records', 'PgUp PgDn scroll', 'esc back', ...base, '/ filter'];
+  if (s.view === 'groups') return [...base, '⏎ open', 'x x-ray', 'esc back', '/ filter'];
   return [...base, '⏎ open', 'esc back', '/ filter'];
 }

@@ -16,6 +16,7 @@ const SECTIONS: Array<[string, Array<[string, string]>]> = [
       ['1-7, Tab, Shift-Tab', 'switch view: Cluster, Topics, Groups, DLQ, Offsets, Schemas, Services'],
       ['↑ ↓  j k  PgUp PgDn  g G', 'move in the list'],
       ['Enter', "open: a topic's partitions (Enter again: its latest records), a group's partition lag and its history, a DLQ's records, a subject's versions"],
+      ['x', "on a group: its X-ray: members (client id, host, partitions), partition lag and verdicts, topics, retry and DLQ topics (depth, top error classes), schema subjects; Enter on a DLQ opens its records"],
       ['Esc', 'back, or clear the filter'],
       ['/', 'filter the list by a regex (case-insensitive; text that is no regex matches as a substring); a leading ! keeps the rows that do not match. Enter keeps it, Esc clears it'],
       [':', 'the command line (below)'],
@@ -33,8 +34,9 @@ const SECTIONS: Array<[string, Array<[string, string]>]> = [
     [
       [':topics, :groups, ...', 'open a view by name: cluster, topics, groups, dlq, offsets, schemas, services'],
       [':ctx NAME', 'switch to context NAME of the config file (the header shows the current one); :ctx alone lists them'],
+      [':xray group NAME', "group NAME's X-ray (as x on it in the Groups view)"],
       [':q, :quit', 'quit'],
-      ['Tab, Enter, Esc', 'complete the command or context name, run it, cancel'],
+      ['Tab, Enter, Esc', 'complete the command, context or group name, run it, cancel'],
     ],
   ],
 ];

@@ -24,6 +24,7 @@ import { listSubjectSummaries } from '../../schema/subject-admin.js';
 import type { SubjectVersionRow } from '../state/dashboard-state.js';
 import type { OverviewSnapshot, PartitionInfo, ServiceRow, ServicesReading } from '../state/snapshots.js';
 import type { DashboardSource, MetricsSource } from './dashboard-source.js';
+import { type GroupXray, queueTopicsOf, retryStagesOf, subjectsOf } from './group-xray.js';
 import { HeldScope } from './held-scope.js';
 import { parseServiceMetrics } from './prometheus-metrics.js';
 import { redriveRequestOf } from './redrive-request.js';
@@ -127,6 +128,35 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
       }),
 
     dlqTopics: () => kafka((s) => listDlqTopics(s, { sample: DLQ_LIST_SAMPLE, counter: dlqCounter })),
+
+    groupXray: (group) =>
+      kafka(async (s): Promise<GroupXray> => {
+        const [names, groups] = await Promise.all([s.offsets.topicNames(), s.groups.list()]);
+        const stages = retryStagesOf(group, groups);
+        const described = await s.groups.describe([group, ...stages]);
+        const readBy = await Promise.all(
+          described.map(async (d) => {
+            const committed = await s.groups.committed(d.group);
+            return [...new Set([...d.members.flatMap((m) => m.assignment.map((a) => a.topic)), ...committed.map((c) => c.topic)])];
+          }),
+        );
+        const topics = [...readBy[0]!].sort();
+        const { retries, dlqs } = queueTopicsOf(group, readBy.flat(), new Set(names));
+        // Counted as the DLQ view counts: the same counter, so a refresh reads only new records.
+        const counted = new Map((await listDlqTopics(s, { topics: [...retries, ...dlqs], sample: DLQ_LIST_SAMPLE, counter: dlqCounter })).map((d) => [d.topic, d]));
+        const queue = (kind: 'retry' | 'dlq') => (topic: string) => {
+          const d = counted.get(topic)!;
+          return { kind, topic, depth: d.depth, offsets: d.offsets, errors: d.errors };
+        };
+        return {
+          group,
+          state: described[0]!.state,
+          members: described[0]!.members,
+          topics,
+          queues: [...retries.map(queue('retry')), ...dlqs.map(queue('dlq'))],
+          subjects: conn.registry ? subjectsOf(topics, await registryClient().listSubjects()) : null,
+        };
+      }),
 
     browseDlq: (topic) => kafka((s) => browseDlq(s, topic, { filters: [], limit: BROWSE_LIMIT, maxScan: BROWSE_MAX_SCAN, decode })),
 

@@ -11,6 +11,7 @@ import type { RedriveProgress, RedriveSelection } from '../state/dlq-state.js';
 import type { OverviewSnapshot, ServicesReading } from '../state/snapshots.js';
 import type { EditResult } from '../../dlq/dlq-edit-run.js';
 import type { EditFlow } from '../state/dlq-edit-flow.js';
+import type { GroupXray } from './group-xray.js';
 
 /** Live metrics of services running in the same process (the `demo` command passes one). */
 export interface MetricsSource {
@@ -26,6 +27,8 @@ export interface DashboardSource {
   readonly label: string;
   overview(): Promise<OverviewSnapshot>;
   dlqTopics(): Promise<DlqSummary[]>;
+  /** `x` on a group: its members, topics, retry and DLQ topics (depth, error classes) and subjects. */
+  groupXray(group: string): Promise<GroupXray>;
   browseDlq(topic: string): Promise<BrowseResult>;
   planRedrive(selection: RedriveSelection): Promise<RedriveSummary>;
   executeRedrive(selection: RedriveSelection, onProgress: (p: RedriveProgress) => void): Promise<RedriveSummary>;

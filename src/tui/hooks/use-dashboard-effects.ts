@@ -67,6 +67,16 @@ export function useDashboardEffects(source: DashboardSource, state: DashboardSta
     );
   }, [recordsId]);
 
+  const xray = state.xray;
+  const xrayId = xray?.reading ? xray.requestId : null;
+  useEffect(() => {
+    if (xrayId === null || !xray) return;
+    source.groupXray(xray.group).then(
+      (result) => dispatch({ type: 'xray', requestId: xrayId, at: Date.now(), result }),
+      (err: unknown) => dispatch({ type: 'xray-failed', requestId: xrayId, message: errorMessage(err) }),
+    );
+  }, [xrayId]);
+
   const versions = state.schemas.versions;
   const versionsId = versions?.status === 'loading' ? versions.requestId : null;
   useEffect(() => {

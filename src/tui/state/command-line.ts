@@ -2,13 +2,22 @@ import { closest } from '../../cli/suggest.js';
 import type { KeyPress } from './dashboard-actions.js';
 import { type DashboardState, initialState } from './dashboard-state.js';
 import { printable } from './typed-text.js';
+import { openXray } from './xray-state.js';
 import { VIEWS, isViewId } from './views.js';
 
 /**
  * The ':' command line, as k9s has it: `:groups` opens a view by name, `:ctx NAME` switches
- * the dashboard to another context, `:q` quits. Tab completes the word being typed.
+ * the dashboard to another context, `:xray group NAME` shows a group's X-ray, `:q` quits.
+ * Tab completes the word being typed.
  */
-export const COMMANDS: readonly string[] = [...VIEWS.map((v) => v.id), 'ctx', 'q', 'quit'];
+export const COMMANDS: readonly string[] = [...VIEWS.map((v) => v.id), 'ctx', 'xray', 'q', 'quit'];
+/** What `:xray` shows the X-ray of. */
+const XRAY_KINDS: readonly string[] = ['group'];
+
+/** The groups of the last refresh, for `:xray group` and its completion. */
+export function groupNames(s: DashboardState): string[] {
+  return s.overview.groups.map((g) => g.group);
+}
 
 export function openPrompt(s: DashboardState): DashboardState {
   return { ...s, prompt: { text: '' } };
@@ -22,7 +31,7 @@ export function onPromptKey(s: DashboardState, input: string, key: KeyPress): Da
   // Backspace on an empty prompt closes it, as in a shell's vi mode and k9s.
   if (key.backspace || key.delete) return text === '' ? { ...s, prompt: null } : { ...s, prompt: { text: text.slice(0, -1) } };
   if (key.tab) {
-    const completed = complete(text, s.contexts.names);
+    const completed = complete(text, s.contexts.names, groupNames(s));
     return completed === text ? s : { ...s, prompt: { text: completed } };
   }
   const typed = printable(input, key);
@@ -30,35 +39,47 @@ export function onPromptKey(s: DashboardState, input: string, key: KeyPress): Da
 }
 
 interface Typed {
-  /** The word being typed: the command, or `ctx`'s context name. */
-  word: 'command' | 'context' | 'none';
-  command: string;
-  arg: string | undefined;
+  /** The word being typed: the command, `ctx`'s context name, `xray`'s kind or its group name. */
+  word: 'command' | 'context' | 'kind' | 'group' | 'none';
+  /** The words before the one being typed. */
+  before: string[];
+  /** The word being typed. */
+  typing: string;
 }
 
 function parse(text: string): Typed {
   const words = text.trimStart().split(/\s+/);
-  const command = words[0] ?? '';
-  if (words.length === 1) return { word: 'command', command, arg: undefined };
-  return { word: command === 'ctx' && words.length === 2 ? 'context' : 'none', command, arg: words[1] };
+  const before = words.slice(0, -1);
+  const typing = words.at(-1) ?? '';
+  const [command, kind] = before;
+  let word: Typed['word'] = 'none';
+  if (before.length === 0) word = 'command';
+  else if (command === 'ctx' && before.length === 1) word = 'context';
+  else if (command === 'xray' && before.length === 1) word = 'kind';
+  else if (command === 'xray' && kind === 'group' && before.length === 2) word = 'group';
+  return { word, before, typing };
 }
 
 /** What the word being typed can still become (shown under the prompt). */
-export function candidates(text: string, contexts: readonly string[]): string[] {
+export function candidates(text: string, contexts: readonly string[], groups: readonly string[] = []): string[] {
   const t = parse(text);
-  if (t.word === 'command') return COMMANDS.filter((c) => c.startsWith(t.command));
-  if (t.word === 'context') return contexts.filter((c) => c.startsWith(t.arg ?? ''));
-  return [];
+  const from = { command: COMMANDS, context: contexts, kind: XRAY_KINDS, group: groups, none: [] }[t.word];
+  return from.filter((c) => c.startsWith(t.typing));
 }
 
 /** Tab: the word completed when only one candidate is left, else up to where the candidates part. */
-export function complete(text: string, contexts: readonly string[]): string {
+export function complete(text: string, contexts: readonly string[], groups: readonly string[] = []): string {
   const t = parse(text);
-  const found = candidates(text, contexts);
+  const found = candidates(text, contexts, groups);
   if (found.length === 0) return text;
   const prefix = found.length === 1 ? found[0]! : commonPrefix(found);
-  if (t.word === 'command') return found.length === 1 && prefix === 'ctx' ? 'ctx ' : prefix.length > t.command.length ? prefix : text;
-  return prefix.length > (t.arg ?? '').length ? `ctx ${prefix}` : text;
+  if (prefix.length <= t.typing.length && !(found.length === 1 && takesMore(t, prefix))) return text;
+  // A word that needs another after it gets its space, ready for the next.
+  return [...t.before, prefix].join(' ') + (found.length === 1 && takesMore(t, prefix) ? ' ' : '');
+}
+
+function takesMore(t: Typed, word: string): boolean {
+  return (t.word === 'command' && (word === 'ctx' || word === 'xray')) || t.word === 'kind';
 }
 
 function commonPrefix(words: string[]): string {
@@ -71,6 +92,7 @@ function runCommand(s: DashboardState, text: string): DashboardState {
   const [command = '', arg, ...extra] = text.trim().split(/\s+/);
   if (command === '') return s;
   if (command === 'ctx') return extra.length > 0 ? { ...s, notice: 'usage: :ctx NAME' } : switchContext(s, arg);
+  if (command === 'xray') return arg === 'group' && extra.length === 1 ? openXray(s, extra[0]!) : { ...s, notice: 'usage: :xray group NAME' };
   if (!COMMANDS.includes(command)) {
     const near = closest(command, [...COMMANDS]);
     return { ...s, notice: `unknown command ":${command}"${near ? ` — did you mean ":${near}"?` : ` (commands: ${COMMANDS.join(', ')})`}` };

@@ -5,6 +5,7 @@ import type { EditResult } from '../../dlq/dlq-edit-run.js';
 import type { GroupResetPlan } from '../../offsets/plan-offset-reset.js';
 import type { RecordView } from '../../records/record-json.js';
 import type { SubjectSummary } from '../../schema/subject-admin.js';
+import type { GroupXray } from '../data/group-xray.js';
 import type { Size, SubjectVersionRow } from './dashboard-state.js';
 import type { RedriveProgress } from './dlq-state.js';
 import type { OverviewSnapshot, ServicesReading } from './snapshots.js';
@@ -36,6 +37,8 @@ export type DashboardAction =
   | { type: 'overview-failed'; at: number; message: string }
   | { type: 'dlq-topics'; at: number; topics: DlqSummary[] }
   | { type: 'dlq-topics-failed'; message: string }
+  | { type: 'xray'; requestId: number; at: number; result: GroupXray }
+  | { type: 'xray-failed'; requestId: number; message: string }
   | { type: 'browsed'; requestId: number; result: BrowseResult }
   | { type: 'browse-failed'; requestId: number; message: string }
   | { type: 'redrive-planned'; requestId: number; plan: RedriveSummary }

@@ -12,6 +12,7 @@ import { onRecordsAnswer, onRecordsKey, onRecordsTick, openRecords } from './rec
 import type { ServicesReading } from './snapshots.js';
 import { printable } from './typed-text.js';
 import { VIEWS, cycleView } from './views.js';
+import { onXrayAnswer, onXrayKey, onXrayTick, openXray } from './xray-state.js';
 
 /**
  * The dashboard's one reducer: keys and domain answers in, next state out. Pure, so every
@@ -27,7 +28,7 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
     case 'resize':
       return a.size.columns === s.size.columns && a.size.rows === s.size.rows ? s : { ...s, size: a.size };
     case 'refresh-tick':
-      return onRecordsTick(s);
+      return onXrayTick(onRecordsTick(s));
     case 'overview':
       return { ...s, overview: applyOverview(s.overview, a.snapshot) };
     case 'overview-failed':
@@ -36,6 +37,10 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
       return { ...s, dlq: { ...s.dlq, at: a.at, topics: a.topics, error: null } };
     case 'dlq-topics-failed':
       return { ...s, dlq: { ...s.dlq, error: a.message } };
+    case 'xray':
+      return onXrayAnswer(s, a.requestId, { at: a.at, result: a.result });
+    case 'xray-failed':
+      return onXrayAnswer(s, a.requestId, { error: a.message });
     case 'browsed':
       if (s.dlq.browse?.requestId !== a.requestId) return s;
       return { ...s, dlq: { ...s.dlq, browse: { ...s.dlq.browse, status: 'ready', result: a.result, error: null } } };
@@ -132,6 +137,11 @@ function onKey(s: DashboardState, input: string, key: KeyPress): DashboardState 
     if (handled !== null) return handled;
   }
 
+  if (s.view === 'groups' && s.xray) {
+    const handled = onXrayKey(s, input, key);
+    if (handled !== null) return handled;
+  }
+
   const list = activeList(s);
   if (list !== null) {
     const moved = onMoveKey(s, list, input, key);
@@ -140,6 +150,10 @@ function onKey(s: DashboardState, input: string, key: KeyPress): DashboardState 
   }
   if (key.return) return onEnter(s, list);
   if (key.escape) return onEscape(s, list);
+  if (input === 'x' && (list === 'groups' || list === 'group-partitions')) {
+    const group = list === 'groups' ? selectedItem(s, 'groups')?.group : s.openGroup;
+    return group ? openXray(s, group) : s;
+  }
   if (s.view === 'dlq' && s.dlq.browse) return onBrowseKey(s, input);
   return s;
 }
@@ -212,11 +226,17 @@ function onEnter(s: DashboardState, list: ListKey | null): DashboardState {
       const g = selectedItem(s, 'groups');
       return g ? { ...s, openGroup: g.group, cursors: { ...s.cursors, 'group-partitions': 0 }, filters: { ...s.filters, 'group-partitions': '' } } : s;
     }
+    case 'xray-dlqs': {
+      const q = selectedItem(s, 'xray-dlqs');
+      if (!q) return s;
+      // A redrive or edit in the DLQ view is not dropped for another DLQ: it shows, and finishes first.
+      if (s.dlq.redrive || s.dlq.edit) return { ...s, view: 'dlq', notice: `finish the ${s.dlq.redrive ? 'redrive' : 'edit'} first, then open ${q.topic}` };
+      // The X-ray stays open behind: the Groups view shows it again.
+      return browseDlq({ ...s, view: 'dlq' }, q.topic);
+    }
     case 'dlq': {
       const d = selectedItem(s, 'dlq');
-      if (!d) return s;
-      const browse = { topic: d.topic, requestId: s.nextRequestId, status: 'loading' as const, result: null, error: null, selected: [], all: false, expanded: false };
-      return { ...s, nextRequestId: s.nextRequestId + 1, dlq: { ...s.dlq, browse }, cursors: { ...s.cursors, 'dlq-records': 0 }, filters: { ...s.filters, 'dlq-records': '' } };
+      return d ? browseDlq(s, d.topic) : s;
     }
     case 'dlq-records': {
       const browse = s.dlq.browse!;
@@ -254,6 +274,12 @@ function onEnter(s: DashboardState, list: ListKey | null): DashboardState {
   return s;
 }
 
+/** A DLQ's records in the DLQ view (Enter on a DLQ there or in a group's X-ray). */
+function browseDlq(s: DashboardState, topic: string): DashboardState {
+  const browse = { topic, requestId: s.nextRequestId, status: 'loading' as const, result: null, error: null, selected: [], all: false, expanded: false };
+  return { ...s, nextRequestId: s.nextRequestId + 1, dlq: { ...s.dlq, browse }, cursors: { ...s.cursors, 'dlq-records': 0 }, filters: { ...s.filters, 'dlq-records': '' } };
+}
+
 function startPlanning(s: DashboardState, parsed: ReturnType<typeof parseWizardMode>): DashboardState {
   if ('error' in parsed) return { ...s, wizard: { ...s.wizard, inputError: parsed.error } };
   return {
@@ -280,6 +306,7 @@ function onWizardText(s: DashboardState, input: string, key: KeyPress): Dashboar
 
 function onEscape(s: DashboardState, list: ListKey | null): DashboardState {
   if (s.view === 'topics' && s.openTopic !== null) return { ...s, openTopic: null };
+  if (s.view === 'groups' && s.xray !== null) return (s.filters['xray-dlqs'] ?? '') === '' ? { ...s, xray: null } : withFilter(s, 'xray-dlqs', '');
   if (s.view === 'groups' && s.openGroup !== null) return { ...s, openGroup: null };
   if (s.view === 'dlq' && s.dlq.browse?.expanded) return { ...s, dlq: { ...s.dlq, browse: { ...s.dlq.browse, expanded: false } } };
   if (s.view === 'dlq' && s.dlq.browse) return { ...s, dlq: { ...s.dlq, browse: null } };

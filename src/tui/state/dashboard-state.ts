@@ -5,6 +5,7 @@ import { type OverviewState, emptyOverview } from './overview-state.js';
 import type { RecordsBrowse } from './records-state.js';
 import type { ServiceRow, ServicesReading } from './snapshots.js';
 import type { ViewId } from './views.js';
+import type { XrayState } from './xray-state.js';
 
 /** Every navigable list of the dashboard; cursors and filters are kept per list. */
 export type ListKey =
@@ -13,6 +14,7 @@ export type ListKey =
   | 'topic-records'
   | 'groups'
   | 'group-partitions'
+  | 'xray-dlqs'
   | 'dlq'
   | 'dlq-records'
   | 'reset-groups'
@@ -74,6 +76,8 @@ export interface DashboardState {
   /** Drilled into (Enter) on the topics and groups views. */
   openTopic: string | null;
   openGroup: string | null;
+  /** `x` on a group: its X-ray, over the Groups view. */
+  xray: XrayState | null;
   /** Enter on the open topic's partitions: its latest records. */
   records: RecordsBrowse | null;
   /** A one-line hint for the operator, cleared by the next key. */
@@ -100,6 +104,7 @@ export function initialState(init: { view?: ViewId; size: Size; contexts?: { nam
     cursors: {},
     openTopic: null,
     openGroup: null,
+    xray: null,
     records: null,
     notice: null,
     overview: emptyOverview,

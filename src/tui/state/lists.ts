@@ -1,4 +1,5 @@
 import type { BrowsedRecord } from '../../dlq/dlq-browse.js';
+import type { GroupXray, XrayQueue } from '../data/group-xray.js';
 import type { DlqSummary } from '../../dlq/dlq-summary.js';
 import type { GroupLag, PartitionLag } from '../../lag/compute-lag.js';
 import type { RecordView } from '../../records/record-json.js';
@@ -19,7 +20,7 @@ export function activeList(s: DashboardState): ListKey | null {
       if (s.openTopic === null) return 'topics';
       return s.records === null ? 'topic-partitions' : s.records.detail === null ? 'topic-records' : null;
     case 'groups':
-      return s.openGroup === null ? 'groups' : 'group-partitions';
+      return s.xray !== null ? 'xray-dlqs' : s.openGroup === null ? 'groups' : 'group-partitions';
     case 'dlq':
       return s.dlq.browse === null ? 'dlq' : 'dlq-records';
     case 'offsets':
@@ -40,6 +41,7 @@ interface ListItems {
   'topic-records': RecordView;
   groups: GroupLag;
   'group-partitions': PartitionLag;
+  'xray-dlqs': XrayQueue;
   dlq: DlqSummary;
   'dlq-records': BrowsedRecord;
   'reset-groups': GroupLag;
@@ -67,6 +69,8 @@ function itemsOf<K extends ListKey>(s: DashboardState, key: K): readonly ListIte
         return s.overview.groups;
       case 'group-partitions':
         return s.overview.groups.find((g) => g.group === s.openGroup)?.partitions ?? EMPTY;
+      case 'xray-dlqs':
+        return s.xray?.result ? dlqsOf(s.xray.result) : EMPTY;
       case 'dlq':
         return s.dlq.topics ?? EMPTY;
       case 'dlq-records':
@@ -94,6 +98,7 @@ const searchText: { [K in ListKey]: (item: ListItems[K]) => string } = {
   'topic-records': recordSearchText,
   groups: (g) => `${g.group} ${g.state}`,
   'group-partitions': (p) => `${p.topic} ${p.partition}`,
+  'xray-dlqs': (q) => `${q.topic} ${Object.keys(q.errors).join(' ')}`,
   dlq: (d) => `${d.topic} ${Object.keys(d.errors).join(' ')}`,
   'dlq-records': (r) => `${r.partition}/${r.offset} ${r.key ?? ''} ${r.error.class ?? ''} ${r.error.message ?? ''} ${r.original.topic ?? ''}`,
   'reset-groups': (g) => g.group,
@@ -103,6 +108,15 @@ const searchText: { [K in ListKey]: (item: ListItems[K]) => string } = {
   'schema-versions': (v) => `${v.version} ${v.summary}`,
   services: (r) => r.service,
 };
+
+const dlqCache = new WeakMap<GroupXray, XrayQueue[]>();
+
+/** The X-ray's DLQs (the rows Enter opens), one array per X-ray read. */
+function dlqsOf(x: GroupXray): readonly XrayQueue[] {
+  let dlqs = dlqCache.get(x);
+  if (!dlqs) dlqCache.set(x, (dlqs = x.queues.filter((q) => q.kind === 'dlq')));
+  return dlqs;
+}
 
 const scopeCache = new WeakMap<GroupLag, ScopeChoice[]>();
 

@@ -1,5 +1,5 @@
 import { type GroupSample, computeLag } from '../../lag/compute-lag.js';
-import { type WatchedGroup, evaluateGroup, partitionKey } from '../../lag/lag-verdict.js';
+import { type LagStatus, type WatchedGroup, evaluateGroup, partitionKey } from '../../lag/lag-verdict.js';
 import type { BrokerInfo } from '../../kafka/topic-admin.js';
 import { pushBounded } from './history-ring.js';
 import type { OverviewSnapshot, PartitionInfo } from './snapshots.js';
@@ -13,6 +13,9 @@ const LAG_WINDOW_MS = 30_000;
 /** Verdicts judge the samples of this much of the lag window (a full one spans it less a refresh). */
 export const VERDICT_WINDOW_MS = 20_000;
 const MAX_GROUP_SAMPLES = 30;
+
+/** A group as the views show it: its lag, its verdict and each partition's (by partitionKey). */
+export type DashboardGroup = WatchedGroup & { partitionStatus?: Record<string, LagStatus> };
 
 export interface TopicRow {
   name: string;
@@ -57,7 +60,7 @@ export interface OverviewState {
   cluster: ClusterSummary | null;
   topics: TopicRow[];
   partitionsByTopic: Record<string, PartitionInfo[]>;
-  groups: WatchedGroup[];
+  groups: DashboardGroup[];
   /** Recent samples per group, for rates and ETAs. */
   samples: Record<string, GroupSample[]>;
   /** Summed log end offsets per topic at recent refreshes, for in-rates. */
@@ -96,14 +99,15 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
       const earlier = (prev.samples[sample.group] ?? []).filter((h) => h.takenAt < sample.takenAt && sample.takenAt - h.takenAt <= LAG_WINDOW_MS);
       samples[sample.group] = pushBounded(earlier, sample, MAX_GROUP_SAMPLES);
       const lag = computeLag(sample, earlier);
-      const { verdict } = evaluateGroup({ samples: samples[sample.group]!, windowMs: VERDICT_WINDOW_MS, commits: snap.commits?.get(sample.group), logStart });
+      const { verdict, partitions: verdicts } = evaluateGroup({ samples: samples[sample.group]!, windowMs: VERDICT_WINDOW_MS, commits: snap.commits?.get(sample.group), logStart });
       for (const p of lag.partitions) {
         const key = lagKey(lag.group, p.topic, p.partition);
         lagHistory[key] = pushBounded(prev.lagHistory[key] ?? [], p.lag ?? 0, LAG_HISTORY);
         if (p.rate !== null) consumed.set(p.topic, (consumed.get(p.topic) ?? 0) + p.rate);
         readers.set(p.topic, (readers.get(p.topic) ?? new Set()).add(lag.group));
       }
-      return { ...lag, status: verdict.status, reason: verdict.reason };
+      const partitionStatus = Object.fromEntries(verdicts.map((v) => [partitionKey(v.topic, v.partition), v.status]));
+      return { ...lag, status: verdict.status, reason: verdict.reason, partitionStatus };
     });
 
   const topicEnds: OverviewState['topicEnds'] = {};

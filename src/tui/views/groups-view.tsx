@@ -10,6 +10,7 @@ import { sparkline } from '../layout/sparkline.js';
 import { cursorOf, visibleItems } from '../state/lists.js';
 import { LAG_HISTORY, lagKey } from '../state/overview-state.js';
 import type { ViewProps } from './view-props.js';
+import { XrayView } from './xray-view.js';
 
 export const groupColumns: Array<ColumnSpec<WatchedGroup>> = [
   { title: 'GROUP', min: 14, max: 60, priority: 0, value: (g) => g.group },
@@ -36,8 +37,12 @@ function partitionColumns(history: Record<string, number[]>, group: string): Arr
   ];
 }
 
-/** Groups with state, members, lag, time lag and ETA; Enter shows partitions with their lag history. */
-export function GroupsView({ state, width, height, color }: ViewProps) {
+/** Groups with state, members, lag, time lag and ETA; Enter shows partitions with their lag history, x the group's X-ray. */
+export function GroupsView(props: ViewProps) {
+  return props.state.xray ? <XrayView {...props} /> : <GroupList {...props} />;
+}
+
+function GroupList({ state, width, height, color }: ViewProps) {
   const history = state.overview.lagHistory;
   const open = state.openGroup;
   const columns = useMemo(() => (open === null ? null : partitionColumns(history, open)), [history, open]);

@@ -4,7 +4,7 @@ import { DEMO_VIEW } from '../../../src/demo/run-demo.js';
 import { DashboardApp } from '../../../src/tui/app.js';
 import type { DashboardSource } from '../../../src/tui/data/dashboard-source.js';
 import type { RedriveSelection } from '../../../src/tui/state/dlq-state.js';
-import { T0, browseResult, dlqTopics, latestRecords, overview, redriveSummary, resetPlan, serviceRows, subjects } from './fixtures.js';
+import { T0, browseResult, dlqTopics, groupXray, latestRecords, overview, redriveSummary, resetPlan, serviceRows, subjects } from './fixtures.js';
 import { eventually, expectCleanFrame, renderAt } from './render-at.js';
 
 afterEach(() => cleanup());
@@ -21,6 +21,10 @@ function fakeSource(over: Partial<DashboardSource> = {}) {
     label: 'test · kafka-1.internal:9092',
     overview: async () => overview(T0 + 2_000 * tick++),
     dlqTopics: async () => dlqTopics(),
+    groupXray: async (group) => {
+      calls.push(`xray ${group}`);
+      return groupXray(group);
+    },
     browseDlq: async (topic) => browseResult(topic),
     planRedrive: async (sel: RedriveSelection) => {
       calls.push(`plan ${sel.topic} ${sel.all ? 'all' : sel.keys.join(',')}`);
@@ -68,6 +72,25 @@ describe('DashboardApp', () => {
     expectCleanFrame(lastFrame(), 80, 24);
     await press(stdin, ESC, '?');
     await eventually(() => expect(lastFrame()).toContain('filter the list by a regex'));
+  });
+
+  it("x on a group shows its X-ray, read again each refresh; Enter on a DLQ opens its records", async () => {
+    const { source, calls } = fakeSource({ browseDlq: async (topic) => browseResult(topic, 2) });
+    const { lastFrame, stdin } = renderAt(<DashboardApp source={source} refreshMs={30} color={false} initialView="groups" />, 80, 24);
+    await eventually(() => expect(lastFrame()).toMatch(/payment-service\s+Stable/));
+    await press(stdin, DOWN, DOWN, 'x');
+    await eventually(() => expect(lastFrame()).toMatch(/payment-1\s+\/10\.0\.4\.17/));
+    expect(lastFrame()).toContain('X-ray of group payment-service · Stable, 2 members');
+    expect(lastFrame()).toMatch(/› DLQ\s+checkout\.orders\.dlq\s+1\s/);
+    expectCleanFrame(lastFrame(), 80, 24);
+    await eventually(() => expect(calls.filter((c) => c === 'xray payment-service').length).toBeGreaterThan(1));
+    await press(stdin, DOWN, ENTER);
+    await eventually(() => expect(lastFrame()).toContain('checkout.payment.dlq: the oldest 2 records · 0 picked'));
+    expect(lastFrame()).toContain('[4 DLQ]');
+    await press(stdin, '3');
+    await eventually(() => expect(lastFrame()).toContain('X-ray of group payment-service'));
+    await press(stdin, ESC);
+    await eventually(() => expect(lastFrame()).toMatch(/GROUP\s+STATE/));
   });
 
   it(':groups (Tab-completed) opens the Groups view; :q quits', async () => {

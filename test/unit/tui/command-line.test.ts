@@ -48,7 +48,7 @@ describe('the : command line', () => {
 
   it('names the closest command for an unknown one, and lists them when none is close', () => {
     expect(command(onProd(), 'grups')).toMatchObject({ view: 'cluster', prompt: null, notice: 'unknown command ":grups" — did you mean ":groups"?' });
-    expect(command(onProd(), 'xyzzy').notice).toBe('unknown command ":xyzzy" (commands: cluster, topics, groups, dlq, offsets, schemas, services, ctx, q, quit)');
+    expect(command(onProd(), 'xyzzy').notice).toBe('unknown command ":xyzzy" (commands: cluster, topics, groups, dlq, offsets, schemas, services, ctx, xray, q, quit)');
     expect(command(onProd(), 'groups now').notice).toBe(':groups takes no argument');
     // The notice goes with the next key.
     expect(run(command(onProd(), 'grups'), key('x')).notice).toBeNull();
@@ -56,7 +56,7 @@ describe('the : command line', () => {
 
   it('Tab completes a command, then a context name; the candidates narrow as you type', () => {
     const names = CONTEXTS;
-    expect(candidates('', names)).toHaveLength(10);
+    expect(candidates('', names)).toHaveLength(11);
     expect(candidates('s', names)).toEqual(['schemas', 'services']);
     expect(complete('g', names)).toBe('groups');
     expect(complete('s', names)).toBe('s');

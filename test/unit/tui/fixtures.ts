@@ -5,6 +5,7 @@ import type { GroupSample } from '../../../src/lag/compute-lag.js';
 import type { GroupResetPlan } from '../../../src/offsets/plan-offset-reset.js';
 import type { RecordView } from '../../../src/records/record-json.js';
 import type { SubjectSummary } from '../../../src/schema/subject-admin.js';
+import type { GroupXray } from '../../../src/tui/data/group-xray.js';
 import type { DashboardAction, KeyPress } from '../../../src/tui/state/dashboard-actions.js';
 import { dashboardReducer } from '../../../src/tui/state/dashboard-reducer.js';
 import { type DashboardState, initialState } from '../../../src/tui/state/dashboard-state.js';
@@ -53,6 +54,27 @@ export function dlqTopics(): DlqSummary[] {
     { topic: 'checkout.payment.dlq', depth: 12, offsets: 30, oldest: '2024-05-01T12:00:00.000Z', newest: '2024-05-01T12:30:00.000Z', errors: { UnknownSchemaIdError: 7, 'com.acme.GatewayTimeoutException': 5 }, sampled: 12, parked: 3 },
     { topic: 'checkout.shipping.dlq', depth: 0, offsets: 0, oldest: null, newest: null, errors: {}, sampled: 0, parked: 0 },
   ];
+}
+
+/** payment-service's X-ray: two members, two retry stages and two DLQs. */
+export function groupXray(group = 'payment-service', over: Partial<GroupXray> = {}): GroupXray {
+  return {
+    group,
+    state: 'Stable',
+    members: [
+      { memberId: 'payment-1-5f0c2a7e-8d1b-4c3e-9a6f-0b2d4e6f8a1c', clientId: 'payment-1', host: '/10.0.4.17', assignment: [{ topic: 'checkout.orders', partitions: [0, 1] }] },
+      { memberId: 'payment-2-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d', clientId: 'payment-2', host: '/10.0.4.18', assignment: [{ topic: 'checkout.orders', partitions: [2] }] },
+    ],
+    topics: ['checkout.orders'],
+    queues: [
+      { kind: 'retry', topic: 'checkout.payment.retry.5s', depth: 3, offsets: 3, errors: { 'com.acme.GatewayTimeoutException': 3 } },
+      { kind: 'retry', topic: 'checkout.payment.retry.30s', depth: 0, offsets: 0, errors: {} },
+      { kind: 'dlq', topic: 'checkout.orders.dlq', depth: 1, offsets: 1, errors: { 'com.acme.BadOrder': 1 } },
+      { kind: 'dlq', topic: 'checkout.payment.dlq', depth: 12, offsets: 30, errors: { UnknownSchemaIdError: 7, 'com.acme.GatewayTimeoutException': 5 } },
+    ],
+    subjects: ['checkout.orders-com.streamflow.checkout.OrderCreated'],
+    ...over,
+  };
 }
 
 export function browsedRecord(partition: number, offset: number, over: Partial<BrowsedRecord> = {}): BrowsedRecord {

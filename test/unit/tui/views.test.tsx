@@ -201,7 +201,7 @@ describe.each(SIZES)('every view at %ix%i', (columns, rows) => {
     expect(prompt.at(-2)).toBe(':s▏');
     expect(prompt.at(-1)).toBe('tab complete  ⏎ run  esc cancel  · schemas services');
     // Every command: cut to the width.
-    expect(expectCleanFrame(frameOf(at(key(':'))), columns, rows).at(-1)).toMatch(columns < 120 ? /^tab complete {2}⏎ run {2}esc cancel {2}· cluster topics .*…$/ : /· cluster topics groups dlq offsets schemas services ctx q quit$/);
+    expect(expectCleanFrame(frameOf(at(key(':'))), columns, rows).at(-1)).toMatch(columns < 120 ? /^tab complete {2}⏎ run {2}esc cancel {2}· cluster topics .*…$/ : /· cluster topics groups dlq offsets schemas services ctx xray q quit$/);
     const unknown = expectCleanFrame(frameOf(at(key(':'), ...typed('grups'), keys.enter)), columns, rows);
     expect(unknown.at(-2)).toBe('unknown command ":grups" — did you mean ":groups"?');
   });
