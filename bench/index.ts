@@ -4,6 +4,7 @@
  */
 import { benchBatch } from './batch.js';
 import { benchConsume } from './consume.js';
+import { benchDashboard } from './dashboard.js';
 import { benchE2e } from './e2e.js';
 import { benchGenerator } from './generator.js';
 import { benchLag } from './lag.js';
@@ -13,6 +14,7 @@ import { benchStartup } from './startup.js';
 const benches: Record<string, (args: string[]) => Promise<Record<string, unknown>>> = {
   batch: benchBatch,
   consume: benchConsume,
+  dashboard: benchDashboard,
   e2e: benchE2e,
   generator: benchGenerator,
   lag: benchLag,

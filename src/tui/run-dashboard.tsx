@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { render } from 'ink';
 import { shouldColor } from '../cli/output.js';
 import { type Connection, readConfigFile, readLocalContext, requireBrokers, resolveConnection } from '../config/resolve-connection.js';
@@ -61,12 +62,15 @@ export async function runDashboard(opts: RunDashboardOptions): Promise<void> {
     },
   };
   const source = sourceOf(opts.conn);
-  const screen = new ScreenSink(stdout);
+  // STREAMFLOW_FRAME_LOG=FILE (for `npm run bench -- dashboard`): append each frame's ms and bytes.
+  const frameLogFile = opts.env.STREAMFLOW_FRAME_LOG;
+  const frameLogFd = frameLogFile ? fs.openSync(frameLogFile, 'a') : undefined;
+  const screen = new ScreenSink(stdout, frameLogFd === undefined ? undefined : (ms, bytes) => fs.writeSync(frameLogFd, `${ms.toFixed(3)} ${bytes}\n`));
   stdout.write(ENTER_SCREEN);
   // Debug mode hands each whole frame to the sink, which writes only what changed.
   const app = render(
     <DashboardApp source={source} contexts={contexts} refreshMs={opts.refreshMs} color={opts.color ?? shouldColor(stdout, opts.env, undefined)} {...(opts.initialView ? { initialView: opts.initialView } : {})} />,
-    { stdout: screen as unknown as NodeJS.WriteStream, stdin, debug: true, exitOnCtrlC: true, patchConsole: false },
+    { stdout: screen as unknown as NodeJS.WriteStream, stdin, debug: true, exitOnCtrlC: true, patchConsole: false, onRender: ({ renderTime }) => screen.noteRender(renderTime) },
   );
   const close = () => app.unmount();
   opts.signal.addEventListener('abort', close, { once: true });
@@ -76,6 +80,7 @@ export async function runDashboard(opts: RunDashboardOptions): Promise<void> {
   } finally {
     opts.signal.removeEventListener('abort', close);
     screen.close();
+    if (frameLogFd !== undefined) fs.closeSync(frameLogFd);
     stdout.write(LEAVE_SCREEN);
     await Promise.all(opened.map((s) => s.close()));
   }

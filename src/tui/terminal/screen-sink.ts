@@ -18,6 +18,8 @@ export class ScreenSink extends EventEmitter {
   private pending: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private lastWrite = 0;
+  /** Ink's render time of the frames since the last flush (kept only for a frame log). */
+  private renderMs = 0;
   private readonly onResize = () => {
     // The terminal reflowed the old frame: clear once and draw everything again.
     this.shown = [];
@@ -25,7 +27,14 @@ export class ScreenSink extends EventEmitter {
     this.emit('resize');
   };
 
-  constructor(private readonly out: NodeJS.WriteStream) {
+  /**
+   * `frameLog`, when given, is told each drawn frame's cost in ms: Ink's render of it (see
+   * noteRender) plus clipping, diffing and writing it; and the bytes written.
+   */
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly frameLog?: (ms: number, bytes: number) => void,
+  ) {
     super();
     out.on('resize', this.onResize);
   }
@@ -44,11 +53,17 @@ export class ScreenSink extends EventEmitter {
     return true;
   }
 
+  /** Ink's `onRender`: how long it took to render a frame to text. */
+  noteRender(ms: number): void {
+    if (this.frameLog) this.renderMs += ms;
+  }
+
   /** Draw the latest frame now. */
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending === null) return;
+    const t0 = this.frameLog ? performance.now() : 0;
     // Never past the screen's edge or its last row: either would scroll it.
     const next = this.pending
       .replace(/\n$/, '')
@@ -60,6 +75,10 @@ export class ScreenSink extends EventEmitter {
     this.shown = next;
     this.lastWrite = Date.now();
     if (diff !== '') this.out.write(BEGIN_SYNC + diff + END_SYNC);
+    if (this.frameLog) {
+      this.frameLog(this.renderMs + performance.now() - t0, diff === '' ? 0 : diff.length + BEGIN_SYNC.length + END_SYNC.length);
+      this.renderMs = 0;
+    }
   }
 
   close(): void {
