@@ -5,11 +5,11 @@ import { nonNegativeInt, positiveInt } from '../src/cli/flag-values.js';
 import { shippedContractsDir } from '../src/config/package-root.js';
 import { InterruptedError, UsageError } from '../src/errors.js';
 import { connectProducer } from '../src/kafka/producer.js';
-import type { LineDefaults } from '../src/records/produce-lines.js';
+import { type LineDefaults, refusalText } from '../src/records/produce-lines.js';
 import { produceSubjects } from '../src/records/produce-subjects.js';
 import type { SideFormat } from '../src/records/record-decoding.js';
 import { RecordEncoder } from '../src/records/record-encoding.js';
-import { type ProduceSummary, type Refusal, produceTopic } from '../src/records/topic-produce.js';
+import { type ProduceSummary, produceTopic } from '../src/records/topic-produce.js';
 import { loadContracts } from '../src/schema/contracts.js';
 import { RegistryClient } from '../src/schema/registry-client.js';
 import { fetchPartitionCount } from '../src/topics/topic-admin.js';
@@ -117,10 +117,6 @@ function parseHeaders(flags: string[]): Record<string, string> {
 function stdinLines(signal: AbortSignal, onTerminal: () => void): AsyncIterable<string> {
   if (process.stdin.isTTY) onTerminal();
   return readline.createInterface({ input: process.stdin, crlfDelay: Infinity, signal });
-}
-
-function refusalText(r: Refusal): string {
-  return `line ${r.line}: ${r.path === '(line)' ? '' : `${r.path}: `}${r.reason}`;
 }
 
 function summaryText(s: ProduceSummary): string {

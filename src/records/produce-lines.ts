@@ -34,8 +34,13 @@ export class LineRefusal extends Error {
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`line ${line}: ${path === '(line)' ? '' : `${path}: `}${reason}`);
+    super(refusalText({ line, path, reason }));
   }
+}
+
+/** `line 3: value.total_minor: expected long, got "many"`; a refusal of the line as a whole has no path. */
+export function refusalText(r: { line: number; path: string; reason: string }): string {
+  return `line ${r.line}: ${r.path === '(line)' ? '' : `${r.path}: `}${r.reason}`;
 }
 
 export interface LineDefaults {

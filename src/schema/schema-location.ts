@@ -13,22 +13,31 @@ export interface SourcePosition {
  * has) points at its nearest ancestor that the file has.
  */
 export function locateJsonPath(source: string, path: string): SourcePosition | undefined {
-  let node = parseTree(source);
-  if (!node) return undefined;
-  let at: Node = node;
-  for (const segment of path.replace(/^#/, '').split('/').filter((s) => s !== '').map(decodePointerSegment)) {
-    if (node.type === 'array' && /^\d+$/.test(segment)) {
-      const element: Node | undefined = node.children?.[Number(segment)];
-      if (!element) break;
-      node = at = element;
-    } else if (node.type === 'object') {
-      const property: Node | undefined = node.children?.find((p) => p.children?.[0]?.value === segment);
-      if (!property?.children?.[1]) break;
-      at = property;
-      node = property.children[1];
-    } else break;
+  const root = parseTree(source);
+  if (!root) return undefined;
+  const segments = path.replace(/^#/, '').split('/').filter((s) => s !== '').map(decodePointerSegment);
+  const { node } = childAt(root, segments);
+  return positionAt(source, (node.parent?.type === 'property' ? node.parent : node).offset);
+}
+
+/** The node a pointer (as segments) reaches, or the deepest one on its way; `depth` is how many segments were followed. */
+export function childAt(tree: Node, segments: readonly string[]): { node: Node; depth: number } {
+  let node = tree;
+  let depth = 0;
+  for (const segment of segments) {
+    const next = child(node, segment);
+    if (!next) break;
+    node = next;
+    depth++;
   }
-  return positionAt(source, at.offset);
+  return { node, depth };
+}
+
+/** An object member's value or an array element. */
+export function child(node: Node, segment: string): Node | undefined {
+  if (node.type === 'object') return node.children?.find((p) => p.children?.[0]?.value === segment)?.children?.[1];
+  if (node.type === 'array' && /^\d+$/.test(segment)) return node.children?.[Number(segment)];
+  return undefined;
 }
 
 /** JSON Pointer escapes (RFC 6901): ~1 is '/', ~0 is '~'. */

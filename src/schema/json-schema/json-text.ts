@@ -1,6 +1,6 @@
 import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { SchemaParseError } from '../compatibility/errors.js';
-import { positionAt, type SourcePosition } from '../schema-location.js';
+import { childAt, positionAt, type SourcePosition } from '../schema-location.js';
 
 /**
  * A JSON Schema file (or a schema reference) that could not be used: not JSON, not a valid
@@ -54,26 +54,6 @@ export function readJsonDocument(text: string, file: string): JsonDocument {
 /** Where a JSON pointer (as segments) is in a document: the value, or the nearest ancestor the text has. */
 export function positionOf(doc: JsonDocument, segments: readonly string[]): SourcePosition {
   return positionAt(doc.text, childAt(doc.tree, segments).node.offset);
-}
-
-/** The node a pointer reaches, or the deepest one on its way; `depth` is how many segments were followed. */
-export function childAt(tree: Node, segments: readonly string[]): { node: Node; depth: number } {
-  let node = tree;
-  let depth = 0;
-  for (const segment of segments) {
-    const next = child(node, segment);
-    if (!next) break;
-    node = next;
-    depth++;
-  }
-  return { node, depth };
-}
-
-/** An object member's value or an array element. */
-export function child(node: Node, segment: string): Node | undefined {
-  if (node.type === 'object') return node.children?.find((p) => p.children?.[0]?.value === segment)?.children?.[1];
-  if (node.type === 'array' && /^\d+$/.test(segment)) return node.children?.[Number(segment)];
-  return undefined;
 }
 
 function errorAt(file: string, text: string, offset: number, reason: string): JsonSchemaParseError {

@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { positionAt, type SourcePosition } from '../schema-location.js';
-import { child, childAt } from './json-text.js';
+import { child, childAt } from '../schema-location.js';
 import type { ParsedJsonSchema } from './parse-json-schema.js';
 
 /**
