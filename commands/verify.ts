@@ -25,6 +25,7 @@ export const verifyCommand: CommandModule<GlobalArgs, VerifyArgs> = {
           Object.entries(report.services).map(([s, v]) => [s, v.processedOnce, v.missing, v.duplicated, v.examples.slice(0, 2).join('; ')]),
         ),
         `DLQ: ${report.dlq.poisonFound}/${report.dlq.poisonExpected} poison records in every service DLQ, ${report.dlq.unexpected} unexpected ${report.dlq.unexpectedExamples.join('; ')}${report.dlq.repaired ? `; ${report.dlq.repaired} repaired by dlq edit and applied` : ''}`,
+        ...(report.inDoubt.records ? [`In doubt: ${report.inDoubt.records} records of failed sends, ${report.inDoubt.written} of them written (and checked above), the rest left no trace`] : []),
         `Sagas: ${report.saga.orders} orders: ${report.saga.completed} completed, ${report.saga.compensated} compensated, ${report.saga.cancelled} cancelled, ${report.saga.inconsistent} inconsistent${report.saga.expired ? `, ${report.saga.expired} expired (state outlived the dedup window; not checked)` : ''} ${report.saga.examples.join('; ')}`,
       ].join('\n'),
     );

@@ -151,6 +151,7 @@ async function sendBatches(producer: RecordProducer, synthesis: Synthesis, manif
         },
         (err) => {
           errors++;
+          manifest.appendInDoubt(batch.entries);
           throw err;
         },
       );
@@ -179,6 +180,7 @@ async function sendBatches(producer: RecordProducer, synthesis: Synthesis, manif
     duplicates: c.duplicates,
     poison: c.poison,
     poisonByKind: c.poisonByKind,
+    inDoubt: c.inDoubt,
     durationMs,
     ratePerSec: Math.round((c.sent / Math.max(0.001, durationMs / 1000)) * 10) / 10,
     ackLatencyMs: { p50: latency.percentile(50), p99: latency.percentile(99) },

@@ -14,6 +14,8 @@ export interface RunCounts {
   duplicates: number;
   poison: number;
   poisonByKind: Partial<Record<PoisonKind, number>>;
+  /** Records of sends that failed: Kafka may or may not hold them (verify finds out). */
+  inDoubt: number;
 }
 
 export interface RunManifest {
@@ -24,8 +26,11 @@ export interface RunManifest {
   startedAt: string;
   finishedAt: string | null;
   counts: RunCounts;
-  /** Files beside manifest.json, one record per line, tab-separated. */
-  files: { valid: 'valid.tsv'; poison: 'poison.tsv' };
+  /**
+   * Files beside manifest.json, one record per line, tab-separated. The in-doubt files hold
+   * the lines of sends that failed (same formats); a run written before they existed has none.
+   */
+  files: { valid: 'valid.tsv'; poison: 'poison.tsv'; inDoubtValid?: 'in-doubt-valid.tsv'; inDoubtPoison?: 'in-doubt-poison.tsv' };
 }
 
 export function newRunId(now = new Date()): string {
@@ -42,9 +47,11 @@ export function runDir(env: NodeJS.ProcessEnv, runId: string): string {
  * What a generator run produced, so `verify` can prove nothing was lost or processed twice:
  * every valid event id (with its type and order) and every poison record (with its kind).
  * Lines are appended as records are acknowledged; manifest.json is rewritten at the end.
+ * A send that failed may still have been written (its acknowledgement was lost with a broker):
+ * its lines go to the in-doubt files, so a record Kafka holds is never one verify cannot place.
  */
 export class RunManifestWriter {
-  readonly counts: RunCounts = { sent: 0, valid: 0, created: 0, cancelled: 0, duplicates: 0, poison: 0, poisonByKind: {} };
+  readonly counts: RunCounts = emptyCounts();
   private readonly valid: fs.WriteStream;
   private readonly poison: fs.WriteStream;
 
@@ -59,7 +66,7 @@ export class RunManifestWriter {
   static async create(env: NodeJS.ProcessEnv, init: Pick<RunManifest, 'runId' | 'topic' | 'seed' | 'keyBy'>): Promise<RunManifestWriter> {
     const dir = runDir(env, init.runId);
     await fsp.mkdir(dir, { recursive: true });
-    const manifest: RunManifest = { ...init, startedAt: new Date().toISOString(), finishedAt: null, counts: emptyCounts(), files: { valid: 'valid.tsv', poison: 'poison.tsv' } };
+    const manifest: RunManifest = { ...init, startedAt: new Date().toISOString(), finishedAt: null, counts: emptyCounts(), files: { valid: 'valid.tsv', poison: 'poison.tsv', inDoubtValid: 'in-doubt-valid.tsv', inDoubtPoison: 'in-doubt-poison.tsv' } };
     const writer = new RunManifestWriter(dir, manifest);
     await writer.save();
     return writer;
@@ -77,6 +84,13 @@ export class RunManifestWriter {
     for (const [kind, n] of Object.entries(c.poisonByKind) as Array<[PoisonKind, number]>) this.counts.poisonByKind[kind] = (this.counts.poisonByKind[kind] ?? 0) + n;
     if (entries.valid) this.valid.write(entries.valid);
     if (entries.poison) this.poison.write(entries.poison);
+  }
+
+  /** Record a batch whose send failed; written at once, since the run usually ends with that failure. */
+  appendInDoubt(entries: ManifestEntries): void {
+    this.counts.inDoubt += entries.counts.sent;
+    if (entries.valid) fs.appendFileSync(path.join(this.dir, 'in-doubt-valid.tsv'), entries.valid);
+    if (entries.poison) fs.appendFileSync(path.join(this.dir, 'in-doubt-poison.tsv'), entries.poison);
   }
 
   async finish(): Promise<RunManifest> {
@@ -129,7 +143,7 @@ export function addPoisonEntry(e: ManifestEntries, eventId: string, kind: Poison
 }
 
 function emptyCounts(): RunCounts {
-  return { sent: 0, valid: 0, created: 0, cancelled: 0, duplicates: 0, poison: 0, poisonByKind: {} };
+  return { sent: 0, valid: 0, created: 0, cancelled: 0, duplicates: 0, poison: 0, poisonByKind: {}, inDoubt: 0 };
 }
 
 function closeStream(s: fs.WriteStream): Promise<void> {
@@ -149,8 +163,13 @@ export interface PoisonEntry {
   orderId: string;
 }
 
+export interface RunEntries {
+  valid: ValidEntry[];
+  poison: PoisonEntry[];
+}
+
 /** Read a run back for `verify`. */
-export async function readRunManifest(env: NodeJS.ProcessEnv, runId: string): Promise<{ manifest: RunManifest; valid: ValidEntry[]; poison: PoisonEntry[] }> {
+export async function readRunManifest(env: NodeJS.ProcessEnv, runId: string): Promise<{ manifest: RunManifest; inDoubt: RunEntries } & RunEntries> {
   const dir = runDir(env, runId);
   let manifest: RunManifest;
   try {
@@ -158,8 +177,17 @@ export async function readRunManifest(env: NodeJS.ProcessEnv, runId: string): Pr
   } catch {
     throw new UsageError(`no manifest for run ${runId} in ${dir}`, 'the run id is printed by `streamflow produce checkout` (runId in its --json summary)');
   }
-  const lines = async (f: string) => (await fsp.readFile(path.join(dir, f), 'utf8')).split('\n').filter(Boolean).map((l) => l.split('\t'));
-  const valid = (await lines(manifest.files.valid)).map(([eventId, eventType, orderId, key]) => ({ eventId: eventId!, eventType: eventType!, orderId: orderId!, key: key! }));
-  const poison = (await lines(manifest.files.poison)).map(([eventId, kind, orderId]) => ({ eventId: eventId!, kind: kind as PoisonKind, orderId: orderId! }));
-  return { manifest, valid, poison };
+  // The in-doubt files exist only once a send failed.
+  const read = (f: string | undefined, optional = false) =>
+    f === undefined ? Promise.resolve('') : fsp.readFile(path.join(dir, f), 'utf8').catch((err: NodeJS.ErrnoException) => (optional && err.code === 'ENOENT' ? '' : Promise.reject(err)));
+  const lines = async (f: string | undefined, optional = false) => (await read(f, optional)).split('\n').filter(Boolean).map((l) => l.split('\t'));
+  const validOf = async (f: string | undefined, optional = false) => (await lines(f, optional)).map(([eventId, eventType, orderId, key]) => ({ eventId: eventId!, eventType: eventType!, orderId: orderId!, key: key! }));
+  const poisonOf = async (f: string | undefined, optional = false) => (await lines(f, optional)).map(([eventId, kind, orderId]) => ({ eventId: eventId!, kind: kind as PoisonKind, orderId: orderId! }));
+  const { files } = manifest;
+  return {
+    manifest,
+    valid: await validOf(files.valid),
+    poison: await poisonOf(files.poison),
+    inDoubt: { valid: await validOf(files.inDoubtValid, true), poison: await poisonOf(files.inDoubtPoison, true) },
+  };
 }

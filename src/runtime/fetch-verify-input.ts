@@ -12,14 +12,14 @@ import type { DlqEntry, VerifyInput } from './verify-run.js';
 
 /** Gather what verifyRun needs: the run's manifest, each service's store (in `storeNamespace`, if the services ran in one), and the DLQs. */
 export async function fetchVerifyInput(conn: Connection, env: NodeJS.ProcessEnv, runId: string, opts: { storeNamespace?: string } = {}): Promise<VerifyInput> {
-  const { manifest, valid, poison } = await readRunManifest(env, runId);
+  const { manifest, valid, poison, inDoubt } = await readRunManifest(env, runId);
   // verify only reads: no WAIT, and no word about masters without a replica.
   const store = await RedisEffectStore.connect(requireRedis(conn).url, { waitReplicas: 0, ...(opts.storeNamespace ? { namespace: opts.storeNamespace } : {}) });
   try {
     const effects = {} as VerifyInput['effects'];
     const orders = {} as VerifyInput['orders'];
     // Each order's state is read where its key put it; only this run's orders are read.
-    const runOrders = [...new Map(valid.map((v) => [v.orderId, { orderId: v.orderId, key: v.key }])).values()];
+    const runOrders = [...new Map([...valid, ...inDoubt.valid].map((v) => [v.orderId, { orderId: v.orderId, key: v.key }])).values()];
     let shortestWindowSec = Infinity;
     for (const s of SERVICES) {
       const windowSec = (await store.adoptRecordedLayout(s)) ?? DEFAULT_WINDOW_SEC;
@@ -28,7 +28,7 @@ export async function fetchVerifyInput(conn: Connection, env: NodeJS.ProcessEnv,
     }
     // A state is kept at least one window after its order's last event: younger runs have them all.
     const statesMayHaveExpired = Date.now() - Date.parse(manifest.startedAt) >= shortestWindowSec * 1000;
-    return { runId, valid, poison, effects, orders, dlq: await readRunDeadLetters(conn, runId), statesMayHaveExpired };
+    return { runId, valid, poison, inDoubt, effects, orders, dlq: await readRunDeadLetters(conn, runId), statesMayHaveExpired };
   } finally {
     await store.close();
   }

@@ -19,6 +19,8 @@ export interface VerifyInput {
   runId: string;
   valid: ValidEntry[];
   poison: PoisonEntry[];
+  /** Lines of sends that failed (resolveInDoubt): each was written or not, the effects tell which. */
+  inDoubt?: { valid: ValidEntry[]; poison: PoisonEntry[] };
   effects: Record<ServiceName, EffectCounts>;
   orders: Record<ServiceName, Map<string, Record<string, unknown>>>;
   /** Dead letters of this run (records carrying its run_id header) in every service DLQ. */
@@ -34,6 +36,8 @@ export interface VerifyInput {
 export interface VerifyReport {
   runId: string;
   expected: number;
+  /** Records of failed sends: how many, and how many Kafka turned out to hold (verified like the rest). */
+  inDoubt: { records: number; written: number };
   services: Record<ServiceName, ServiceVerdict & { examples: string[] }>;
   /** repaired: poison records a `dlq edit` corrected and the payment service then applied (once). */
   dlq: { poisonExpected: number; poisonFound: number; unexpected: number; unexpectedExamples: string[]; repaired: number };
@@ -53,7 +57,8 @@ export interface VerifyReport {
  * shipping scheduled such an order is unknown, so its shipment may have reached notification
  * once or not at all, never twice. Every other check covers the whole run.
  */
-export function verifyRun(input: VerifyInput): VerifyReport {
+export function verifyRun(given: VerifyInput): VerifyReport {
+  const { input, inDoubt } = resolveInDoubt(given);
   const created = input.valid.filter((v) => v.eventType === 'OrderCreated');
   const cancelledOrders = new Set(input.valid.filter((v) => v.eventType === 'OrderCancelled').map((v) => v.orderId));
   const declined = created.filter((c) => isDeclined(c.orderId));
@@ -157,5 +162,25 @@ export function verifyRun(input: VerifyInput): VerifyReport {
   const dlq = { poisonExpected: input.poison.length, poisonFound, unexpected, unexpectedExamples, repaired };
   const ok =
     Object.values(services).every((s) => s.missing === 0 && s.duplicated === 0) && poisonFound === input.poison.length && unexpected === 0 && saga.inconsistent === 0;
-  return { runId: input.runId, expected: expected.payment.length, services, dlq, saga, ok };
+  return { runId: input.runId, expected: expected.payment.length, inDoubt, services, dlq, saga, ok };
+}
+
+/**
+ * A failed send's records may be in Kafka (the broker wrote them, its answer was lost). One
+ * that any service applied, or that reached any DLQ, was written: from then on it is checked
+ * like the acknowledged ones (every service, exactly once). One that left no trace anywhere is
+ * taken as not written; a record lost by every service alike would hide there, which is why
+ * the report counts them.
+ */
+function resolveInDoubt(input: VerifyInput): { input: VerifyInput; inDoubt: VerifyReport['inDoubt'] } {
+  const valid = input.inDoubt?.valid ?? [];
+  const poison = input.inDoubt?.poison ?? [];
+  const applied = (id: string) => Object.values(input.effects).some((e) => (e.get(id) ?? 0) > 0);
+  const deadLettered = new Set(input.dlq.map((d) => d.eventId));
+  const writtenValid = valid.filter((v) => applied(v.eventId));
+  const writtenPoison = poison.filter((p) => deadLettered.has(p.eventId) || applied(p.eventId));
+  return {
+    input: { ...input, valid: [...input.valid, ...writtenValid], poison: [...input.poison, ...writtenPoison] },
+    inDoubt: { records: valid.length + poison.length, written: writtenValid.length + writtenPoison.length },
+  };
 }

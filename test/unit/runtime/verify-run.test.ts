@@ -45,3 +45,41 @@ describe('verifyRun', () => {
     expect(report.ok).toBe(false);
   });
 });
+
+describe('verifyRun: records of failed sends', () => {
+  const base = () => input({ statesMayHaveExpired: true, earlyShipmentApplied: 1 });
+
+  it('a poison record of a failed send found in the DLQs is expected there, not unexpected', () => {
+    const given = base();
+    given.inDoubt = { valid: [], poison: [{ eventId: 'p-1', kind: 'bad-magic-byte', orderId: 'order-x' }] };
+    given.dlq = SERVICES.map((service) => ({ service, eventId: 'p-1', errorClass: 'BadMagicByteError' }));
+    const report = verifyRun(given);
+    expect(report.inDoubt).toEqual({ records: 1, written: 1 });
+    expect(report.dlq).toMatchObject({ poisonExpected: 1, poisonFound: 1, unexpected: 0 });
+    expect(report.ok).toBe(true);
+  });
+
+  it('one that reached only some DLQs was written and is missing from the others', () => {
+    const given = base();
+    given.inDoubt = { valid: [], poison: [{ eventId: 'p-1', kind: 'bad-magic-byte', orderId: 'order-x' }] };
+    given.dlq = [{ service: 'payment', eventId: 'p-1', errorClass: 'BadMagicByteError' }];
+    const report = verifyRun(given);
+    expect(report.dlq).toMatchObject({ poisonExpected: 1, poisonFound: 0 });
+    expect(report.ok).toBe(false);
+  });
+
+  it('an event of a failed send that no service applied was not written; one that a service applied must be applied by all', () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `order-${i}`).filter((id) => !isDeclined(id));
+    const unwritten = base();
+    unwritten.inDoubt = { valid: [{ eventId: 'e-9', eventType: 'OrderCreated', orderId: ids[5]!, key: ids[5]! }], poison: [] };
+    expect(verifyRun(unwritten)).toMatchObject({ inDoubt: { records: 1, written: 0 }, ok: true });
+
+    const half = base();
+    half.inDoubt = unwritten.inDoubt;
+    half.effects.payment.set('e-9', 1);
+    const report = verifyRun(half);
+    expect(report.inDoubt.written).toBe(1);
+    expect(report.services.inventory.missing).toBe(1);
+    expect(report.ok).toBe(false);
+  });
+});
