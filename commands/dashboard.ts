@@ -3,6 +3,7 @@ import type { GlobalArgs } from '../src/cli/command-context.js';
 import { UsageError } from '../src/errors.js';
 import { requireBrokers } from '../src/config/resolve-connection.js';
 import { parseDuration } from '../src/cli/flag-values.js';
+import { loadDashboard } from '../src/cli/load-dashboard.js';
 
 type DashboardArgs = GlobalArgs & { refresh: string; 'metrics-url'?: string; view?: string };
 
@@ -26,8 +27,7 @@ export const dashboardCommand: CommandModule<GlobalArgs, DashboardArgs> = {
     if (refreshMs < MIN_REFRESH_MS) throw new UsageError(`--refresh must be at least ${MIN_REFRESH_MS}ms, got ${argv.refresh}`);
     const metricsUrl = argv['metrics-url'];
     if (metricsUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(metricsUrl)) throw new UsageError(`--metrics-url "${metricsUrl}" is not an http(s) URL`, 'e.g. http://127.0.0.1:9464/metrics');
-    // Ink and React load only here, so --help and the scripted commands start without them.
-    const { runDashboard, isViewId } = await import('../src/tui/run-dashboard.js');
+    const { runDashboard, isViewId } = await loadDashboard();
     if (argv.view !== undefined && !isViewId(argv.view)) throw new UsageError(`--view "${argv.view}" is not a view`, 'views: cluster, topics, groups, dlq, offsets, schemas, services');
     const conn = await argv.sf.connection();
     requireBrokers(conn);

@@ -4,6 +4,7 @@ import { CheckFailedError, InterruptedError } from '../src/errors.js';
 import { formatTable } from '../src/cli/table.js';
 import { runDemo } from '../src/demo/run-demo.js';
 import { parseDuration, parseRate } from '../src/cli/flag-values.js';
+import { loadDashboard } from '../src/cli/load-dashboard.js';
 
 
 type DemoArgs = GlobalArgs & { duration: string; rate: string; stall: string; 'stall-for': string; 'fail-rate': number; dashboard: boolean };
@@ -33,8 +34,7 @@ export const demoCommand: CommandModule<GlobalArgs, DemoArgs> = {
       ...(interactive
         ? {
             dashboard: async (options) => {
-              // Ink and React load only here, for the interactive path.
-              const { runDashboard } = await import('../src/tui/run-dashboard.js');
+              const { runDashboard } = await loadDashboard();
               await runDashboard({ ...options, env, refreshMs: 2_000 });
             },
           }

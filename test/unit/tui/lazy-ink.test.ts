@@ -43,9 +43,10 @@ describe('Ink and React load lazily', () => {
     expect(offending).toEqual([]);
   });
 
-  it('the dashboard command loads src/tui inside its handler', () => {
-    const text = fs.readFileSync(path.join(ROOT, 'commands/dashboard.ts'), 'utf8');
-    expect(text).toMatch(/await import\('\.\.\/src\/tui\/run-dashboard\.js'\)/);
+  it('the dashboard and demo commands load src/tui inside their handlers, in React\'s production build', () => {
+    for (const command of ['commands/dashboard.ts', 'commands/demo.ts']) expect(fs.readFileSync(path.join(ROOT, command), 'utf8')).toMatch(/await loadDashboard\(\)/);
+    const loader = fs.readFileSync(path.join(ROOT, 'src/cli/load-dashboard.ts'), 'utf8');
+    expect(loader).toMatch(/process\.env\.NODE_ENV \?\?= 'production';\s+return import\('\.\.\/tui\/run-dashboard\.js'\)/);
   });
 });
 
