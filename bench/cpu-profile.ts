@@ -56,3 +56,9 @@ export async function topSelfTime(dir: string, top = 15): Promise<CpuProfileSumm
     byPackage: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([where, hits]) => ({ where, share: share(hits) })),
   };
 }
+
+/** The summary as the benchmarks print it: busy share, shares by package, then the top frames. */
+export function logProfile(profile: CpuProfileSummary, log: (m: string) => void): void {
+  log(`CPU profile ${profile.file}: ${profile.sampledMs} ms sampled, busy ${(profile.busyShare * 100).toFixed(0)}%; shares of busy time by package: ${profile.byPackage.map((p) => `${p.where} ${(p.share * 100).toFixed(0)}%`).join(', ')}; top self time:`);
+  for (const f of profile.top) log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${String(f.selfMs).padStart(6)} ms  ${f.frame}`);
+}

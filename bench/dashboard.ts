@@ -9,6 +9,7 @@ import { createKafka } from '../src/kafka/client.js';
 import { withClusterSession } from '../src/kafka/cluster-session.js';
 import { withKafkaRetry } from '../src/kafka/kafka-retry.js';
 import { waitForTopicLeaders } from '../src/kafka/topic-readiness.js';
+import { type CpuProfileSummary, logProfile, topSelfTime } from './cpu-profile.js';
 import { flagValue } from './flag-value.js';
 import { BenchLeftovers } from './leftovers.js';
 
@@ -22,6 +23,7 @@ const WARM_UP_MS = 5_000;
  * (CPU seconds over wall seconds, 1.0 = one core), its peak RSS and its frame times (from the
  * STREAMFLOW_FRAME_LOG hook), beside `streamflow lag --json` of the same groups, the data of
  * one refresh through the CLI. Goal (issue 21): under 10% of a core, frames under 50 ms.
+ * --cpu-prof profiles the dashboard (start-up included) and prints its top self time.
  */
 export async function benchDashboard(args: string[]): Promise<Record<string, unknown>> {
   const partitions = Number(flagValue(args, '--partitions') ?? 10_000);
@@ -31,6 +33,7 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
   const refreshMs = parseDuration(refresh, '--refresh');
   const view = flagValue(args, '--view') ?? 'groups';
   const runs = Number(flagValue(args, '--runs') ?? 3);
+  const profiled = args.includes('--cpu-prof');
   // The broker goes on writing new partitions' files after the seeding (see bench/lag.ts).
   const settleMs = Number(flagValue(args, '--settle') ?? (partitions >= 5_000 ? 30 : 10)) * 1000;
   if (!(tmuxVersion() ?? '')) throw new Error('the dashboard benchmark runs the dashboard under tmux: install it with `apt-get install tmux`');
@@ -87,7 +90,8 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
     // The dashboard, as an operator runs it, in a tmux server of our own (it inherits our environment).
     const frameLog = path.join(work, 'frames.log');
     const stderrFile = path.join(work, 'dashboard.stderr');
-    const command = `exec ${shellQuote(process.execPath)} ${shellQuote(cli)} dashboard --refresh ${shellQuote(refresh)} --view ${shellQuote(view)} 2>${shellQuote(stderrFile)}`;
+    const nodeFlags = profiled ? `--cpu-prof --cpu-prof-dir ${shellQuote(work)} ` : '';
+    const command = `exec ${shellQuote(process.execPath)} ${nodeFlags}${shellQuote(cli)} dashboard --refresh ${shellQuote(refresh)} --view ${shellQuote(view)} 2>${shellQuote(stderrFile)}`;
     tmux(socket, ['new-session', '-d', '-s', 'dash', '-x', '200', '-y', '50', command], { ...env, STREAMFLOW_FRAME_LOG: frameLog });
     const pid = dashboardPid(Number(tmux(socket, ['list-panes', '-t', 'dash', '-F', '#{pane_pid}']).trim()));
     log(`dashboard running as pid ${pid}; waiting for its first frame of the ${view} view...`);
@@ -120,6 +124,8 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
     const screenText = tmux(socket, ['capture-pane', '-p', '-t', 'dash']);
     tmux(socket, ['send-keys', '-t', 'dash', 'q']);
     for (let i = 0; i < 50 && alive(pid); i++) await sleep(100);
+    // Kept beside the work directory (removed below) for a closer look, e.g. in Chrome's DevTools.
+    const profile = profiled ? await keptProfile(await topSelfTime(work), `streamflow-bench-dashboard-${stamp}.cpuprofile`) : undefined;
 
     const frameMs = measured.map((f) => f.ms).sort((a, b) => a - b);
     const drawn = measured.filter((f) => f.bytes > 0);
@@ -147,6 +153,7 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
       loadAverage: os.loadavg().map(round2),
       loadAverageAt: { start: loadAtStart, measureStart: loadAtMeasure },
       cpus: os.cpus().length,
+      ...(profile ? { profile } : {}),
     };
     if (!screenText.includes(marker) && view === 'groups') log(`note: no ${marker}* group was visible on the last screen`);
     log(
@@ -157,12 +164,19 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
         `beside \`streamflow lag --json\` of the same groups: ${result.lagJsonMs} ms wall, ${result.lagJsonCpuMs} ms CPU (medians of ${runs}); ` +
         `load average ${loadAtStart.join(' ')} at start, ${loadAtMeasure.join(' ')} as measuring began, ${result.loadAverage.join(' ')} at end (${result.cpus} CPUs)`,
     );
+    if (profile) logProfile(profile, log);
     return result;
   } finally {
     await cleanup();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+async function keptProfile(profile: CpuProfileSummary, name: string): Promise<CpuProfileSummary> {
+  const kept = path.join(os.tmpdir(), name);
+  fs.copyFileSync(profile.file, kept);
+  return { ...profile, file: kept };
 }
 
 /** Topics with one record in each partition; each group commits offset 0 (one record behind) on its share of the topics. */

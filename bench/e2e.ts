@@ -9,7 +9,7 @@ import { newRunId } from '../src/generator/run-manifest.js';
 import { type ClusterSession, withClusterSession } from '../src/kafka/cluster-session.js';
 import { serviceHandlers, serviceTopics } from '../src/runtime/services/index.js';
 import { SERVICES, type ServiceName } from '../src/runtime/types.js';
-import { topSelfTime } from './cpu-profile.js';
+import { logProfile, topSelfTime } from './cpu-profile.js';
 import { histogramQuantile, mergeHistograms } from './histogram-quantile.js';
 import { flagValue } from './flag-value.js';
 import { BenchLeftovers } from './leftovers.js';
@@ -239,10 +239,7 @@ function report(r: { ordersPerSec: number; eventsPerSec: number; seedRatio: numb
   log(
     `store:     ${r.store.bytesPerOrder} B per order across the services (goal: at most 300), + ${r.store.auditBytesPerOrder} B per order of effect counts for verify (kept for hours); ${r.store.keysWithoutTtl} keys without a TTL${w ? `, the largest ${w.key} (${w.type}, ${w.members} members)` : ''}`,
   );
-  if (profile) {
-    log(`CPU profile ${profile.file}: ${profile.sampledMs} ms sampled, busy ${(profile.busyShare * 100).toFixed(0)}%; shares of busy time by package: ${profile.byPackage.map((p) => `${p.where} ${(p.share * 100).toFixed(0)}%`).join(', ')}; top self time:`);
-    for (const f of profile.top) log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${String(f.selfMs).padStart(6)} ms  ${f.frame}`);
-  }
+  if (profile) logProfile(profile, log);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
