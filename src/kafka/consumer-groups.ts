@@ -2,6 +2,7 @@ import kafkajs, { type Admin } from 'kafkajs';
 import { UsageError } from '../errors.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import type { RawCluster } from './kafkajs-cluster.js';
+import { byTopicPartition } from './topic-partition-order.js';
 
 const { AssignerProtocol } = kafkajs;
 
@@ -92,7 +93,7 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
       return answer
         .flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) < 0 ? null : BigInt(p.offset), metadata: p.metadata || null })))
         .filter((o) => topics !== undefined || o.offset !== null)
-        .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+        .sort(byTopicPartition);
     },
     commit: async (group, offsets) => {
       if (offsets.length === 0) return;

@@ -35,7 +35,7 @@ export interface LogOffsetsAdmin {
 export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAdmin {
   const listOffsets = async (refs: TopicPartitionRef[], spec: { fromBeginning: boolean } | { fromTimestamp: number }) => {
     const byTopic = groupByTopic(refs);
-    if (byTopic.size === 0) return new Map<string, string>();
+    if (byTopic.size === 0) return new Map<string, Map<number, string>>();
     // The topics exist (listed by partitions()); right after their creation a broker may not
     // know them or their leader yet: refresh metadata and ask the (new) leader again.
     const answer = await withKafkaRetry(
@@ -45,7 +45,13 @@ export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAd
       },
       { unknownTopicIsTransient: true, beforeRetry: () => cluster.refreshMetadata() },
     );
-    return new Map(answer.flatMap((t) => t.partitions.map((p) => [key(t.topic, p.partition), p.offset] as const)));
+    const out = new Map<string, Map<number, string>>();
+    for (const t of answer) {
+      const parts = out.get(t.topic) ?? new Map<number, string>();
+      for (const p of t.partitions) parts.set(p.partition, p.offset);
+      out.set(t.topic, parts);
+    }
+    return out;
   };
   return {
     topicNames: () => admin.listTopics(),
@@ -61,8 +67,8 @@ export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAd
     ranges: async (refs) => {
       const [earliest, latest] = await Promise.all([listOffsets(refs, { fromBeginning: true }), listOffsets(refs, { fromBeginning: false })]);
       return refs.map((r) => {
-        const e = earliest.get(key(r.topic, r.partition));
-        const l = latest.get(key(r.topic, r.partition));
+        const e = earliest.get(r.topic)?.get(r.partition);
+        const l = latest.get(r.topic)?.get(r.partition);
         if (e === undefined || l === undefined) throw new UsageError(`no such partition: ${r.topic}-${r.partition}`);
         return { ...r, earliest: BigInt(e), latest: BigInt(l) };
       });
@@ -70,7 +76,7 @@ export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAd
     offsetsForTimestamp: async (refs, timestampMs) => {
       const found = await listOffsets(refs, { fromTimestamp: timestampMs });
       return refs.map((r) => {
-        const o = found.get(key(r.topic, r.partition));
+        const o = found.get(r.topic)?.get(r.partition);
         if (o === undefined) throw new UsageError(`no such partition: ${r.topic}-${r.partition}`);
         return { ...r, offset: BigInt(o) < 0n ? null : BigInt(o) };
       });
@@ -87,8 +93,4 @@ function groupByTopic(refs: TopicPartitionRef[]): Map<string, number[]> {
     else out.set(r.topic, [r.partition]);
   }
   return out;
-}
-
-function key(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
 }

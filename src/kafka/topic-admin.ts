@@ -1,4 +1,4 @@
-import kafkajs, { type Admin } from 'kafkajs';
+import kafkajs, { type Admin, type ITopicMetadata } from 'kafkajs';
 import { UsageError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 import { requireBrokers } from '../config/resolve-connection.js';
@@ -58,6 +58,8 @@ export interface TopicAdmin {
   describeCluster(): Promise<{ brokers: BrokerInfo[]; controller: number | null }>;
   topicNames(): Promise<string[]>;
   partitions(topics: string[]): Promise<Map<string, PartitionMetadata[]>>;
+  /** Every topic's partitions, internal topics included. */
+  allPartitions(): Promise<Map<string, PartitionMetadata[]>>;
   offsets(topic: string): Promise<PartitionOffsets[]>;
   configs(topics: string[]): Promise<Map<string, ConfigEntry[]>>;
   /** false when every topic already existed. */
@@ -90,16 +92,10 @@ function topicAdmin(admin: Admin): TopicAdmin {
     topicNames: () => admin.listTopics(),
     partitions: async (topics) => {
       if (topics.length === 0) return new Map();
-      const meta = await refused(admin.fetchTopicMetadata({ topics }), `topics ${topics.join(', ')}`);
-      return new Map(
-        meta.topics.map((t) => [
-          t.name,
-          t.partitions
-            .map((p) => ({ partition: p.partitionId, leader: p.leader >= 0 ? p.leader : null, replicas: [...p.replicas], isr: [...p.isr] }))
-            .sort((a, b) => a.partition - b.partition),
-        ]),
-      );
+      return partitionMetadata(await refused(admin.fetchTopicMetadata({ topics }), `topics ${topics.join(', ')}`));
     },
+    // An empty topic list asks Metadata for every topic: one answer, not a listing and then a second read.
+    allPartitions: async () => partitionMetadata(await admin.fetchTopicMetadata({ topics: [] })),
     offsets: async (topic) =>
       (await refused(whileLeaderMoves(() => admin.fetchTopicOffsets(topic)), `topic ${topic}`))
         .map((o) => ({ partition: o.partition, earliest: o.low, latest: o.high }))
@@ -160,6 +156,17 @@ function topicAdmin(admin: Admin): TopicAdmin {
  * before that leader accepts requests (NOT_LEADER_OR_FOLLOWER), and a non-idempotent
  * producer retrying such a refusal can write the rest of its batch twice.
  */
+function partitionMetadata(meta: { topics: ITopicMetadata[] }): Map<string, PartitionMetadata[]> {
+  return new Map(
+    meta.topics.map((t) => [
+      t.name,
+      t.partitions
+        .map((p) => ({ partition: p.partitionId, leader: p.leader >= 0 ? p.leader : null, replicas: [...p.replicas], isr: [...p.isr] }))
+        .sort((a, b) => a.partition - b.partition),
+    ]),
+  );
+}
+
 async function waitUntilServing(admin: Admin, topics: string[]): Promise<void> {
   await waitForTopicLeaders(admin, topics, TIMEOUT_MS);
   // Just created, a topic can also be unknown to the broker that answers for a moment.

@@ -54,14 +54,16 @@ export interface GroupLag {
  */
 export function computeLag(current: GroupSample, history: GroupSample[] = []): GroupLag {
   const baseline = history.find((h) => h.group === current.group && h.takenAt < current.takenAt);
-  const before = new Map(baseline?.partitions.map((p) => [`${p.topic}:${p.partition}`, p]));
+  // Samples of a group list its partitions in the same order: matched by index, else by name.
+  const aligned = baseline !== undefined && samePartitions(baseline.partitions, current.partitions);
+  const before = aligned ? undefined : new Map(baseline?.partitions.map((p) => [`${p.topic}:${p.partition}`, p]));
   const seconds = baseline ? (current.takenAt - baseline.takenAt) / 1000 : 0;
 
-  const partitions = current.partitions.map((p): PartitionLag => {
+  const partitions = current.partitions.map((p, i): PartitionLag => {
     const lag = p.committed === null ? null : Number(p.end > p.committed ? p.end - p.committed : 0n);
     const nothingToConsume = lag === 0 || (lag !== null && p.onlyMarkersPending === true);
     const lagMs = lag === null ? null : nothingToConsume ? 0 : p.nextRecordTimestamp === null ? null : Math.max(0, current.takenAt - p.nextRecordTimestamp);
-    const prev = before.get(`${p.topic}:${p.partition}`);
+    const prev = aligned ? baseline.partitions[i] : before!.get(`${p.topic}:${p.partition}`);
     let rate: number | null = null;
     let etaMs: number | null = nothingToConsume ? 0 : null;
     if (prev && seconds > 0 && p.committed !== null && prev.committed !== null) {
@@ -87,6 +89,13 @@ export function computeLag(current: GroupSample, history: GroupSample[] = []): G
     etaMs: lagging.length === 0 ? 0 : lagging.some((p) => p.etaMs === null) ? null : Math.max(...lagging.map((p) => p.etaMs!)),
     partitions,
   };
+}
+
+/** The same topic-partitions in the same order. */
+export function samePartitions(a: readonly PartitionSample[], b: readonly PartitionSample[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.partition !== b[i]!.partition || a[i]!.topic !== b[i]!.topic) return false;
+  return true;
 }
 
 function round(x: number): number {

@@ -133,7 +133,7 @@ async function retentionPolicies(conn: Connection, topics: string[]): Promise<Ma
 }
 
 function judged(group: string, list: GroupSample[], windowMs: number, commits: Map<string, CommitSeen[]> | undefined, logStart: Map<string, bigint>): EvaluatedGroup {
-  const { verdict, partitions } = evaluateGroup({ samples: list, windowMs, commits, logStart });
+  const { verdict, partitions } = evaluateGroup({ samples: list, windowMs, commits, logStart: (topic, partition) => logStart.get(partitionKey(topic, partition)) });
   const lag = computeLag(list.at(-1)!);
   const byKey = new Map(partitions.map((p) => [partitionKey(p.topic, p.partition), p]));
   return {

@@ -2,6 +2,7 @@ import type { ClusterSession } from '../kafka/cluster-session.js';
 import { type Position, positionKey } from '../kafka/first-records.js';
 import type { PartitionRange } from '../kafka/log-offsets.js';
 import type { GroupSample, PartitionSample } from './compute-lag.js';
+import { byTopicPartition } from '../kafka/topic-partition-order.js';
 
 export interface LagScope {
   /** Named groups; undefined: every consumer group of the cluster. */
@@ -38,20 +39,15 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope,
     if (scope.topic !== undefined && (rows.size > 0 || scope.groups !== undefined)) {
       for (const p of topicPartitions.get(scope.topic) ?? []) add(scope.topic, p, null);
     }
-    return { description: d, rows: [...rows.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition) };
+    return { description: d, rows: [...rows.values()].sort(byTopicPartition) };
   });
 
   const visible = perGroup.filter((g) => scope.groups !== undefined || g.rows.length > 0);
-  const refs = uniqueRefs(visible.flatMap((g) => g.rows));
-  const ranges = new Map((await session.offsets.ranges(refs)).map((r) => [`${r.topic}\u0000${r.partition}`, r]));
+  const rangeOf = rangeIndex(await session.offsets.ranges(uniqueRefs(visible.flatMap((g) => g.rows))));
   const takenAt = Date.now();
 
-  const timestamps = await nextRecordTimestamps(
-    session,
-    visible.flatMap((g) => g.rows.filter((r) => r.committed !== null && r.committed < ranges.get(`${r.topic}\u0000${r.partition}`)!.latest)),
-    ranges,
-    cache,
-  );
+  const lagging = visible.flatMap((g) => g.rows.filter((r) => r.committed !== null && r.committed < rangeOf(r).latest));
+  const timestamps = await nextRecordTimestamps(session, lagging, rangeOf, cache);
 
   return visible.map(({ description, rows }) => ({
     group: description.group,
@@ -59,13 +55,12 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope,
     members: description.members.length,
     takenAt,
     partitions: rows.map((r): PartitionSample => {
-      const range = ranges.get(`${r.topic}\u0000${r.partition}`)!;
-      const next = r.committed === null ? undefined : timestamps.get(`${r.topic}\u0000${r.partition}\u0000${r.committed}`);
+      const next = timestamps.get(r);
       return {
         topic: r.topic,
         partition: r.partition,
         committed: r.committed,
-        end: range.latest,
+        end: rangeOf(r).latest,
         nextRecordTimestamp: typeof next === 'number' ? next : null,
         ...(next === 'none' ? { onlyMarkersPending: true } : {}),
       };
@@ -73,61 +68,94 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope,
   }));
 }
 
+type RangeOf = (p: { topic: string; partition: number }) => PartitionRange;
+
+/** Look-up of each partition's range (by topic, then partition: no key strings per row). */
+function rangeIndex(ranges: PartitionRange[]): RangeOf {
+  const byTopic = new Map<string, Map<number, PartitionRange>>();
+  for (const r of ranges) {
+    const parts = byTopic.get(r.topic);
+    if (parts) parts.set(r.partition, r);
+    else byTopic.set(r.topic, new Map([[r.partition, r]]));
+  }
+  return (p) => byTopic.get(p.topic)!.get(p.partition)!;
+}
+
 /**
  * What earlier snapshots learned of each position: the timestamp of the first record at or
  * after it, which never changes (offsets are immutable), or 'none' (only markers up to the
  * end), which holds while the end stays put. A watch, `lag serve` or the dashboard passes one
- * so a group sitting at the same offset costs no Fetch; it keeps only the last snapshot's
- * positions, so memory follows the partitions watched, not the offsets seen.
+ * so a group sitting at the same offset costs no Fetch. A position no snapshot asked for in
+ * the last `keepMs` is forgotten (0: only the last snapshot's; the dashboard, which reads a
+ * share of the groups per refresh, keeps a full round of them), so memory follows the
+ * partitions watched, not the offsets seen.
  */
 export class NextRecordCache {
-  private known = new Map<string, { next: number | 'none'; end: bigint }>();
+  private known = new Map<string, { next: number | 'none'; end: bigint; used: number }>();
+  private snapshotAt = 0;
+
+  constructor(private readonly keepMs = 0) {}
+
+  /** Start a snapshot: what `get` hits from now on counts as used by it. */
+  begin(): void {
+    this.snapshotAt = Date.now();
+  }
 
   get(key: string, end: bigint): number | 'none' | undefined {
     const hit = this.known.get(key);
-    return hit && (hit.next !== 'none' || hit.end === end) ? hit.next : undefined;
+    if (!hit || (hit.next === 'none' && hit.end !== end)) return undefined;
+    hit.used = this.snapshotAt;
+    return hit.next;
   }
 
-  replace(entries: Map<string, { next: number | 'none'; end: bigint }>): void {
-    this.known = entries;
+  /** Remember what this snapshot read, and forget positions unused for longer than `keepMs`. */
+  learn(entries: Map<string, { next: number | 'none'; end: bigint }>): void {
+    for (const [key, e] of entries) this.known.set(key, { ...e, used: this.snapshotAt });
+    for (const [key, e] of this.known) if (e.used < this.snapshotAt - this.keepMs) this.known.delete(key);
   }
 }
 
 /**
- * Timestamp of the first record at or after each (partition, committed offset), or 'none' when
- * only transaction markers follow; groups sharing a position share the read, and the reads
- * are batched per leader broker (firstRecords).
+ * Timestamp of the first record at or after each row's committed offset, or 'none' when only
+ * transaction markers follow; groups sharing a position share the read, and the reads are
+ * batched per leader broker (firstRecords).
  */
-async function nextRecordTimestamps(
+async function nextRecordTimestamps<R extends { topic: string; partition: number; committed: bigint | null }>(
   session: ClusterSession,
-  positions: Array<{ topic: string; partition: number; committed: bigint | null }>,
-  ranges: Map<string, PartitionRange>,
+  rows: R[],
+  rangeOf: RangeOf,
   cache: NextRecordCache,
-): Promise<Map<string, number | 'none'>> {
-  const wanted = new Map<string, Position>();
-  for (const p of positions) {
-    const range = ranges.get(`${p.topic}\u0000${p.partition}`)!;
+): Promise<Map<R, number | 'none'>> {
+  const keys: string[] = [];
+  const byPosition = new Map<string, Position>();
+  for (const r of rows) {
+    const range = rangeOf(r);
     // Below the log start (retention deleted it), the first unconsumed record is the oldest one left.
-    const offset = p.committed! < range.earliest ? range.earliest : p.committed!;
-    wanted.set(`${p.topic}\u0000${p.partition}\u0000${p.committed}`, { topic: p.topic, partition: p.partition, offset, until: range.latest });
+    const position = { topic: r.topic, partition: r.partition, offset: r.committed! < range.earliest ? range.earliest : r.committed!, until: range.latest };
+    const key = positionKey(position);
+    keys.push(key);
+    if (!byPosition.has(key)) byPosition.set(key, position);
   }
-  const byPosition = new Map([...wanted.values()].map((p) => [positionKey(p), p]));
-  const learned = new Map<string, { next: number | 'none'; end: bigint }>();
+  const known = new Map<string, number | 'none'>();
   const toRead: Position[] = [];
+  cache.begin();
   for (const [key, p] of byPosition) {
     const next = cache.get(key, p.until);
     if (next === undefined) toRead.push(p);
-    else learned.set(key, { next, end: p.until });
+    else known.set(key, next);
   }
+  const learned = new Map<string, { next: number | 'none'; end: bigint }>();
   for (const [key, first] of await session.records.firstRecords(toRead)) {
-    learned.set(key, { next: first === 'end' ? 'none' : first.timestamp, end: byPosition.get(key)!.until });
+    const next = first === 'end' ? 'none' : first.timestamp;
+    learned.set(key, { next, end: byPosition.get(key)!.until });
+    known.set(key, next);
   }
-  cache.replace(learned);
-  const out = new Map<string, number | 'none'>();
-  for (const [k, p] of wanted) {
-    const hit = learned.get(positionKey(p));
-    if (hit) out.set(k, hit.next);
-  }
+  cache.learn(learned);
+  const out = new Map<R, number | 'none'>();
+  rows.forEach((r, i) => {
+    const hit = known.get(keys[i]!);
+    if (hit !== undefined) out.set(r, hit);
+  });
   return out;
 }
 

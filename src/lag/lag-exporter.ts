@@ -6,7 +6,7 @@ import { type GroupLag, type GroupSample, computeLag } from './compute-lag.js';
 import { NextRecordCache, fetchLagSnapshot } from './fetch-lag-snapshot.js';
 import { logStartOf } from './evaluate-lag.js';
 import { CommitLog } from './commit-log.js';
-import { LAG_STATUSES, type PartitionVerdict, type Verdict, evaluateGroup } from './lag-verdict.js';
+import { LAG_STATUSES, type PartitionVerdict, type Verdict, evaluateGroup, partitionKey } from './lag-verdict.js';
 
 export interface LagServeOptions {
   port: number;
@@ -61,7 +61,7 @@ export async function serveLagMetrics(conn: Connection, opts: LagServeOptions): 
               const kept = (history.get(s.group) ?? []).filter((h) => s.takenAt - h.takenAt <= opts.windowMs);
               history.set(s.group, [...kept, s]);
               // Kept samples are at most windowMs apart: a full history spans at least a poll less.
-              const { verdict, partitions } = evaluateGroup({ samples: history.get(s.group)!, windowMs: opts.windowMs - opts.intervalMs, commits: commits.commitsOf(s.group), logStart });
+              const { verdict, partitions } = evaluateGroup({ samples: history.get(s.group)!, windowMs: opts.windowMs - opts.intervalMs, commits: commits.commitsOf(s.group), logStart: (topic, partition) => logStart.get(partitionKey(topic, partition)) });
               return { lag: computeLag(s, kept), verdict, partitions };
             });
             for (const g of history.keys()) if (!seen.has(g)) history.delete(g);

@@ -1,4 +1,4 @@
-import type { GroupLag, GroupSample, PartitionSample } from './compute-lag.js';
+import { type GroupLag, type GroupSample, type PartitionSample, samePartitions } from './compute-lag.js';
 
 /**
  * Burrow's verdicts, worst last: OK; WARN (lag grew through the window while the offset
@@ -37,8 +37,8 @@ export interface VerdictInput {
   windowMs: number;
   /** Commits per `topic:partition` within the window; a partition missing here had none. Undefined: commits were not observed. */
   commits?: Map<string, CommitSeen[]>;
-  /** Log start offset per `topic:partition` at the last sample. */
-  logStart?: Map<string, bigint>;
+  /** A partition's log start offset at the last sample (undefined: not known). */
+  logStart?: (topic: string, partition: number) => bigint | undefined;
 }
 
 export const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
@@ -47,20 +47,13 @@ export const partitionKey = (topic: string, partition: number) => `${topic}:${pa
 export function evaluateGroup(input: VerdictInput): { verdict: Verdict; partitions: PartitionVerdict[] } {
   const last = input.samples.at(-1);
   if (!last) return { verdict: { status: 'OK', reason: 'no sample' }, partitions: [] };
-  const history = new Map<string, PartitionSample[]>();
-  for (const s of input.samples) {
-    for (const p of s.partitions) {
-      const key = partitionKey(p.topic, p.partition);
-      const list = history.get(key);
-      if (list) list.push(p);
-      else history.set(key, [p]);
-    }
-  }
+  const history = partitionHistories(input.samples, last.partitions);
   const spanMs = last.takenAt - input.samples[0]!.takenAt;
-  const partitions = last.partitions.map((p) => {
-    const key = partitionKey(p.topic, p.partition);
-    const commits = input.commits === undefined ? undefined : (input.commits.get(key) ?? []);
-    return { topic: p.topic, partition: p.partition, ...evaluatePartition(history.get(key)!, { spanMs, windowMs: input.windowMs, members: last.members, commits, logStart: input.logStart?.get(key) }) };
+  const { commits } = input;
+  const partitions = last.partitions.map((p, i) => {
+    // Commits matter only for an offset that did not move: looked up then, not for every partition.
+    const commitsOf = () => (commits === undefined ? undefined : (commits.get(partitionKey(p.topic, p.partition)) ?? []));
+    return { topic: p.topic, partition: p.partition, ...evaluatePartition(history[i]!, { spanMs, windowMs: input.windowMs, members: last.members, commitsOf, logStart: input.logStart?.(p.topic, p.partition) }) };
   });
   const worst = partitions.reduce<PartitionVerdict | undefined>((w, p) => (!w || severity(p.status) > severity(w.status) ? p : w), undefined);
   if (!worst || worst.status === 'OK') {
@@ -73,11 +66,29 @@ export function evaluateGroup(input: VerdictInput): { verdict: Verdict; partitio
   return { verdict: { status: worst.status, reason: `${worst.topic}/${worst.partition}: ${worst.reason}${others > 0 ? ` (and ${others} more)` : ''}` }, partitions };
 }
 
+/** Each partition of `last` through the samples, oldest first (matched by index where the samples list the same partitions). */
+function partitionHistories(samples: GroupSample[], last: PartitionSample[]): PartitionSample[][] {
+  const out = last.map((): PartitionSample[] => []);
+  let index: Map<string, number> | undefined;
+  for (const s of samples) {
+    if (samePartitions(s.partitions, last)) {
+      for (let i = 0; i < last.length; i++) out[i]!.push(s.partitions[i]!);
+      continue;
+    }
+    index ??= new Map(last.map((p, i) => [partitionKey(p.topic, p.partition), i]));
+    for (const p of s.partitions) {
+      const i = index.get(partitionKey(p.topic, p.partition));
+      if (i !== undefined) out[i]!.push(p);
+    }
+  }
+  return out;
+}
+
 interface PartitionContext {
   spanMs: number;
   windowMs: number;
   members: number;
-  commits: CommitSeen[] | undefined;
+  commitsOf: () => CommitSeen[] | undefined;
   logStart: bigint | undefined;
 }
 
@@ -105,10 +116,11 @@ function evaluatePartition(samples: PartitionSample[], ctx: PartitionContext): V
   }
   // The offset did not move and records wait: re-committing it is a stall, silence a stop.
   if (ctx.spanMs < ctx.windowMs) return verdict('OK', `${NOT_YET}: lag ${lag}, offset unchanged for ${seconds(ctx.spanMs)} of the ${seconds(ctx.windowMs)} window`);
-  const repeats = ctx.commits?.length ?? 0;
+  const commits = ctx.commitsOf();
+  const repeats = commits?.length ?? 0;
   if (repeats > 0) return verdict('STALL', `committed offset ${last.committed} again ${repeats} time(s) in ${seconds(ctx.windowMs)} without moving; lag ${lag}`);
   const who = ctx.members === 0 ? 'the group has no members' : `${ctx.members} member(s)`;
-  const seen = ctx.commits === undefined ? 'its offset did not move' : 'no commit';
+  const seen = commits === undefined ? 'its offset did not move' : 'no commit';
   return verdict('STOP', `${seen} for ${seconds(ctx.windowMs)} with lag ${lag}; ${who}`);
 }
 

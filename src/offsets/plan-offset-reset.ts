@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import type { GroupMember } from '../kafka/consumer-groups.js';
 import type { TopicPartitionRef } from '../kafka/log-offsets.js';
 import type { ResetMode, ResetScope } from './reset-mode.js';
+import { byTopicPartition } from '../kafka/topic-partition-order.js';
 
 /** What the planner needs to know about one group, fetched beforehand (fetch-reset-facts.ts). */
 export interface ResetFacts {
@@ -69,7 +70,7 @@ export function resetPartitions(
   const missing = refs.filter((r) => !(known.topicPartitions.get(r.topic) ?? []).includes(r.partition));
   if (missing.length > 0) throw new UsageError(`the partitions ${missing.map((m) => `${m.topic}-${m.partition}`).join(', ')} do not exist`);
   const unique = new Map(refs.map((r) => [tpKey(r.topic, r.partition), r]));
-  return [...unique.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  return [...unique.values()].sort(byTopicPartition);
 }
 
 /**

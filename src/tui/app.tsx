@@ -35,7 +35,7 @@ export function DashboardApp({ source: initialSource, refreshMs, initialView, co
   const source = useContextSource(initialSource, state, dispatch, contexts);
 
   useEffect(() => dispatch({ type: 'resize', size }), [size]);
-  useRefreshLoop(source, dispatch, refreshMs, state.view);
+  useRefreshLoop(source, dispatch, refreshMs, state);
   useDashboardEffects(source, state, dispatch);
   // Keys go to the reducer as they are, so keys typed faster than React renders see the latest state.
   useInput((input, key) => dispatch({ type: 'key', input, key }));

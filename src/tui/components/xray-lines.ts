@@ -1,12 +1,10 @@
 import type { GroupMember } from '../../kafka/consumer-groups.js';
-import type { PartitionLag } from '../../lag/compute-lag.js';
-import { partitionKey } from '../../lag/lag-verdict.js';
 import type { XrayQueue } from '../data/group-xray.js';
 import { type ColumnSpec, fitColumns, formatHeader, formatRow } from '../layout/fit-columns.js';
 import { formatCount, formatDuration, formatEta, formatRate } from '../layout/format.js';
 import type { DashboardState } from '../state/dashboard-state.js';
 import { cursorOf, visibleItems } from '../state/lists.js';
-import type { DashboardGroup } from '../state/overview-state.js';
+import type { DashboardPartition } from '../state/overview-state.js';
 import { type Line, line, rule } from './line.js';
 
 /*
@@ -23,17 +21,15 @@ const memberColumns: Array<ColumnSpec<GroupMember>> = [
   { title: 'MEMBER ID', min: 12, max: 60, priority: 3, value: (m) => m.memberId },
 ];
 
-function partitionColumns(group: DashboardGroup | undefined): Array<ColumnSpec<PartitionLag>> {
-  return [
-    { title: 'TOPIC', min: 12, max: 50, priority: 0, value: (p) => p.topic },
-    { title: 'P', min: 3, priority: 0, align: 'right', value: (p) => String(p.partition) },
-    { title: 'LAG', min: 6, priority: 0, align: 'right', value: (p) => formatCount(p.lag) },
-    { title: 'TIME LAG', min: 8, priority: 0, align: 'right', value: (p) => formatDuration(p.lagMs) },
-    { title: 'VERDICT', min: 7, priority: 1, value: (p) => group?.partitionStatus?.[partitionKey(p.topic, p.partition)] ?? '-' },
-    { title: 'RATE/S', min: 6, priority: 3, align: 'right', value: (p) => formatRate(p.rate) },
-    { title: 'ETA', min: 9, priority: 2, align: 'right', value: (p) => formatEta(p.etaMs, p.lag) },
-  ];
-}
+const partitionColumns: Array<ColumnSpec<DashboardPartition>> = [
+  { title: 'TOPIC', min: 12, max: 50, priority: 0, value: (p) => p.topic },
+  { title: 'P', min: 3, priority: 0, align: 'right', value: (p) => String(p.partition) },
+  { title: 'LAG', min: 6, priority: 0, align: 'right', value: (p) => formatCount(p.lag) },
+  { title: 'TIME LAG', min: 8, priority: 0, align: 'right', value: (p) => formatDuration(p.lagMs) },
+  { title: 'VERDICT', min: 7, priority: 1, value: (p) => p.status },
+  { title: 'RATE/S', min: 6, priority: 3, align: 'right', value: (p) => formatRate(p.rate) },
+  { title: 'ETA', min: 9, priority: 2, align: 'right', value: (p) => formatEta(p.etaMs, p.lag) },
+];
 
 const queueColumns: Array<ColumnSpec<XrayQueue>> = [
   { title: 'KIND', min: 5, priority: 0, value: (q) => q.kind.toUpperCase() },
@@ -87,7 +83,7 @@ export function xrayLines(s: DashboardState, width: number): { lines: Line[]; dl
   lines.push(rule(`MEMBERS (${r.members.length})`, width));
   lines.push(...table(memberColumns, r.members, width, `no members (${r.state})`));
   lines.push(rule(`PARTITIONS (${partitions.length})${g ? ` · lag ${formatCount(g.totalLag)}` : ''}`, width));
-  lines.push(...table(partitionColumns(g), partitions, width, g ? 'no partitions' : 'not in the last refresh'));
+  lines.push(...table(partitionColumns, partitions, width, g ? 'no partitions' : 'not in the last refresh'));
   lines.push(rule(`TOPICS (${r.topics.length})`, width));
   lines.push(...(r.topics.length === 0 ? [line('  none', 'dim')] : r.topics.map((t) => line(`  ${t}`))));
 

@@ -9,23 +9,25 @@ import { toUnreachable } from '../../kafka/client.js';
 import { type TopicReader, withTopicReader } from '../../kafka/topic-reader.js';
 import { latestRecords } from '../../records/latest-records.js';
 import { RecordDecoder } from '../../records/record-decoding.js';
-import { type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
+import { type PartitionMetadata, type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
 import { RecordCounter } from '../../topics/record-count.js';
 import { CommitLog } from '../../lag/commit-log.js';
 import { parseFieldSet } from '../../dlq/dlq-edit.js';
 import { runDlqEdit } from '../../dlq/dlq-edit-run.js';
 import { NextRecordCache, fetchLagSnapshot } from '../../lag/fetch-lag-snapshot.js';
 import { VERDICT_WINDOW_MS } from '../state/overview-state.js';
+import { FULL_SCOPE, OFF_SCREEN_PERIOD_MS } from '../state/refresh-scope.js';
 import { executeOffsetReset, prepareOffsetReset } from '../../offsets/offset-reset.js';
 import { SERVED_COUNTERS, type ServedCounter } from '../../runtime/service-counters.js';
 import type { ServiceMetricsSnapshot } from '../../runtime/service-metrics.js';
 import { RegistryClient } from '../../schema/registry-client.js';
 import { listSubjectSummaries } from '../../schema/subject-admin.js';
 import type { SubjectVersionRow } from '../state/dashboard-state.js';
-import type { OverviewSnapshot, PartitionInfo, ServiceRow, ServicesReading } from '../state/snapshots.js';
+import type { OverviewSnapshot, ServiceRow, ServicesReading } from '../state/snapshots.js';
 import type { DashboardSource, MetricsSource } from './dashboard-source.js';
 import { type GroupXray, queueTopicsOf, retryStagesOf, subjectsOf } from './group-xray.js';
 import { HeldScope } from './held-scope.js';
+import { KnownTopics } from './known-topics.js';
 import { parseServiceMetrics } from './prometheus-metrics.js';
 import { redriveRequestOf } from './redrive-request.js';
 
@@ -41,6 +43,12 @@ export interface ClusterSourceOptions {
 const BROWSE_LIMIT = 500;
 /** Records the Records view reads of a topic, spread evenly over its partitions. */
 const LATEST_RECORDS = 500;
+/**
+ * Brokers and topic metadata are re-read this often, and after a failed refresh or when a group
+ * reads a topic they lack: at 10,000 partitions a Metadata answer (kafkajs asks for every topic
+ * even to describe the cluster) costs more than the rest of a refresh.
+ */
+const METADATA_MS = 10_000;
 /** Versions shown per subject, newest first. */
 const MAX_VERSIONS = 20;
 
@@ -59,13 +67,23 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   const decode = registryPayloadDecoder(conn.registry, signal);
   // Kept across refreshes: each one reads only the DLQ records written since the last.
   const dlqCounter = new RecordCounter();
-  const nextRecords = new NextRecordCache();
+  // A refresh reads a share of the groups: positions are kept through a full round of them.
+  const nextRecords = new NextRecordCache(2 * OFF_SCREEN_PERIOD_MS);
   const commitLog = new CommitLog(VERDICT_WINDOW_MS);
   let commitLogStarted = false;
   let registry: RegistryClient | undefined;
   const registryClient = () => (registry ??= new RegistryClient(requireRegistry(conn), { signal }));
   // One decoder for the dashboard's life: it keeps the writer schemas it fetched, so a live view asks the registry once per id.
   const decoder = new RecordDecoder(conn.registry ? registryClient() : undefined, 'base64');
+  const knownTopics = new KnownTopics();
+  let metadata: { at: number; cluster: Awaited<ReturnType<TopicAdmin['describeCluster']>>; topics: Map<string, PartitionMetadata[]> } | null = null;
+  const clusterMetadata = async (topicAdmin: TopicAdmin) => {
+    if (metadata === null || Date.now() - metadata.at >= METADATA_MS) {
+      const [cluster, topics] = await Promise.all([topicAdmin.describeCluster(), topicAdmin.allPartitions()]);
+      metadata = { at: Date.now(), cluster, topics };
+    }
+    return metadata;
+  };
   // A redrive or reset in flight keeps the session even when a refresh fails meanwhile.
   let busy = 0;
 
@@ -98,33 +116,38 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   return {
     label: `${conn.context ?? 'flags/env'} · ${conn.brokers.join(',')}`,
 
-    overview: () =>
+    overview: (scope = FULL_SCOPE) =>
       kafka(async (s) => {
         const topicAdmin = await admin.get();
-        const [cluster, names] = await Promise.all([topicAdmin.describeCluster(), topicAdmin.topicNames()]);
-        const meta = await topicAdmin.partitions(names);
-        const led = [...meta].flatMap(([topic, parts]) => parts.filter((p) => p.leader !== null).map((p) => ({ topic, partition: p.partition })));
+        const [{ cluster, topics: meta }, listed] = await Promise.all([clusterMetadata(topicAdmin), s.groups.list()]);
         if (!commitLogStarted) await commitLog.start(s);
         commitLogStarted = true;
-        const [ranges, groups] = await Promise.all([s.offsets.ranges(led), fetchLagSnapshot(s, {}, nextRecords)]);
-        await commitLog.poll(s, groups.map((g) => g.group));
-        const rangeOf = new Map(ranges.map((r) => [`${r.topic}\u0000${r.partition}`, r]));
+        const known = new Set(listed);
+        const readGroups = scope.groups === 'all' ? listed : scope.groups.filter((g) => known.has(g));
+        const readTopics = scope.topics === 'all' ? [...meta.keys()] : scope.topics.filter((t) => meta.has(t));
+        const led = readTopics.flatMap((topic) => meta.get(topic)!.filter((p) => p.leader !== null).map((p) => ({ topic, partition: p.partition })));
+        const [ranges, samples] = await Promise.all([s.offsets.ranges(led), readGroups.length > 0 ? fetchLagSnapshot(s, { groups: readGroups }, nextRecords) : []]);
+        // A group with nothing committed or assigned is not shown (as `lag` lists groups).
+        const empty = new Set(samples.filter((g) => g.partitions.length === 0).map((g) => g.group));
+        const groups = samples.filter((g) => !empty.has(g.group));
+        const shown = listed.filter((g) => !empty.has(g));
+        // A group reading a topic the cached metadata lacks: the next refresh re-reads it.
+        if (groups.some((g) => g.partitions.some((p) => !meta.has(p.topic)))) metadata = null;
+        await commitLog.poll(s, shown);
         const snapshot: OverviewSnapshot = {
           takenAt: Date.now(),
           brokers: cluster.brokers,
           controller: cluster.controller,
-          topics: [...meta].map(([name, parts]) => ({
-            name,
-            internal: name.startsWith('__'),
-            partitions: parts.map((p): PartitionInfo => {
-              const r = rangeOf.get(`${name}\u0000${p.partition}`);
-              return { ...p, start: r ? Number(r.earliest) : null, end: r ? Number(r.latest) : null };
-            }),
-          })),
+          topics: knownTopics.update(meta, ranges),
           groups,
+          listedGroups: shown,
+          ...(scope.topics === 'all' ? {} : { offsetsOf: new Set(readTopics) }),
           commits: new Map(groups.map((g) => [g.group, commitLog.commitsOf(g.group)])),
         };
         return snapshot;
+      }).catch((err: unknown) => {
+        metadata = null;
+        throw err;
       }),
 
     dlqTopics: () => kafka((s) => listDlqTopics(s, { sample: DLQ_LIST_SAMPLE, counter: dlqCounter })),

@@ -8,6 +8,7 @@ import type { ServiceMetricsSnapshot } from '../../runtime/service-metrics.js';
 import type { SubjectSummary } from '../../schema/subject-admin.js';
 import type { SubjectVersionRow } from '../state/dashboard-state.js';
 import type { RedriveProgress, RedriveSelection } from '../state/dlq-state.js';
+import type { RefreshScope } from '../state/refresh-scope.js';
 import type { OverviewSnapshot, ServicesReading } from '../state/snapshots.js';
 import type { EditResult } from '../../dlq/dlq-edit-run.js';
 import type { EditFlow } from '../state/dlq-edit-flow.js';
@@ -25,7 +26,8 @@ export interface MetricsSource {
 export interface DashboardSource {
   /** For the header: the context name and bootstrap servers. */
   readonly label: string;
-  overview(): Promise<OverviewSnapshot>;
+  /** The cluster's topics and groups, with the lag of the scope's groups and the offsets of its topics (all by default). */
+  overview(scope?: RefreshScope): Promise<OverviewSnapshot>;
   dlqTopics(): Promise<DlqSummary[]>;
   /** `x` on a group: its members, topics, retry and DLQ topics (depth, error classes) and subjects. */
   groupXray(group: string): Promise<GroupXray>;

@@ -2,21 +2,24 @@ import { type Dispatch, useEffect, useRef } from 'react';
 import type { DashboardSource } from '../data/dashboard-source.js';
 import { errorMessage } from '../data/error-message.js';
 import type { DashboardAction } from '../state/dashboard-actions.js';
+import type { DashboardState } from '../state/dashboard-state.js';
+import { refreshScope } from '../state/refresh-scope.js';
 import type { ViewId } from '../state/views.js';
 
 /** DLQ samples and registry listings cost more than offsets: refresh them at most this often. */
 const SLOW_DATA_MS = 5_000;
 
 /**
- * Every `refreshMs`: the cluster overview (offsets, groups, lag: rates and histories need it
- * whatever the view), the services' metrics, the current view's slower data, and a tick for
+ * Every `refreshMs`: the cluster overview (the lag and offsets of what the view shows, and a
+ * share of the rest: refreshScope), the services' metrics, the current view's slower data, and a tick for
  * what follows live data (the reducer starts those reads: the Records view's LIVE mode). A refresh
  * still running skips the tick instead of piling up; a failure is reported and the next tick
  * tries again.
  */
-export function useRefreshLoop(source: DashboardSource, dispatch: Dispatch<DashboardAction>, refreshMs: number, view: ViewId): void {
-  const viewRef = useRef(view);
-  viewRef.current = view;
+export function useRefreshLoop(source: DashboardSource, dispatch: Dispatch<DashboardAction>, refreshMs: number, state: DashboardState): void {
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const view = state.view;
   const slowAt = useRef<Partial<Record<ViewId, number>>>({});
   const fetchSlowRef = useRef<(force: boolean) => void>(() => undefined);
 
@@ -34,7 +37,7 @@ export function useRefreshLoop(source: DashboardSource, dispatch: Dispatch<Dashb
       void run().finally(() => inFlight.delete(name));
     };
     const fetchSlow = (force: boolean) => {
-      const v = viewRef.current;
+      const v = stateRef.current.view;
       if (v !== 'dlq' && v !== 'schemas') return;
       const due = (slowAt.current[v] ?? 0) + Math.max(SLOW_DATA_MS, refreshMs);
       if (!force && Date.now() < due) return;
@@ -58,7 +61,7 @@ export function useRefreshLoop(source: DashboardSource, dispatch: Dispatch<Dashb
     fetchSlowRef.current = fetchSlow;
     const tick = () => {
       once('overview', () =>
-        source.overview().then(
+        source.overview(refreshScope(stateRef.current, refreshMs)).then(
           (snapshot) => send({ type: 'overview', snapshot }),
           (err: unknown) => send({ type: 'overview-failed', at: Date.now(), message: errorMessage(err) }),
         ),

@@ -1,14 +1,14 @@
 import type { BrowsedRecord } from '../../dlq/dlq-browse.js';
 import type { GroupXray, XrayQueue } from '../data/group-xray.js';
 import type { DlqSummary } from '../../dlq/dlq-summary.js';
-import type { GroupLag, PartitionLag } from '../../lag/compute-lag.js';
+import type { GroupLag } from '../../lag/compute-lag.js';
 import type { RecordView } from '../../records/record-json.js';
 import type { SubjectSummary } from '../../schema/subject-admin.js';
 import { recordSearchText } from '../layout/record-text.js';
 import type { DashboardState, ListKey, SubjectVersionRow } from './dashboard-state.js';
 import { filterMatch } from './filter-match.js';
 import { RESET_MODES } from './offset-wizard.js';
-import type { TopicRow } from './overview-state.js';
+import type { DashboardPartition, TopicRow } from './overview-state.js';
 import type { PartitionInfo, ServiceRow } from './snapshots.js';
 
 /** The list the arrow keys, Enter and '/' act on in the current view and step; null when none. */
@@ -40,7 +40,7 @@ interface ListItems {
   'topic-partitions': PartitionInfo;
   'topic-records': RecordView;
   groups: GroupLag;
-  'group-partitions': PartitionLag;
+  'group-partitions': DashboardPartition;
   'xray-dlqs': XrayQueue;
   dlq: DlqSummary;
   'dlq-records': BrowsedRecord;

@@ -1,4 +1,4 @@
-import { type GroupSample, computeLag } from '../../lag/compute-lag.js';
+import { type GroupSample, type PartitionLag, computeLag } from '../../lag/compute-lag.js';
 import { type LagStatus, type WatchedGroup, evaluateGroup, partitionKey } from '../../lag/lag-verdict.js';
 import type { BrokerInfo } from '../../kafka/topic-admin.js';
 import { pushBounded } from './history-ring.js';
@@ -14,15 +14,17 @@ const LAG_WINDOW_MS = 30_000;
 export const VERDICT_WINDOW_MS = 20_000;
 const MAX_GROUP_SAMPLES = 30;
 
-/** A group as the views show it: its lag, its verdict and each partition's (by partitionKey). */
-export type DashboardGroup = WatchedGroup & { partitionStatus?: Record<string, LagStatus> };
+/** A partition of a group as the views show it: its lag, its verdict, and its lag at the group's recent refreshes (oldest first). */
+export type DashboardPartition = PartitionLag & { status: LagStatus; history: number[] };
+
+/** A group as the views show it: its lag and verdict, and each partition's. */
+export type DashboardGroup = Omit<WatchedGroup, 'partitions'> & { partitions: DashboardPartition[] };
 
 export interface TopicRow {
   name: string;
   internal: boolean;
   partitions: number;
   replicationFactor: number;
-  /** end - start summed over partitions. */
   /** Latest minus earliest offset, summed: an offset span (transaction markers included), not records. */
   offsets: number;
   /** Produced records per second, from log end offsets across refreshes. */
@@ -61,12 +63,12 @@ export interface OverviewState {
   topics: TopicRow[];
   partitionsByTopic: Record<string, PartitionInfo[]>;
   groups: DashboardGroup[];
+  /** Every group the cluster listed at the last refresh, read yet or not (the refresh scope picks from them). */
+  listedGroups: string[];
   /** Recent samples per group, for rates and ETAs. */
   samples: Record<string, GroupSample[]>;
   /** Summed log end offsets per topic at recent refreshes, for in-rates. */
   topicEnds: Record<string, Array<{ at: number; end: number }>>;
-  /** Lag per partition of each group at recent refreshes (lagKey), oldest first. */
-  lagHistory: Record<string, number[]>;
 }
 
 export const emptyOverview: OverviewState = {
@@ -76,54 +78,79 @@ export const emptyOverview: OverviewState = {
   topics: [],
   partitionsByTopic: {},
   groups: [],
+  listedGroups: [],
   samples: {},
   topicEnds: {},
-  lagHistory: {},
 };
 
-export function lagKey(group: string, topic: string, partition: number): string {
-  return `${group}\u0000${topic}\u0000${partition}`;
-}
-
-/** Fold a refresh into the state: every aggregate the views show is computed here, once. */
+/**
+ * Fold a refresh into the state: every aggregate the views show is computed here, once. A
+ * refresh may bring only some groups (snap.listedGroups names them all; the others keep their
+ * rows) and fresh offsets of only some topics (snap.offsetsOf; only those add a point to the
+ * in-rates), so the work of a refresh follows what it read, not the size of the cluster.
+ */
 export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): OverviewState {
+  const partitionsByTopic: OverviewState['partitionsByTopic'] = {};
+  for (const t of snap.topics) partitionsByTopic[t.name] = t.partitions;
+
+  // Log starts as the topics carry them: a group committed below one lost records (ERROR).
+  const logStart = (topic: string, partition: number) => {
+    const start = partitionOf(partitionsByTopic[topic], partition)?.start;
+    return start == null ? undefined : BigInt(start);
+  };
   const samples: OverviewState['samples'] = {};
-  const lagHistory: OverviewState['lagHistory'] = {};
-  const consumed = new Map<string, number>();
-  const readers = new Map<string, Set<string>>();
-  // Log starts as this refresh listed them: a group committed below one lost records (ERROR).
-  const logStart = new Map(snap.topics.flatMap((t) => t.partitions.filter((p) => p.start !== null).map((p) => [partitionKey(t.name, p.partition), BigInt(p.start!)] as const)));
-  const groups = [...snap.groups]
-    .sort((a, b) => a.group.localeCompare(b.group))
-    .map((sample) => {
-      const earlier = (prev.samples[sample.group] ?? []).filter((h) => h.takenAt < sample.takenAt && sample.takenAt - h.takenAt <= LAG_WINDOW_MS);
-      samples[sample.group] = pushBounded(earlier, sample, MAX_GROUP_SAMPLES);
-      const lag = computeLag(sample, earlier);
-      const { verdict, partitions: verdicts } = evaluateGroup({ samples: samples[sample.group]!, windowMs: VERDICT_WINDOW_MS, commits: snap.commits?.get(sample.group), logStart });
-      for (const p of lag.partitions) {
-        const key = lagKey(lag.group, p.topic, p.partition);
-        lagHistory[key] = pushBounded(prev.lagHistory[key] ?? [], p.lag ?? 0, LAG_HISTORY);
-        if (p.rate !== null) consumed.set(p.topic, (consumed.get(p.topic) ?? 0) + p.rate);
-        readers.set(p.topic, (readers.get(p.topic) ?? new Set()).add(lag.group));
+  const fresh = new Map(snap.groups.map((g) => [g.group, g]));
+  const previous = new Map(prev.groups.map((g) => [g.group, g]));
+  // A partial refresh lists every group; the ones it did not read keep their rows (a full one reads them all).
+  const names = snap.listedGroups ? [...new Set(snap.listedGroups)] : [...fresh.keys()];
+  const groups: DashboardGroup[] = [];
+  for (const name of names.sort((a, b) => a.localeCompare(b))) {
+    const sample = fresh.get(name);
+    if (!sample) {
+      const kept = previous.get(name);
+      if (kept) {
+        groups.push(kept);
+        samples[name] = prev.samples[name]!;
       }
-      const partitionStatus = Object.fromEntries(verdicts.map((v) => [partitionKey(v.topic, v.partition), v.status]));
-      return { ...lag, status: verdict.status, reason: verdict.reason, partitionStatus };
-    });
+      continue;
+    }
+    const earlier = (prev.samples[name] ?? []).filter((h) => h.takenAt < sample.takenAt && sample.takenAt - h.takenAt <= LAG_WINDOW_MS);
+    samples[name] = pushBounded(earlier, sample, MAX_GROUP_SAMPLES);
+    const lag = computeLag(sample, earlier);
+    const { verdict, partitions: verdicts } = evaluateGroup({ samples: samples[name]!, windowMs: VERDICT_WINDOW_MS, commits: snap.commits?.get(name), logStart });
+    const historyOf = historiesOf(previous.get(name), lag.partitions);
+    // computeLag's partition objects are this refresh's own: they take the verdict and history in place.
+    const partitions = lag.partitions as DashboardPartition[];
+    for (let i = 0; i < partitions.length; i++) {
+      partitions[i]!.status = verdicts[i]!.status;
+      partitions[i]!.history = pushBounded(historyOf(i), partitions[i]!.lag ?? 0, LAG_HISTORY);
+    }
+    groups.push({ ...lag, partitions, status: verdict.status, reason: verdict.reason });
+  }
+
+  // Out-rates and readers over every group shown, read this refresh or earlier.
+  const consumed = new Map<string, number>();
+  const readers = new Map<string, number>();
+  for (const g of groups) {
+    for (const [topic, rate] of topicRatesOf(g)) {
+      if (rate !== null) consumed.set(topic, (consumed.get(topic) ?? 0) + rate);
+      readers.set(topic, (readers.get(topic) ?? 0) + 1);
+    }
+  }
 
   const topicEnds: OverviewState['topicEnds'] = {};
-  const partitionsByTopic: OverviewState['partitionsByTopic'] = {};
   const underReplicated: UnderReplicatedPartition[] = [];
   let partitionCount = 0;
   let offlineCount = 0;
   const topics = [...snap.topics]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((t): TopicRow => {
-      partitionsByTopic[t.name] = t.partitions;
+      const parts = partitionsByTopic[t.name]!;
       let end = 0;
       let offsets = 0;
       let urp = 0;
       let offline = 0;
-      for (const p of t.partitions) {
+      for (const p of parts) {
         if (p.end !== null) end += p.end;
         if (p.end !== null && p.start !== null) offsets += p.end - p.start;
         if (p.leader === null) offline++;
@@ -132,21 +159,22 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
           underReplicated.push({ topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr });
         }
       }
-      partitionCount += t.partitions.length;
+      partitionCount += parts.length;
       offlineCount += offline;
-      const ends = pushBounded(prev.topicEnds[t.name] ?? [], { at: snap.takenAt, end }, RATE_SAMPLES + 1);
+      const read = !snap.offsetsOf || snap.offsetsOf.has(t.name);
+      const ends = read ? pushBounded(prev.topicEnds[t.name] ?? [], { at: snap.takenAt, end }, RATE_SAMPLES + 1) : (prev.topicEnds[t.name] ?? []);
       topicEnds[t.name] = ends;
       return {
         name: t.name,
         internal: t.internal,
-        partitions: t.partitions.length,
-        replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+        partitions: parts.length,
+        replicationFactor: parts[0]?.replicas.length ?? 0,
         offsets,
         inRate: rateOf(ends),
         outRate: consumed.has(t.name) ? round(consumed.get(t.name)!) : null,
         underReplicated: urp,
         offline,
-        consumerGroups: readers.get(t.name)?.size ?? 0,
+        consumerGroups: readers.get(t.name) ?? 0,
       };
     });
 
@@ -164,11 +192,42 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
     },
     topics,
     partitionsByTopic,
+    listedGroups: names,
     groups,
     samples,
     topicEnds,
-    lagHistory,
   };
+}
+
+const topicRates = new WeakMap<DashboardGroup, Map<string, number | null>>();
+
+/** The group's consumption rate per topic it reads (null: no rate yet), once per row: a kept row costs nothing again. */
+function topicRatesOf(g: DashboardGroup): Map<string, number | null> {
+  let rates = topicRates.get(g);
+  if (!rates) {
+    rates = new Map();
+    for (const p of g.partitions) {
+      const sum = rates.get(p.topic) ?? null;
+      rates.set(p.topic, p.rate === null ? sum : (sum ?? 0) + p.rate);
+    }
+    topicRates.set(g, rates);
+  }
+  return rates;
+}
+
+/** The lag history of each partition of `now` (by index) as the group's last row had it; matched by index while the partitions are the same. */
+function historiesOf(was: DashboardGroup | undefined, now: PartitionLag[]): (i: number) => number[] {
+  if (!was) return () => [];
+  const same = was.partitions.length === now.length && now.every((p, i) => p.partition === was.partitions[i]!.partition && p.topic === was.partitions[i]!.topic);
+  if (same) return (i) => was.partitions[i]!.history;
+  const byKey = new Map(was.partitions.map((p) => [partitionKey(p.topic, p.partition), p.history]));
+  return (i) => byKey.get(partitionKey(now[i]!.topic, now[i]!.partition)) ?? [];
+}
+
+/** Partition `id` of a topic's list (sorted by id, so almost always at index `id`). */
+function partitionOf(parts: PartitionInfo[] | undefined, id: number): PartitionInfo | undefined {
+  const at = parts?.[id];
+  return at?.partition === id ? at : parts?.find((p) => p.partition === id);
 }
 
 function rateOf(ends: Array<{ at: number; end: number }>): number | null {

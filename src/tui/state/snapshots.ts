@@ -30,8 +30,12 @@ export interface OverviewSnapshot {
   brokers: BrokerInfo[];
   controller: number | null;
   topics: TopicInfo[];
-  /** One lag sample per consumer group (fetchLagSnapshot). */
+  /** One lag sample per consumer group read (fetchLagSnapshot): every group, or those the refresh scope chose. */
   groups: GroupSample[];
+  /** Every group the cluster lists, when `groups` holds only some of them (the others keep their rows). */
+  listedGroups?: string[];
+  /** The topics whose partitions' start and end were read this refresh (the others carry the last ones read); undefined: all of them. */
+  offsetsOf?: Set<string>;
   /** Each group's recent commits from `__consumer_offsets` (CommitLog); undefined for a group: not observed. */
   commits?: Map<string, Map<string, CommitSeen[]> | undefined>;
 }

@@ -1,6 +1,4 @@
 import { Box } from 'ink';
-import { useMemo } from 'react';
-import type { PartitionLag } from '../../lag/compute-lag.js';
 import type { WatchedGroup } from '../../lag/lag-verdict.js';
 import { Lines } from '../components/lines.js';
 import { Table } from '../components/table.js';
@@ -8,7 +6,7 @@ import type { ColumnSpec } from '../layout/fit-columns.js';
 import { formatCount, formatDuration, formatEta, formatRate } from '../layout/format.js';
 import { sparkline } from '../layout/sparkline.js';
 import { cursorOf, visibleItems } from '../state/lists.js';
-import { LAG_HISTORY, lagKey } from '../state/overview-state.js';
+import { type DashboardPartition, LAG_HISTORY } from '../state/overview-state.js';
 import type { ViewProps } from './view-props.js';
 import { XrayView } from './xray-view.js';
 
@@ -23,19 +21,17 @@ export const groupColumns: Array<ColumnSpec<WatchedGroup>> = [
   { title: 'VERDICT', min: 7, priority: 2, value: (g) => g.status ?? '-' },
 ];
 
-function partitionColumns(history: Record<string, number[]>, group: string): Array<ColumnSpec<PartitionLag>> {
-  return [
-    { title: 'TOPIC', min: 12, max: 50, priority: 0, value: (p) => p.topic },
-    { title: 'P', min: 3, priority: 0, align: 'right', value: (p) => String(p.partition) },
-    { title: 'COMMITTED', min: 9, priority: 3, align: 'right', value: (p) => (p.committed === null ? '-' : formatCount(Number(p.committed))) },
-    { title: 'END', min: 7, priority: 4, align: 'right', value: (p) => formatCount(Number(p.end)) },
-    { title: 'LAG', min: 6, priority: 0, align: 'right', value: (p) => formatCount(p.lag) },
-    { title: 'LAG HISTORY', min: 12, max: 40, natural: LAG_HISTORY, priority: 1, value: (p, w) => sparkline(history[lagKey(group, p.topic, p.partition)] ?? [], w) },
-    { title: 'TIME LAG', min: 8, priority: 1, align: 'right', value: (p) => formatDuration(p.lagMs) },
-    { title: 'RATE/S', min: 6, priority: 5, align: 'right', value: (p) => formatRate(p.rate) },
-    { title: 'ETA', min: 9, priority: 2, align: 'right', value: (p) => formatEta(p.etaMs, p.lag) },
-  ];
-}
+const partitionColumns: Array<ColumnSpec<DashboardPartition>> = [
+  { title: 'TOPIC', min: 12, max: 50, priority: 0, value: (p) => p.topic },
+  { title: 'P', min: 3, priority: 0, align: 'right', value: (p) => String(p.partition) },
+  { title: 'COMMITTED', min: 9, priority: 3, align: 'right', value: (p) => (p.committed === null ? '-' : formatCount(Number(p.committed))) },
+  { title: 'END', min: 7, priority: 4, align: 'right', value: (p) => formatCount(Number(p.end)) },
+  { title: 'LAG', min: 6, priority: 0, align: 'right', value: (p) => formatCount(p.lag) },
+  { title: 'LAG HISTORY', min: 12, max: 40, natural: LAG_HISTORY, priority: 1, value: (p, w) => sparkline(p.history, w) },
+  { title: 'TIME LAG', min: 8, priority: 1, align: 'right', value: (p) => formatDuration(p.lagMs) },
+  { title: 'RATE/S', min: 6, priority: 5, align: 'right', value: (p) => formatRate(p.rate) },
+  { title: 'ETA', min: 9, priority: 2, align: 'right', value: (p) => formatEta(p.etaMs, p.lag) },
+];
 
 /** Groups with state, members, lag, time lag and ETA; Enter shows partitions with their lag history, x the group's X-ray. */
 export function GroupsView(props: ViewProps) {
@@ -43,10 +39,8 @@ export function GroupsView(props: ViewProps) {
 }
 
 function GroupList({ state, width, height, color }: ViewProps) {
-  const history = state.overview.lagHistory;
   const open = state.openGroup;
-  const columns = useMemo(() => (open === null ? null : partitionColumns(history, open)), [history, open]);
-  if (open === null || columns === null) {
+  if (open === null) {
     return (
       <Table
         columns={groupColumns}
@@ -71,7 +65,7 @@ function GroupList({ state, width, height, color }: ViewProps) {
     <Box flexDirection="column" height={height}>
       <Lines lines={[{ text: title, tone: 'heading' }]} height={2} width={width} color={color} />
       <Table
-        columns={columns}
+        columns={partitionColumns}
         rows={visibleItems(state, 'group-partitions')}
         cursor={cursorOf(state, 'group-partitions')}
         height={height - 2}

@@ -57,7 +57,7 @@ describe('evaluateGroup: Burrow-style verdicts over a window', () => {
   });
 
   it('ERROR: records deleted before the group read them, with the count', () => {
-    const r = evaluateGroup({ samples: samples(seven(() => [100, 900])), windowMs: WINDOW, logStart: new Map([['t:0', 250n]]) });
+    const r = evaluateGroup({ samples: samples(seven(() => [100, 900])), windowMs: WINDOW, logStart: (topic, partition) => (topic === 't' && partition === 0 ? 250n : undefined) });
     expect(r.verdict.status).toBe('ERROR');
     expect(r.partitions[0]).toMatchObject({ lostRecords: 150 });
   });

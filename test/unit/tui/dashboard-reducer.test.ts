@@ -4,7 +4,7 @@ import type { DashboardState } from '../../../src/tui/state/dashboard-state.js';
 import { helpScrollMax } from '../../../src/tui/components/help.js';
 import { filterMatch } from '../../../src/tui/state/filter-match.js';
 import { activeList, cursorOf, selectedItem, visibleItems } from '../../../src/tui/state/lists.js';
-import { LAG_HISTORY, lagKey } from '../../../src/tui/state/overview-state.js';
+import { LAG_HISTORY } from '../../../src/tui/state/overview-state.js';
 import { LONG_TOPIC, T0, browseResult, key, keys, latestRecords, loaded, overview, redriveSummary, resetPlan, run, state, topicRecord, typed } from './fixtures.js';
 import type { EditResult } from '../../../src/dlq/dlq-edit-run.js';
 import { editSets } from '../../../src/tui/state/dlq-edit-flow.js';
@@ -177,7 +177,7 @@ describe('refresh results', () => {
   it('keeps a bounded lag history per partition (a ring buffer for the sparkline)', () => {
     let s = state();
     for (let i = 0; i < LAG_HISTORY + 5; i++) s = run(s, { type: 'overview', snapshot: overview(T0 + i * 1_000, { committed: BigInt(i), end: 1_000n }) });
-    const history = s.overview.lagHistory[lagKey('payment-service', 'checkout.orders', 0)]!;
+    const history = s.overview.groups.find((g) => g.group === 'payment-service')!.partitions.find((p) => p.topic === 'checkout.orders' && p.partition === 0)!.history;
     expect(history).toHaveLength(LAG_HISTORY);
     expect(history.at(-1)).toBe(1_000 - (LAG_HISTORY + 4));
     expect(history[0]).toBe(1_000 - 5);
