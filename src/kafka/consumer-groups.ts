@@ -40,6 +40,7 @@ export interface CommittedOffset {
 export interface ConsumerGroupAdmin {
   /** Consumer groups (and "simple" groups that only hold committed offsets), sorted. */
   list(): Promise<string[]>;
+  /** In the order asked. */
   describe(groups: string[]): Promise<GroupDescription[]>;
   /** Committed offsets: of every partition the group committed to, or of `topics`' partitions (null where none). */
   committed(group: string, topics?: string[]): Promise<CommittedOffset[]>;
@@ -66,7 +67,9 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
     describe: async (groups) => {
       if (groups.length === 0) return [];
       try {
-        return (await describeGroups(groups)).groups.map(toDescription);
+        // kafkajs answers per coordinator, in its own order: give them back in the order asked.
+        const byId = new Map((await describeGroups(groups)).groups.map((g) => [g.groupId, toDescription(g)]));
+        return groups.map((g) => byId.get(g) ?? { group: g, state: 'Unknown', members: [] });
       } catch (err) {
         if (!refusedByKafka(err)) throw err;
         // One group Kafka will not describe (e.g. a KIP-848 consumer-protocol group) fails the
