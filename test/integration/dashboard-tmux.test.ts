@@ -9,7 +9,9 @@ import { createKafka } from '../../src/kafka/client.js';
 import { withClusterSession } from '../../src/kafka/cluster-session.js';
 import { connectProducer } from '../../src/kafka/producer.js';
 import { displayWidth } from '../../src/text/text-width.js';
-import { runCli, testConnection, testEnv, testStack, uniqueName } from './helpers.js';
+import { waitFor } from '../../src/dev/processes.js';
+import { formatCount } from '../../src/tui/layout/format.js';
+import { runCli, spawnCli, testConnection, testEnv, testStack, uniqueName } from './helpers.js';
 
 /*
  * The real dashboard (node bin/streamflow dashboard) in a real terminal (tmux) against the
@@ -324,6 +326,54 @@ describe('streamflow dashboard in a terminal', () => {
       await press(name, 'q', 'EXITED 0');
     } finally {
       await consumer.disconnect();
+    }
+  });
+
+  it('x-rays a live reference service: its member, its retry stages and its DLQ at the depth `dlq list` counts', async () => {
+    const env = testEnv();
+    expect((await runCli(['topology', 'apply', '--execute'], env)).code).toBe(0);
+    expect((await runCli(['schema', 'register', '--dir', 'schemas/checkout'], env)).code).toBe(0);
+    // A payment service under a group of its own, started at the topics' ends (the stack is shared).
+    const service = uniqueName('xray-payment');
+    const stages = [
+      [service, 'checkout.orders'],
+      [`${service}.retry.1`, 'checkout.payment.retry.5s'],
+      [`${service}.retry.2`, 'checkout.payment.retry.30s'],
+    ];
+    for (const [g, t] of stages) expect((await runCli(['offsets', 'reset', '-g', g!, '-t', t!, '--to-latest', '--execute'], env)).code).toBe(0);
+    const seed = String(1 + Math.floor(Math.random() * 1_000_000));
+    const produced = await runCli(['produce', 'checkout', '--count', '60', '--poison', '0.1', '--rate', 'max', '--seed', seed, '--json'], env);
+    expect(produced.code, produced.stderr).toBe(0);
+    const consumer = spawnCli(['consume', '--service', 'payment', '--group', service], env);
+    try {
+      // Caught up: the service has read to the end, so its dead letters are all written.
+      const caughtUp = async () => {
+        const lag = await runCli(['lag', '--group', service, '--json'], env);
+        const g = lag.code === 0 ? (JSON.parse(lag.stdout) as { groups: Array<{ members: number; totalLag: number; partitions: unknown[] }> }).groups[0] : undefined;
+        return g !== undefined && g.members === 1 && g.partitions.length > 0 && g.totalLag === 0;
+      };
+      expect(await waitFor(caughtUp, 90_000, 1_000), consumer.output()).toBe(true);
+      const listed = JSON.parse((await runCli(['dlq', 'list', '--json'], env)).stdout) as { topics: Array<{ topic: string; depth: number | null; offsets: number }> };
+      const paymentDlq = listed.topics.find((t) => t.topic === 'checkout.payment.dlq')!;
+      expect(paymentDlq.depth).toBeGreaterThan(0);
+
+      const name = 'xray-svc';
+      startDashboard(name, 160, 45);
+      await waitForScreen(name, /refreshed \d\d:\d\d:\d\d · every 1s/);
+      await press(name, '3', '[3 Groups]');
+      await filterTo(name, `^${service}\\s`, new RegExp(`${escaped(service)}\\s+Stable\\s+1\\s`));
+      const xray = await press(name, 'x', /› DLQ\s+checkout\.payment\.dlq\s/);
+      expect(xray).toContain(`X-ray of group ${service} · Stable, 1 member`);
+      // The member: the service's client id (its group) and its assignment of checkout.orders.
+      expect(xray).toMatch(new RegExp(`${escaped(service)}\\s+/\\S+\\s+checkout\\.orders\\[`));
+      expect(xray).toMatch(/RETRY\s+checkout\.payment\.retry\.5s/);
+      expect(xray).toMatch(/RETRY\s+checkout\.payment\.retry\.30s/);
+      const depth = paymentDlq.depth === null ? `≤${formatCount(paymentDlq.offsets)}` : formatCount(paymentDlq.depth);
+      expect(xray).toMatch(new RegExp(`› DLQ\\s+checkout\\.payment\\.dlq\\s+${escaped(depth)}\\s`));
+      await press(name, 'q', 'EXITED 0');
+    } finally {
+      consumer.child.kill('SIGTERM');
+      await consumer.exited;
     }
   });
 
