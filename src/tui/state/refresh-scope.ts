@@ -1,3 +1,4 @@
+import { bodySize } from '../layout/body-size.js';
 import type { DashboardState, ListKey } from './dashboard-state.js';
 import { cursorOf, visibleItems } from './lists.js';
 
@@ -67,9 +68,10 @@ function onScreen(s: DashboardState): { groups: Set<string>; topics: Set<string>
   return { groups, topics };
 }
 
-/** The rows a list can show, wherever its window has scrolled: a screen's height either side of the cursor. */
+/** The rows a list can show, wherever its window has scrolled (it holds the cursor): a body's height either side of the cursor. */
 function around<K extends 'groups' | 'reset-groups' | 'topics'>(s: DashboardState, key: K & ListKey) {
   const items = visibleItems(s, key);
   const cursor = cursorOf(s, key);
-  return items.slice(Math.max(0, cursor - s.size.rows), cursor + s.size.rows + 1);
+  const height = bodySize(s.size).rows;
+  return items.slice(Math.max(0, cursor - height + 1), cursor + height);
 }
