@@ -93,7 +93,7 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
     const nodeFlags = profiled ? `--cpu-prof --cpu-prof-dir ${shellQuote(work)} ` : '';
     const command = `exec ${shellQuote(process.execPath)} ${nodeFlags}${shellQuote(cli)} dashboard --refresh ${shellQuote(refresh)} --view ${shellQuote(view)} 2>${shellQuote(stderrFile)}`;
     tmux(socket, ['new-session', '-d', '-s', 'dash', '-x', '200', '-y', '50', command], { ...env, STREAMFLOW_FRAME_LOG: frameLog });
-    const pid = dashboardPid(Number(tmux(socket, ['list-panes', '-t', 'dash', '-F', '#{pane_pid}']).trim()));
+    const pid = await dashboardPid(Number(tmux(socket, ['list-panes', '-t', 'dash', '-F', '#{pane_pid}']).trim()));
     log(`dashboard running as pid ${pid}; waiting for its first frame of the ${view} view...`);
     const started = performance.now();
     while (frames(frameLog).length === 0) {
@@ -223,12 +223,15 @@ function tmux(socket: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 /** The node process of the pane: the pane's own process (`exec node ...`), or its first node descendant. */
-function dashboardPid(panePid: number): number {
-  const queue = [panePid];
-  while (queue.length) {
-    const pid = queue.shift()!;
-    if (readIfExists(`/proc/${pid}/comm`).trim() === 'node') return pid;
-    queue.push(...children(pid));
+/** The node process in the pane: the pane's shell execs it, which may not have happened yet. */
+async function dashboardPid(panePid: number): Promise<number> {
+  for (const started = performance.now(); performance.now() - started < 10_000; await sleep(50)) {
+    const queue = [panePid];
+    while (queue.length) {
+      const pid = queue.shift()!;
+      if (readIfExists(`/proc/${pid}/comm`).trim() === 'node') return pid;
+      queue.push(...children(pid));
+    }
   }
   throw new Error(`no node process under tmux pane process ${panePid}`);
 }
