@@ -411,9 +411,11 @@ async function startRedis(redis: NonNullable<StackState['redis']>, env: NodeJS.P
       '--bind', '127.0.0.1',
       '--port', String(redis.port),
       '--dir', path.join(redis.dir, 'data'),
-      // Append-only with fsync every second: dedup marks and effects survive a restart.
+      // Append-only, fsynced before Redis answers: the services commit their Kafka offsets once
+      // Redis acknowledged the effects, so an acknowledged write must survive a SIGKILL (fsync
+      // every second lost up to a second of them: an effect applied, its offset committed, gone).
       '--appendonly', 'yes',
-      '--appendfsync', 'everysec',
+      '--appendfsync', 'always',
       '--save', '',
       '--daemonize', 'no',
       '--protected-mode', 'yes',

@@ -76,7 +76,6 @@ describe('dev up on a partly unhealthy stack', () => {
     await redis.connect();
     await redis.set('partial-restart', 'kept');
     await redis.quit();
-    await new Promise((r) => setTimeout(r, 1_500)); // appendfsync everysec
     signal(before.redis!.pid!, 'SIGKILL');
 
     const run = await runCli(['dev', 'up'], env);
