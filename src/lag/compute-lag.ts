@@ -92,7 +92,7 @@ export function computeLag(current: GroupSample, history: GroupSample[] = []): G
 }
 
 /** The same topic-partitions in the same order. */
-export function samePartitions(a: readonly PartitionSample[], b: readonly PartitionSample[]): boolean {
+export function samePartitions(a: ReadonlyArray<{ topic: string; partition: number }>, b: ReadonlyArray<{ topic: string; partition: number }>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i]!.partition !== b[i]!.partition || a[i]!.topic !== b[i]!.topic) return false;
   return true;

@@ -1,4 +1,4 @@
-import { type GroupSample, type PartitionLag, computeLag } from '../../lag/compute-lag.js';
+import { type GroupSample, type PartitionLag, computeLag, samePartitions } from '../../lag/compute-lag.js';
 import { type LagStatus, type WatchedGroup, evaluateGroup, partitionKey } from '../../lag/lag-verdict.js';
 import type { BrokerInfo } from '../../kafka/topic-admin.js';
 import { pushBounded } from './history-ring.js';
@@ -218,8 +218,7 @@ function topicRatesOf(g: DashboardGroup): Map<string, number | null> {
 /** The lag history of each partition of `now` (by index) as the group's last row had it; matched by index while the partitions are the same. */
 function historiesOf(was: DashboardGroup | undefined, now: PartitionLag[]): (i: number) => number[] {
   if (!was) return () => [];
-  const same = was.partitions.length === now.length && now.every((p, i) => p.partition === was.partitions[i]!.partition && p.topic === was.partitions[i]!.topic);
-  if (same) return (i) => was.partitions[i]!.history;
+  if (samePartitions(was.partitions, now)) return (i) => was.partitions[i]!.history;
   const byKey = new Map(was.partitions.map((p) => [partitionKey(p.topic, p.partition), p.history]));
   return (i) => byKey.get(partitionKey(now[i]!.topic, now[i]!.partition)) ?? [];
 }
