@@ -85,6 +85,17 @@ export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAd
   };
 }
 
+/** Ranges by topic, then partition: a look-up without a key string per partition. */
+export function rangesByPartition(ranges: PartitionRange[]): Map<string, Map<number, PartitionRange>> {
+  const byTopic = new Map<string, Map<number, PartitionRange>>();
+  for (const r of ranges) {
+    const parts = byTopic.get(r.topic);
+    if (parts) parts.set(r.partition, r);
+    else byTopic.set(r.topic, new Map([[r.partition, r]]));
+  }
+  return byTopic;
+}
+
 function groupByTopic(refs: TopicPartitionRef[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const r of refs) {

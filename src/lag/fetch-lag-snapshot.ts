@@ -1,6 +1,6 @@
 import type { ClusterSession } from '../kafka/cluster-session.js';
 import { type Position, positionKey } from '../kafka/first-records.js';
-import type { PartitionRange } from '../kafka/log-offsets.js';
+import { type PartitionRange, rangesByPartition } from '../kafka/log-offsets.js';
 import type { GroupSample, PartitionSample } from './compute-lag.js';
 import { byTopicPartition } from '../kafka/topic-partition-order.js';
 
@@ -70,14 +70,9 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope,
 
 type RangeOf = (p: { topic: string; partition: number }) => PartitionRange;
 
-/** Look-up of each partition's range (by topic, then partition: no key strings per row). */
+/** Look-up of each partition's range. */
 function rangeIndex(ranges: PartitionRange[]): RangeOf {
-  const byTopic = new Map<string, Map<number, PartitionRange>>();
-  for (const r of ranges) {
-    const parts = byTopic.get(r.topic);
-    if (parts) parts.set(r.partition, r);
-    else byTopic.set(r.topic, new Map([[r.partition, r]]));
-  }
+  const byTopic = rangesByPartition(ranges);
   return (p) => byTopic.get(p.topic)!.get(p.partition)!;
 }
 

@@ -1,4 +1,4 @@
-import type { PartitionRange } from '../../kafka/log-offsets.js';
+import { type PartitionRange, rangesByPartition } from '../../kafka/log-offsets.js';
 import type { PartitionMetadata } from '../../kafka/topic-admin.js';
 import type { PartitionInfo, TopicInfo } from '../state/snapshots.js';
 
@@ -11,12 +11,7 @@ export class KnownTopics {
   private known = new Map<string, { meta: PartitionMetadata[]; info: TopicInfo }>();
 
   update(meta: Map<string, PartitionMetadata[]>, ranges: PartitionRange[]): TopicInfo[] {
-    const read = new Map<string, Map<number, PartitionRange>>();
-    for (const r of ranges) {
-      const parts = read.get(r.topic);
-      if (parts) parts.set(r.partition, r);
-      else read.set(r.topic, new Map([[r.partition, r]]));
-    }
+    const read = rangesByPartition(ranges);
     const next = new Map<string, { meta: PartitionMetadata[]; info: TopicInfo }>();
     for (const [name, parts] of meta) {
       const before = this.known.get(name);
