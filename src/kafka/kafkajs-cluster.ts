@@ -49,6 +49,8 @@ export interface RawBroker {
 }
 
 export interface RawCluster {
+  /** The isolation level it was created with (what its ListOffsets at "latest" answers). */
+  readonly isolationLevel: number;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   refreshMetadata(): Promise<void>;
@@ -58,10 +60,6 @@ export interface RawCluster {
   findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
   findBroker(args: { nodeId: string }): Promise<RawBroker>;
   findGroupCoordinator(args: { groupId: string }): Promise<RawBroker>;
-  /** ListOffsets: fromTimestamp, or earliest (fromBeginning) / latest. Offsets come back as strings, -1 for "none". */
-  fetchTopicsOffset(
-    topics: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning?: boolean; fromTimestamp?: number }>,
-  ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
 }
 
 const require = createRequire(import.meta.url);
@@ -92,7 +90,7 @@ export function internalCluster(kafka: Kafka, isolationLevel: number): RawCluste
   const factory = create && (kafka as unknown as Record<symbol, unknown>)[create];
   if (typeof factory !== 'function') throw new Error('this kafkajs version does not expose its cluster factory (streamflow needs kafkajs 2.2.x)');
   const cluster = factory({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, isolationLevel }) as RawCluster;
-  for (const method of ['connect', 'findLeaderForPartitions', 'findBroker', 'findGroupCoordinator', 'fetchTopicsOffset', 'addMultipleTargetTopics'] as const) {
+  for (const method of ['connect', 'findLeaderForPartitions', 'findBroker', 'findGroupCoordinator', 'findTopicPartitionMetadata', 'addMultipleTargetTopics'] as const) {
     if (typeof cluster[method] !== 'function') throw new Error(`kafkajs' cluster has no ${method}() (streamflow needs kafkajs 2.2.x)`);
   }
   return cluster;

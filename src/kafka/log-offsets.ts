@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import type { RawCluster } from './kafkajs-cluster.js';
 import { partitionSizes } from './log-dir-sizes.js';
+import { EARLIEST, LATEST, listOffsets } from './list-offsets.js';
 
 export interface TopicPartitionRef {
   topic: string;
@@ -33,26 +34,13 @@ export interface LogOffsetsAdmin {
 }
 
 export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAdmin {
-  const listOffsets = async (refs: TopicPartitionRef[], spec: { fromBeginning: boolean } | { fromTimestamp: number }) => {
-    const byTopic = groupByTopic(refs);
-    if (byTopic.size === 0) return new Map<string, Map<number, string>>();
+  const offsetsAt = (refs: TopicPartitionRef[], timestamp: bigint) =>
     // The topics exist (listed by partitions()); right after their creation a broker may not
     // know them or their leader yet: refresh metadata and ask the (new) leader again.
-    const answer = await withKafkaRetry(
-      async () => {
-        await cluster.addMultipleTargetTopics([...byTopic.keys()]);
-        return cluster.fetchTopicsOffset([...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.map((partition) => ({ partition })), ...spec })));
-      },
-      { unknownTopicIsTransient: true, beforeRetry: () => cluster.refreshMetadata() },
-    );
-    const out = new Map<string, Map<number, string>>();
-    for (const t of answer) {
-      const parts = out.get(t.topic) ?? new Map<number, string>();
-      for (const p of t.partitions) parts.set(p.partition, p.offset);
-      out.set(t.topic, parts);
-    }
-    return out;
-  };
+    withKafkaRetry(() => listOffsets(cluster, groupByTopic(refs), timestamp, cluster.isolationLevel), {
+      unknownTopicIsTransient: true,
+      beforeRetry: () => cluster.refreshMetadata(),
+    });
   return {
     topicNames: () => admin.listTopics(),
     partitions: async (topics) => {
@@ -65,20 +53,20 @@ export function logOffsetsAdmin(admin: Admin, cluster: RawCluster): LogOffsetsAd
       return new Map(meta.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionId).sort((a, b) => a - b)]));
     },
     ranges: async (refs) => {
-      const [earliest, latest] = await Promise.all([listOffsets(refs, { fromBeginning: true }), listOffsets(refs, { fromBeginning: false })]);
-      return refs.map((r) => {
-        const e = earliest.get(r.topic)?.get(r.partition);
-        const l = latest.get(r.topic)?.get(r.partition);
-        if (e === undefined || l === undefined) throw new UsageError(`no such partition: ${r.topic}-${r.partition}`);
-        return { ...r, earliest: BigInt(e), latest: BigInt(l) };
+      const [earliest, latest] = await Promise.all([offsetsAt(refs, EARLIEST), offsetsAt(refs, LATEST)]);
+      return refs.map(({ topic, partition }) => {
+        const e = earliest.get(topic)?.get(partition);
+        const l = latest.get(topic)?.get(partition);
+        if (e === undefined || l === undefined) throw new UsageError(`no such partition: ${topic}-${partition}`);
+        return { topic, partition, earliest: e, latest: l };
       });
     },
     offsetsForTimestamp: async (refs, timestampMs) => {
-      const found = await listOffsets(refs, { fromTimestamp: timestampMs });
-      return refs.map((r) => {
-        const o = found.get(r.topic)?.get(r.partition);
-        if (o === undefined) throw new UsageError(`no such partition: ${r.topic}-${r.partition}`);
-        return { ...r, offset: BigInt(o) < 0n ? null : BigInt(o) };
+      const found = await offsetsAt(refs, BigInt(timestampMs));
+      return refs.map(({ topic, partition }) => {
+        const o = found.get(topic)?.get(partition);
+        if (o === undefined) throw new UsageError(`no such partition: ${topic}-${partition}`);
+        return { topic, partition, offset: o < 0n ? null : o };
       });
     },
     sizes: (refs) => partitionSizes(cluster, groupByTopic(refs)),

@@ -3,6 +3,7 @@ import { requireBrokers } from '../config/resolve-connection.js';
 import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import { READ_COMMITTED, READ_UNCOMMITTED, type RawCluster, internalCluster } from './kafkajs-cluster.js';
+import { EARLIEST, LATEST, listOffsets } from './list-offsets.js';
 import { type FetchPosition, type FetchedPartition, fetchRaw } from './raw-fetch.js';
 import { walkRecordBatches } from './record-batches.js';
 import type { ConsumedRecord } from './record-reader.js';
@@ -85,13 +86,8 @@ function topicReader(cluster: RawCluster, level: number, admin: { listTopics(): 
       alsoTransient: (err, attempt) => attempt < 3 && /Connection/.test((err as { name?: string }).name ?? ''),
       beforeRetry: () => cluster.refreshMetadata(),
     });
-  const listOffsets = async (topic: string, partitions: number[], spec: { fromBeginning: boolean } | { fromTimestamp: number }) => {
-    const answer = await retry(async () => {
-      await cluster.addMultipleTargetTopics([topic]);
-      return cluster.fetchTopicsOffset([{ topic, partitions: partitions.map((partition) => ({ partition })), ...spec }]);
-    });
-    return new Map(answer.flatMap((t) => t.partitions.map((p) => [p.partition, BigInt(p.offset)] as const)));
-  };
+  const offsetsAt = async (topic: string, partitions: number[], timestamp: bigint) =>
+    (await retry(() => listOffsets(cluster, new Map([[topic, partitions]]), timestamp, level))).get(topic) ?? new Map<number, bigint>();
 
   return {
     topicNames: () => admin.listTopics(),
@@ -103,11 +99,11 @@ function topicReader(cluster: RawCluster, level: number, admin: { listTopics(): 
         .sort((a, b) => a - b);
     },
     async offsets(topic, partitions) {
-      const [starts, ends] = await Promise.all([listOffsets(topic, partitions, { fromBeginning: true }), listOffsets(topic, partitions, { fromBeginning: false })]);
+      const [starts, ends] = await Promise.all([offsetsAt(topic, partitions, EARLIEST), offsetsAt(topic, partitions, LATEST)]);
       return partitions.map((partition) => ({ partition, start: starts.get(partition) ?? 0n, end: ends.get(partition) ?? 0n }));
     },
     async offsetsForTime(topic, partitions, timestampMs) {
-      const found = await listOffsets(topic, partitions, { fromTimestamp: timestampMs });
+      const found = await offsetsAt(topic, partitions, BigInt(timestampMs));
       return new Map(partitions.map((p) => [p, (found.get(p) ?? -1n) < 0n ? null : found.get(p)!]));
     },
     async fetch(topic, positions, opts) {
