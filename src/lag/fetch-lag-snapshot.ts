@@ -28,7 +28,7 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope,
 
   const perGroup = await mapConcurrently(descriptions, async (d) => {
     const committed = await session.groups.committed(d.group);
-    const rows = new Map<string, { topic: string; partition: number; committed: bigint | null }>();
+    const rows = new Map<string, Row>();
     const add = (topic: string, partition: number, offset: bigint | null) => {
       if (scope.topic !== undefined && topic !== scope.topic) return;
       const k = `${topic}\u0000${partition}`;
@@ -45,33 +45,43 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope,
   const visible = perGroup.filter((g) => scope.groups !== undefined || g.rows.length > 0);
   const rangeOf = rangeIndex(await session.offsets.ranges(uniqueRefs(visible.flatMap((g) => g.rows))));
   const takenAt = Date.now();
+  for (const g of visible) for (const r of g.rows) r.range = rangeOf(r);
 
-  const lagging = visible.flatMap((g) => g.rows.filter((r) => r.committed !== null && r.committed < rangeOf(r).latest));
-  const timestamps = await nextRecordTimestamps(session, lagging, rangeOf, cache);
+  const lagging = visible.flatMap((g) => g.rows.filter((r) => r.committed !== null && r.committed < r.range!.latest));
+  await readNextRecords(session, lagging, cache);
 
   return visible.map(({ description, rows }) => ({
     group: description.group,
     state: description.state,
     members: description.members.length,
     takenAt,
-    partitions: rows.map((r): PartitionSample => {
-      const next = timestamps.get(r);
-      return {
+    partitions: rows.map(
+      (r): PartitionSample => ({
         topic: r.topic,
         partition: r.partition,
         committed: r.committed,
-        end: rangeOf(r).latest,
-        nextRecordTimestamp: typeof next === 'number' ? next : null,
-        ...(next === 'none' ? { onlyMarkersPending: true } : {}),
-      };
-    }),
+        end: r.range!.latest,
+        nextRecordTimestamp: typeof r.next === 'number' ? r.next : null,
+        ...(r.next === 'none' ? { onlyMarkersPending: true } : {}),
+      }),
+    ),
   }));
 }
 
-type RangeOf = (p: { topic: string; partition: number }) => PartitionRange;
+/** A partition of a group while its sample is put together. */
+interface Row {
+  topic: string;
+  partition: number;
+  committed: bigint | null;
+  range?: PartitionRange;
+  /** The first unconsumed record's timestamp, or 'none' when only transaction markers follow. */
+  next?: NextRecord;
+}
+
+type NextRecord = number | 'none';
 
 /** Look-up of each partition's range. */
-function rangeIndex(ranges: PartitionRange[]): RangeOf {
+function rangeIndex(ranges: PartitionRange[]): (p: { topic: string; partition: number }) => PartitionRange {
   const byTopic = rangesByPartition(ranges);
   return (p) => byTopic.get(p.topic)!.get(p.partition)!;
 }
@@ -86,8 +96,10 @@ function rangeIndex(ranges: PartitionRange[]): RangeOf {
  * partitions watched, not the offsets seen.
  */
 export class NextRecordCache {
-  private known = new Map<string, { next: number | 'none'; end: bigint; used: number }>();
+  /** By topic, partition and offset: no key string to build per partition and snapshot. */
+  private known = new Map<string, Map<number, Map<bigint, { next: NextRecord; end: bigint; used: number }>>>();
   private snapshotAt = 0;
+  private sweptAt = 0;
 
   constructor(private readonly keepMs = 0) {}
 
@@ -96,62 +108,68 @@ export class NextRecordCache {
     this.snapshotAt = Date.now();
   }
 
-  get(key: string, end: bigint): number | 'none' | undefined {
-    const hit = this.known.get(key);
-    if (!hit || (hit.next === 'none' && hit.end !== end)) return undefined;
+  get(p: Position): NextRecord | undefined {
+    const hit = this.known.get(p.topic)?.get(p.partition)?.get(p.offset);
+    if (!hit || (hit.next === 'none' && hit.end !== p.until)) return undefined;
     hit.used = this.snapshotAt;
     return hit.next;
   }
 
-  /** Remember what this snapshot read, and forget positions unused for longer than `keepMs`. */
-  learn(entries: Map<string, { next: number | 'none'; end: bigint }>): void {
-    for (const [key, e] of entries) this.known.set(key, { ...e, used: this.snapshotAt });
-    for (const [key, e] of this.known) if (e.used < this.snapshotAt - this.keepMs) this.known.delete(key);
+  set(p: Position, next: NextRecord): void {
+    let partitions = this.known.get(p.topic);
+    if (!partitions) this.known.set(p.topic, (partitions = new Map()));
+    let offsets = partitions.get(p.partition);
+    if (!offsets) partitions.set(p.partition, (offsets = new Map()));
+    offsets.set(p.offset, { next, end: p.until, used: this.snapshotAt });
+  }
+
+  /** End a snapshot: forget positions unused for longer than `keepMs` (looked over every keepMs/2, not at every snapshot). */
+  end(): void {
+    if (this.snapshotAt - this.sweptAt < this.keepMs / 2) return;
+    this.sweptAt = this.snapshotAt;
+    const oldest = this.snapshotAt - this.keepMs;
+    for (const [topic, partitions] of this.known) {
+      for (const [partition, offsets] of partitions) {
+        for (const [offset, e] of offsets) if (e.used < oldest) offsets.delete(offset);
+        if (offsets.size === 0) partitions.delete(partition);
+      }
+      if (partitions.size === 0) this.known.delete(topic);
+    }
   }
 }
 
 /**
- * Timestamp of the first record at or after each row's committed offset, or 'none' when only
- * transaction markers follow; groups sharing a position share the read, and the reads are
- * batched per leader broker (firstRecords).
+ * Each row's `next`: the first record at or after its committed offset, from the cache or read
+ * (groups sharing a position share the read, batched per leader broker by firstRecords).
  */
-async function nextRecordTimestamps<R extends { topic: string; partition: number; committed: bigint | null }>(
-  session: ClusterSession,
-  rows: R[],
-  rangeOf: RangeOf,
-  cache: NextRecordCache,
-): Promise<Map<R, number | 'none'>> {
-  const keys: string[] = [];
-  const byPosition = new Map<string, Position>();
+async function readNextRecords(session: ClusterSession, rows: Row[], cache: NextRecordCache): Promise<void> {
+  const unknown = new Map<string, { position: Position; rows: Row[] }>();
+  cache.begin();
   for (const r of rows) {
-    const range = rangeOf(r);
+    const range = r.range!;
     // Below the log start (retention deleted it), the first unconsumed record is the oldest one left.
     const position = { topic: r.topic, partition: r.partition, offset: r.committed! < range.earliest ? range.earliest : r.committed!, until: range.latest };
+    const hit = cache.get(position);
+    if (hit !== undefined) {
+      r.next = hit;
+      continue;
+    }
     const key = positionKey(position);
-    keys.push(key);
-    if (!byPosition.has(key)) byPosition.set(key, position);
+    const read = unknown.get(key);
+    if (read) read.rows.push(r);
+    else unknown.set(key, { position, rows: [r] });
   }
-  const known = new Map<string, number | 'none'>();
-  const toRead: Position[] = [];
-  cache.begin();
-  for (const [key, p] of byPosition) {
-    const next = cache.get(key, p.until);
-    if (next === undefined) toRead.push(p);
-    else known.set(key, next);
+  if (unknown.size > 0) {
+    const found = await session.records.firstRecords([...unknown.values()].map((u) => u.position));
+    for (const [key, u] of unknown) {
+      const first = found.get(key);
+      if (first === undefined) continue;
+      const next = first === 'end' ? 'none' : first.timestamp;
+      cache.set(u.position, next);
+      for (const r of u.rows) r.next = next;
+    }
   }
-  const learned = new Map<string, { next: number | 'none'; end: bigint }>();
-  for (const [key, first] of await session.records.firstRecords(toRead)) {
-    const next = first === 'end' ? 'none' : first.timestamp;
-    learned.set(key, { next, end: byPosition.get(key)!.until });
-    known.set(key, next);
-  }
-  cache.learn(learned);
-  const out = new Map<R, number | 'none'>();
-  rows.forEach((r, i) => {
-    const hit = known.get(keys[i]!);
-    if (hit !== undefined) out.set(r, hit);
-  });
-  return out;
+  cache.end();
 }
 
 /** `fn` over `items` with at most CONCURRENCY calls in flight; results in input order. */

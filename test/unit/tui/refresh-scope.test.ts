@@ -145,29 +145,37 @@ describe('next-record cache', () => {
 
   it('forgets a position no snapshot asked for within keepMs (0: what the last snapshot asked for)', () => {
     vi.useFakeTimers();
+    const pos = (offset: bigint, until = 10n) => ({ topic: 't', partition: 0, offset, until });
     const last = new NextRecordCache();
     at(0, last);
-    last.learn(new Map([['a', { next: 5, end: 10n }]]));
+    last.set(pos(1n), 5);
+    last.end();
     at(1_000, last);
-    expect(last.get('a', 10n)).toBe(5);
-    last.learn(new Map([['b', { next: 6, end: 10n }]]));
+    expect(last.get(pos(1n))).toBe(5);
+    last.set(pos(2n), 6);
+    last.end();
     at(2_000, last);
-    last.learn(new Map());
-    expect(last.get('a', 10n)).toBeUndefined();
+    last.end();
+    expect(last.get(pos(1n))).toBeUndefined();
 
     const round = new NextRecordCache(20_000);
     at(0, round);
-    round.learn(new Map([['a', { next: 5, end: 10n }], ['m', { next: 'none', end: 10n }]]));
+    round.set(pos(1n), 5);
+    round.set(pos(3n), 'none');
+    round.end();
     at(15_000, round);
-    round.learn(new Map());
-    expect(round.get('a', 10n)).toBe(5);
+    round.end();
+    expect(round.get(pos(1n))).toBe(5);
     // 'none' (only markers ahead) holds only while the end stays put.
-    expect(round.get('m', 11n)).toBeUndefined();
+    expect(round.get(pos(3n, 11n))).toBeUndefined();
+    // Another partition, another topic: positions are told apart.
+    expect(round.get({ ...pos(1n), partition: 1 })).toBeUndefined();
+    expect(round.get({ ...pos(1n), topic: 'u' })).toBeUndefined();
     at(30_000, round);
-    round.learn(new Map());
-    expect(round.get('a', 10n)).toBe(5);
+    round.end();
+    expect(round.get(pos(1n))).toBe(5);
     at(51_000, round);
-    round.learn(new Map());
-    expect(round.get('a', 10n)).toBeUndefined();
+    round.end();
+    expect(round.get(pos(1n))).toBeUndefined();
   });
 });
