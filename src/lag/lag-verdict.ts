@@ -47,13 +47,14 @@ export const partitionKey = (topic: string, partition: number) => `${topic}:${pa
 export function evaluateGroup(input: VerdictInput): { verdict: Verdict; partitions: PartitionVerdict[] } {
   const last = input.samples.at(-1);
   if (!last) return { verdict: { status: 'OK', reason: 'no sample' }, partitions: [] };
-  const history = partitionHistories(input.samples, last.partitions);
+  const seriesOf = partitionSeries(input.samples, last.partitions);
   const spanMs = last.takenAt - input.samples[0]!.takenAt;
   const { commits } = input;
-  const partitions = last.partitions.map((p, i) => {
+  const partitions = last.partitions.map((p, i): PartitionVerdict => {
     // Commits matter only for an offset that did not move: looked up then, not for every partition.
     const commitsOf = () => (commits === undefined ? undefined : (commits.get(partitionKey(p.topic, p.partition)) ?? []));
-    return { topic: p.topic, partition: p.partition, ...evaluatePartition(history[i]!, { spanMs, windowMs: input.windowMs, members: last.members, commitsOf, logStart: input.logStart?.(p.topic, p.partition) }) };
+    const v = evaluatePartition(seriesOf(i), { spanMs, windowMs: input.windowMs, members: last.members, commitsOf, logStart: input.logStart?.(p.topic, p.partition) });
+    return { topic: p.topic, partition: p.partition, status: v.status, reason: v.reason, lostRecords: v.lostRecords };
   });
   const worst = partitions.reduce<PartitionVerdict | undefined>((w, p) => (!w || severity(p.status) > severity(w.status) ? p : w), undefined);
   if (!worst || worst.status === 'OK') {
@@ -66,22 +67,27 @@ export function evaluateGroup(input: VerdictInput): { verdict: Verdict; partitio
   return { verdict: { status: worst.status, reason: `${worst.topic}/${worst.partition}: ${worst.reason}${others > 0 ? ` (and ${others} more)` : ''}` }, partitions };
 }
 
-/** Each partition of `last` through the samples, oldest first (matched by index where the samples list the same partitions). */
-function partitionHistories(samples: GroupSample[], last: PartitionSample[]): PartitionSample[][] {
+/** A partition through the samples, oldest first: `length` samples, `at(k)` the k-th. */
+interface Series {
+  length: number;
+  at(k: number): PartitionSample;
+}
+
+/**
+ * Each partition of `last` through the samples. Samples listing the same partitions as the
+ * last (the usual case) are read in place, by index; otherwise partitions are matched by name.
+ */
+function partitionSeries(samples: GroupSample[], last: PartitionSample[]): (i: number) => Series {
+  if (samples.every((s) => samePartitions(s.partitions, last))) return (i) => ({ length: samples.length, at: (k) => samples[k]!.partitions[i]! });
   const out = last.map((): PartitionSample[] => []);
-  let index: Map<string, number> | undefined;
+  const index = new Map(last.map((p, i) => [partitionKey(p.topic, p.partition), i]));
   for (const s of samples) {
-    if (samePartitions(s.partitions, last)) {
-      for (let i = 0; i < last.length; i++) out[i]!.push(s.partitions[i]!);
-      continue;
-    }
-    index ??= new Map(last.map((p, i) => [partitionKey(p.topic, p.partition), i]));
     for (const p of s.partitions) {
       const i = index.get(partitionKey(p.topic, p.partition));
       if (i !== undefined) out[i]!.push(p);
     }
   }
-  return out;
+  return (i) => ({ length: out[i]!.length, at: (k) => out[i]![k]! });
 }
 
 interface PartitionContext {
@@ -92,23 +98,28 @@ interface PartitionContext {
   logStart: bigint | undefined;
 }
 
-function evaluatePartition(samples: PartitionSample[], ctx: PartitionContext): Verdict & { lostRecords: number } {
-  const first = samples[0]!;
-  const last = samples.at(-1)!;
+function evaluatePartition(samples: Series, ctx: PartitionContext): Verdict & { lostRecords: number } {
+  const first = samples.at(0);
+  const last = samples.at(samples.length - 1);
   const verdict = (status: LagStatus, reason: string, lostRecords = 0) => ({ status, reason, lostRecords });
   if (last.committed !== null && ctx.logStart !== undefined && ctx.logStart > last.committed) {
     const lost = ctx.logStart - last.committed;
     return verdict('ERROR', `${lost} records deleted by retention before the group read them (committed ${last.committed}, log start ${ctx.logStart})`, Number(lost));
   }
-  for (let i = 1; i < samples.length; i++) {
-    const [a, b] = [samples[i - 1]!.committed, samples[i]!.committed];
+  for (let k = 1; k < samples.length; k++) {
+    const a = samples.at(k - 1).committed;
+    const b = samples.at(k).committed;
     if (a !== null && b !== null && b < a) return verdict('REWIND', `committed offset went back from ${a} to ${b}`);
   }
   const lag = lagOf(last);
   if (lag === null) return verdict('OK', 'no committed offset yet');
   if (lag === 0n) return verdict('OK', 'caught up');
   if (last.committed !== null && first.committed !== null && last.committed > first.committed) {
-    const lags = samples.map(lagOf).filter((l): l is bigint => l !== null);
+    const lags: bigint[] = [];
+    for (let k = 0; k < samples.length; k++) {
+      const l = lagOf(samples.at(k));
+      if (l !== null) lags.push(l);
+    }
     const grew = lags.length > 1 && lags.every((l, i) => i === 0 || l >= lags[i - 1]!) && lags.at(-1)! > lags[0]!;
     const moved = last.committed - first.committed;
     if (grew) return verdict('WARN', `lag grew from ${lags[0]} to ${lag} through the window while the group consumed ${moved} records`);

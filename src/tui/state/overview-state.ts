@@ -1,8 +1,8 @@
 import { type GroupSample, type PartitionLag, computeLag, samePartitions } from '../../lag/compute-lag.js';
 import { type LagStatus, type WatchedGroup, evaluateGroup, partitionKey } from '../../lag/lag-verdict.js';
 import type { BrokerInfo } from '../../kafka/topic-admin.js';
-import { pushBounded } from './history-ring.js';
-import type { OverviewSnapshot, PartitionInfo } from './snapshots.js';
+import { RecentValues, pushBounded, pushSpaced } from './history-ring.js';
+import type { OverviewSnapshot, PartitionInfo, TopicInfo } from './snapshots.js';
 
 /** Points of lag history kept per partition (the sparkline shows as many as fit). */
 export const LAG_HISTORY = 60;
@@ -12,10 +12,15 @@ const RATE_SAMPLES = 5;
 const LAG_WINDOW_MS = 30_000;
 /** Verdicts judge the samples of this much of the lag window (a full one spans it less a refresh). */
 export const VERDICT_WINDOW_MS = 20_000;
-const MAX_GROUP_SAMPLES = 30;
+/**
+ * Samples kept through the lag window are at least this far apart (about a dozen per group, as
+ * Burrow keeps ten offsets per partition): at 1 Hz, 30 samples of 100 partitions per group
+ * held most of the dashboard's memory on a big cluster.
+ */
+const SAMPLE_SPACING_MS = 2_500;
 
 /** A partition of a group as the views show it: its lag, its verdict, and its lag at the group's recent refreshes (oldest first). */
-export type DashboardPartition = PartitionLag & { status: LagStatus; history: number[] };
+export type DashboardPartition = PartitionLag & { status: LagStatus; history: RecentValues };
 
 /** A group as the views show it: its lag and verdict, and each partition's. */
 export type DashboardGroup = Omit<WatchedGroup, 'partitions'> & { partitions: DashboardPartition[] };
@@ -115,7 +120,7 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
       continue;
     }
     const earlier = (prev.samples[name] ?? []).filter((h) => h.takenAt < sample.takenAt && sample.takenAt - h.takenAt <= LAG_WINDOW_MS);
-    samples[name] = pushBounded(earlier, sample, MAX_GROUP_SAMPLES);
+    samples[name] = pushSpaced(earlier, sample, SAMPLE_SPACING_MS, (h) => h.takenAt);
     const lag = computeLag(sample, earlier);
     const { verdict, partitions: verdicts } = evaluateGroup({ samples: samples[name]!, windowMs: VERDICT_WINDOW_MS, commits: snap.commits?.get(name), logStart });
     const historyOf = historiesOf(previous.get(name), lag.partitions);
@@ -123,7 +128,7 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
     const partitions = lag.partitions as DashboardPartition[];
     for (let i = 0; i < partitions.length; i++) {
       partitions[i]!.status = verdicts[i]!.status;
-      partitions[i]!.history = pushBounded(historyOf(i), partitions[i]!.lag ?? 0, LAG_HISTORY);
+      partitions[i]!.history = historyOf(i).push(partitions[i]!.lag ?? 0);
     }
     groups.push({ ...lag, partitions, status: verdict.status, reason: verdict.reason });
   }
@@ -145,20 +150,9 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
   const topics = [...snap.topics]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((t): TopicRow => {
-      const parts = partitionsByTopic[t.name]!;
-      let end = 0;
-      let offsets = 0;
-      let urp = 0;
-      let offline = 0;
-      for (const p of parts) {
-        if (p.end !== null) end += p.end;
-        if (p.end !== null && p.start !== null) offsets += p.end - p.start;
-        if (p.leader === null) offline++;
-        if (p.isr.length < p.replicas.length) {
-          urp++;
-          underReplicated.push({ topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr });
-        }
-      }
+      const parts = t.partitions;
+      const { end, offsets, offline, underReplicated: urps } = totalsOf(t);
+      underReplicated.push(...urps);
       partitionCount += parts.length;
       offlineCount += offline;
       const read = !snap.offsetsOf || snap.offsetsOf.has(t.name);
@@ -172,7 +166,7 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
         offsets,
         inRate: rateOf(ends),
         outRate: consumed.has(t.name) ? round(consumed.get(t.name)!) : null,
-        underReplicated: urp,
+        underReplicated: urps.length,
         offline,
         consumerGroups: readers.get(t.name) ?? 0,
       };
@@ -199,6 +193,32 @@ export function applyOverview(prev: OverviewState, snap: OverviewSnapshot): Over
   };
 }
 
+interface TopicTotals {
+  /** Log end offsets, summed. */
+  end: number;
+  offsets: number;
+  offline: number;
+  underReplicated: UnderReplicatedPartition[];
+}
+
+const topicTotals = new WeakMap<TopicInfo, TopicTotals>();
+
+/** Sums over a topic's partitions, once per TopicInfo: KnownTopics passes an unread topic on as the same object. */
+function totalsOf(t: TopicInfo): TopicTotals {
+  let totals = topicTotals.get(t);
+  if (!totals) {
+    totals = { end: 0, offsets: 0, offline: 0, underReplicated: [] };
+    for (const p of t.partitions) {
+      if (p.end !== null) totals.end += p.end;
+      if (p.end !== null && p.start !== null) totals.offsets += p.end - p.start;
+      if (p.leader === null) totals.offline++;
+      if (p.isr.length < p.replicas.length) totals.underReplicated.push({ topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr });
+    }
+    topicTotals.set(t, totals);
+  }
+  return totals;
+}
+
 const topicRates = new WeakMap<DashboardGroup, Map<string, number | null>>();
 
 /** The group's consumption rate per topic it reads (null: no rate yet), once per row: a kept row costs nothing again. */
@@ -216,11 +236,12 @@ function topicRatesOf(g: DashboardGroup): Map<string, number | null> {
 }
 
 /** The lag history of each partition of `now` (by index) as the group's last row had it; matched by index while the partitions are the same. */
-function historiesOf(was: DashboardGroup | undefined, now: PartitionLag[]): (i: number) => number[] {
-  if (!was) return () => [];
+function historiesOf(was: DashboardGroup | undefined, now: PartitionLag[]): (i: number) => RecentValues {
+  const none = RecentValues.empty(LAG_HISTORY);
+  if (!was) return () => none;
   if (samePartitions(was.partitions, now)) return (i) => was.partitions[i]!.history;
   const byKey = new Map(was.partitions.map((p) => [partitionKey(p.topic, p.partition), p.history]));
-  return (i) => byKey.get(partitionKey(now[i]!.topic, now[i]!.partition)) ?? [];
+  return (i) => byKey.get(partitionKey(now[i]!.topic, now[i]!.partition)) ?? none;
 }
 
 /** Partition `id` of a topic's list (sorted by id, so almost always at index `id`). */

@@ -27,7 +27,7 @@ const partitionColumns: Array<ColumnSpec<DashboardPartition>> = [
   { title: 'COMMITTED', min: 9, priority: 3, align: 'right', value: (p) => (p.committed === null ? '-' : formatCount(Number(p.committed))) },
   { title: 'END', min: 7, priority: 4, align: 'right', value: (p) => formatCount(Number(p.end)) },
   { title: 'LAG', min: 6, priority: 0, align: 'right', value: (p) => formatCount(p.lag) },
-  { title: 'LAG HISTORY', min: 12, max: 40, natural: LAG_HISTORY, priority: 1, value: (p, w) => sparkline(p.history, w) },
+  { title: 'LAG HISTORY', min: 12, max: 40, natural: LAG_HISTORY, priority: 1, value: (p, w) => sparkline(p.history.values(), w) },
   { title: 'TIME LAG', min: 8, priority: 1, align: 'right', value: (p) => formatDuration(p.lagMs) },
   { title: 'RATE/S', min: 6, priority: 5, align: 'right', value: (p) => formatRate(p.rate) },
   { title: 'ETA', min: 9, priority: 2, align: 'right', value: (p) => formatEta(p.etaMs, p.lag) },

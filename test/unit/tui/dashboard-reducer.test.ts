@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pushBounded } from '../../../src/tui/state/history-ring.js';
+import { RecentValues, pushBounded, pushSpaced } from '../../../src/tui/state/history-ring.js';
 import type { DashboardState } from '../../../src/tui/state/dashboard-state.js';
 import { helpScrollMax } from '../../../src/tui/components/help.js';
 import { filterMatch } from '../../../src/tui/state/filter-match.js';
@@ -177,12 +177,43 @@ describe('refresh results', () => {
   it('keeps a bounded lag history per partition (a ring buffer for the sparkline)', () => {
     let s = state();
     for (let i = 0; i < LAG_HISTORY + 5; i++) s = run(s, { type: 'overview', snapshot: overview(T0 + i * 1_000, { committed: BigInt(i), end: 1_000n }) });
-    const history = s.overview.groups.find((g) => g.group === 'payment-service')!.partitions.find((p) => p.topic === 'checkout.orders' && p.partition === 0)!.history;
+    const history = s.overview.groups.find((g) => g.group === 'payment-service')!.partitions.find((p) => p.topic === 'checkout.orders' && p.partition === 0)!.history.values();
     expect(history).toHaveLength(LAG_HISTORY);
     expect(history.at(-1)).toBe(1_000 - (LAG_HISTORY + 4));
     expect(history[0]).toBe(1_000 - 5);
-    // Group samples for rates are bounded too.
-    expect(s.overview.samples['payment-service']!.length).toBeLessThanOrEqual(30);
+    // Group samples for rates and verdicts: the lag window's (30 s), spaced 2.5 s apart but for the newest.
+    const kept = s.overview.samples['payment-service']!.map((h) => (h.takenAt - T0) / 1000);
+    expect(kept.at(-1)).toBe(LAG_HISTORY + 4);
+    expect(kept[0]).toBeGreaterThanOrEqual(LAG_HISTORY + 4 - 30);
+    expect(kept.length).toBeLessThanOrEqual(14);
+    for (let i = 1; i < kept.length - 1; i++) expect(kept[i]! - kept[i - 1]!).toBeGreaterThanOrEqual(2.5);
+  });
+
+  it('RecentValues keeps the newest values; an older window pushed again is left as it was', () => {
+    let w = RecentValues.empty(3);
+    const seen: number[][] = [];
+    for (let i = 1; i <= 10; i++) {
+      w = w.push(i);
+      seen.push(w.values());
+    }
+    expect(w.values()).toEqual([8, 9, 10]);
+    expect(seen.slice(0, 4)).toEqual([[1], [1, 2], [1, 2, 3], [2, 3, 4]]);
+    const older = w;
+    const a = older.push(11);
+    const b = older.push(12);
+    expect([older.values(), a.values(), b.values()]).toEqual([
+      [8, 9, 10],
+      [9, 10, 11],
+      [9, 10, 12],
+    ]);
+    expect(a.push(13).values()).toEqual([10, 11, 13]);
+  });
+
+  it('pushSpaced keeps values at least the gap apart, always the newest, and never mutates its input', () => {
+    const a = [0, 3, 4];
+    expect(pushSpaced(a, 5, 2.5, (x) => x)).toEqual([0, 3, 5]);
+    expect(pushSpaced([0, 3], 4, 2.5, (x) => x)).toEqual([0, 3, 4]);
+    expect(a).toEqual([0, 3, 4]);
   });
 
   it('pushBounded keeps the newest values and never mutates its input', () => {

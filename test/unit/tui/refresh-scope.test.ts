@@ -101,8 +101,8 @@ describe('refresh scope (what a refresh reads)', () => {
     const g = (name: string) => s.overview.groups.find((x) => x.group === name)!;
     expect(g('g000').totalLag).toBe(2 * (500 - 10));
     expect(g('g001')).toBe(before.groups.find((x) => x.group === 'g001'));
-    expect(g('g001').partitions.map((p) => p.history)).toEqual([[90, 290], [90, 290]]);
-    expect(g('g000').partitions.map((p) => p.history)).toEqual([[90, 290, 490], [90, 290, 490]]);
+    expect(g('g001').partitions.map((p) => p.history.values())).toEqual([[90, 290], [90, 290]]);
+    expect(g('g000').partitions.map((p) => p.history.values())).toEqual([[90, 290, 490], [90, 290, 490]]);
     expect(s.overview.partitionsByTopic['t001']!.map((p) => p.end)).toEqual([300, 300]);
     expect(s.overview.partitionsByTopic['t000']!.map((p) => p.end)).toEqual([500, 500]);
     const t1 = s.overview.topics.find((t) => t.name === 't001')!;
