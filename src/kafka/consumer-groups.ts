@@ -3,8 +3,11 @@ import { UsageError } from '../errors.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import type { RawCluster } from './kafkajs-cluster.js';
 import { byTopicPartition } from './topic-partition-order.js';
+import { type DescribedGroup, GroupCoordinators, describeGroups, offsetFetch } from './group-requests.js';
+import { createErrorFromCode } from './raw-request.js';
 
 const { AssignerProtocol } = kafkajs;
+const UNKNOWN_TOPIC_OR_PARTITION = 3;
 
 export interface GroupMember {
   memberId: string;
@@ -55,9 +58,25 @@ export interface ConsumerGroupAdmin {
 
 export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerGroupAdmin {
   // Between attempts: metadata may be stale (a topic just created, a coordinator that moved).
-  // kafkajs asks FindCoordinator afresh on every call, so the next attempt re-finds it.
   const refresh = { beforeRetry: () => cluster.refreshMetadata() };
-  const describeGroups = (groups: string[]) => withKafkaRetry(() => admin.describeGroups(groups), refresh);
+  const coordinators = new GroupCoordinators(cluster);
+  // A failed attempt may be a coordinator gone away without saying so (a connection refused): find it again.
+  const refind = (groups: string[]) => ({
+    beforeRetry: () => {
+      for (const g of groups) coordinators.forget(g);
+      return cluster.refreshMetadata();
+    },
+  });
+  const partitionsOf = async (topics: string[]) => {
+    await cluster.addMultipleTargetTopics(topics);
+    return new Map(
+      topics.map((topic) => {
+        const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId);
+        if (partitions.length === 0) throw createErrorFromCode(UNKNOWN_TOPIC_OR_PARTITION);
+        return [topic, partitions.sort((a, b) => a - b)];
+      }),
+    );
+  };
   return {
     list: async () =>
       (await withKafkaRetry(() => admin.listGroups(), refresh)).groups
@@ -66,35 +85,19 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
         .sort(),
     describe: async (groups) => {
       if (groups.length === 0) return [];
-      try {
-        // kafkajs answers per coordinator, in its own order: give them back in the order asked.
-        const byId = new Map((await describeGroups(groups)).groups.map((g) => [g.groupId, toDescription(g)]));
-        return groups.map((g) => byId.get(g) ?? { group: g, state: 'Unknown', members: [] });
-      } catch (err) {
-        if (!refusedByKafka(err)) throw err;
-        // One group Kafka will not describe (e.g. a KIP-848 consumer-protocol group) fails the
-        // whole request: describe one by one so the others still show.
-        return Promise.all(
-          groups.map(async (group) => {
-            try {
-              return (await describeGroups([group])).groups.map(toDescription)[0]!;
-            } catch (one) {
-              if (!refusedByKafka(one)) throw one;
-              return { group, state: 'Unknown', members: [] };
-            }
-          }),
-        );
-      }
+      const described = await withKafkaRetry(() => describeGroups(coordinators, groups), refind(groups));
+      // A group Kafka will not describe (e.g. a KIP-848 consumer-protocol group) is listed as Unknown.
+      return described.map((g) => (g.errorCode === 0 ? toDescription(g) : { group: g.group, state: 'Unknown', members: [] }));
     },
     committed: async (group, topics) => {
       // The named topics exist (the caller listed them): UNKNOWN_TOPIC_OR_PARTITION right after
       // their creation only means metadata has not propagated yet.
-      const answer = await withKafkaRetry(() => admin.fetchOffsets(topics ? { groupId: group, topics } : { groupId: group }), {
-        ...refresh,
+      const answer = await withKafkaRetry(async () => offsetFetch(coordinators, group, topics ? await partitionsOf([...new Set(topics)]) : null), {
+        ...refind([group]),
         unknownTopicIsTransient: topics !== undefined,
       });
       return answer
-        .flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) < 0 ? null : BigInt(p.offset), metadata: p.metadata || null })))
+        .map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset < 0n ? null : o.offset, metadata: o.metadata }))
         .filter((o) => topics !== undefined || o.offset !== null)
         .sort(byTopicPartition);
     },
@@ -142,14 +145,9 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
   };
 }
 
-/** Kafka answered with an error code (as opposed to a connection failure, which must surface). */
-function refusedByKafka(err: unknown): boolean {
-  return (err as { name?: string }).name === 'KafkaJSProtocolError';
-}
-
-function toDescription(g: { groupId: string; state: string; protocolType: string; members: Array<{ memberId: string; clientId: string; clientHost: string; memberAssignment: Buffer }> }): GroupDescription {
+function toDescription(g: DescribedGroup): GroupDescription {
   return {
-    group: g.groupId,
+    group: g.group,
     state: g.state,
     members: g.members.map((m) => ({
       memberId: m.memberId,

@@ -60,6 +60,8 @@ export interface RawCluster {
   findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
   findBroker(args: { nodeId: string }): Promise<RawBroker>;
   findGroupCoordinator(args: { groupId: string }): Promise<RawBroker>;
+  /** FindCoordinator, asked of any broker. */
+  findGroupCoordinatorMetadata(args: { groupId: string }): Promise<{ coordinator: { nodeId: number } }>;
 }
 
 const require = createRequire(import.meta.url);
@@ -90,7 +92,7 @@ export function internalCluster(kafka: Kafka, isolationLevel: number): RawCluste
   const factory = create && (kafka as unknown as Record<symbol, unknown>)[create];
   if (typeof factory !== 'function') throw new Error('this kafkajs version does not expose its cluster factory (streamflow needs kafkajs 2.2.x)');
   const cluster = factory({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, isolationLevel }) as RawCluster;
-  for (const method of ['connect', 'findLeaderForPartitions', 'findBroker', 'findGroupCoordinator', 'findTopicPartitionMetadata', 'addMultipleTargetTopics'] as const) {
+  for (const method of ['connect', 'findLeaderForPartitions', 'findBroker', 'findGroupCoordinator', 'findGroupCoordinatorMetadata', 'findTopicPartitionMetadata', 'addMultipleTargetTopics'] as const) {
     if (typeof cluster[method] !== 'function') throw new Error(`kafkajs' cluster has no ${method}() (streamflow needs kafkajs 2.2.x)`);
   }
   return cluster;

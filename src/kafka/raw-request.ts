@@ -115,11 +115,25 @@ export class Reader {
   }
 
   string(): string {
+    return this.nullableString() ?? '';
+  }
+
+  /** INT16 length (-1: null) and UTF-8 bytes. */
+  nullableString(): string | null {
     const n = this.int16();
-    if (n < 0) return '';
+    if (n < 0) return null;
     const s = this.buf.toString('utf8', this.at, this.at + n);
     this.at += n;
     return s;
+  }
+
+  /** INT32 length (-1: null, read as empty) and the bytes, a view of the answer's buffer. */
+  bytes(): Buffer {
+    const n = this.int32();
+    if (n < 0) return Buffer.alloc(0);
+    const b = this.buf.subarray(this.at, this.at + n);
+    this.at += n;
+    return b;
   }
 
   /** An INT32-counted array (null, count -1, reads as empty). */
