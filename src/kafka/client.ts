@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { Kafka, type KafkaConfig, type Admin, logLevel, type logCreator } from 'kafkajs';
 import { UnreachableError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
+// Every client streamflow makes comes from createKafka: the fix applies to all of them.
+import './kafkajs-request-queue.js';
 
 /** How long a command may spend before it reports the cluster unreachable (README: under 15 s). */
 export const CONNECT_DEADLINE_MS = 10_000;

@@ -58,10 +58,13 @@ export async function listOffsets(cluster: RawCluster, byTopic: Map<string, numb
 function requestBody(topics: Map<string, number[]>, timestamp: bigint, isolationLevel: number): Buffer {
   let size = 4 + 1 + 4;
   for (const [topic, partitions] of topics) size += stringSize(topic) + 4 + partitions.length * 12;
+  // Every partition asks the same timestamp: its bytes once (bigint arithmetic per write allocates).
+  const at = Buffer.alloc(8);
+  at.writeBigInt64BE(timestamp);
   const w = new Writer(size).int32(-1).int8(isolationLevel).int32(topics.size);
   for (const [topic, partitions] of topics) {
     w.string(topic).int32(partitions.length);
-    for (const p of partitions) w.int32(p).int64(timestamp);
+    for (const p of partitions) w.int32(p).raw(at);
   }
   return w.done();
 }

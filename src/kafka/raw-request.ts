@@ -64,6 +64,12 @@ export class Writer {
     return this;
   }
 
+  /** Bytes as they are. */
+  raw(b: Buffer): this {
+    this.at += b.copy(this.buf, this.at);
+    return this;
+  }
+
   /** INT16 length and UTF-8 bytes. */
   string(s: string): this {
     const n = Buffer.byteLength(s);
@@ -153,7 +159,7 @@ export class Reader {
 export function partitionsByLeader(cluster: RawCluster, byTopic: Map<string, number[]>, leaderless: Array<{ topic: string; partition: number }> = []): Map<string, Map<string, number[]>> {
   const out = new Map<string, Map<string, number[]>>();
   for (const [topic, partitions] of byTopic) {
-    const leaderOf = new Map(cluster.findTopicPartitionMetadata(topic).map((p) => [p.partitionId, p.leader]));
+    const leaderOf = leaderIndex(cluster.findTopicPartitionMetadata(topic));
     for (const partition of partitions) {
       if (!leaderOf.has(partition)) continue;
       const leader = leaderOf.get(partition);
@@ -170,4 +176,13 @@ export function partitionsByLeader(cluster: RawCluster, byTopic: Map<string, num
     }
   }
   return out;
+}
+
+const leaderIndexes = new WeakMap<object, Map<number, number>>();
+
+/** Leader by partition id of a topic's metadata, built once per metadata answer (kafkajs replaces the array when it refreshes). */
+function leaderIndex(partitions: Array<{ partitionId: number; leader: number }>): Map<number, number> {
+  let index = leaderIndexes.get(partitions);
+  if (!index) leaderIndexes.set(partitions, (index = new Map(partitions.map((p) => [p.partitionId, p.leader]))));
+  return index;
 }

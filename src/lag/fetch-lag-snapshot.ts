@@ -3,6 +3,7 @@ import { type Position, positionKey } from '../kafka/first-records.js';
 import { type PartitionRange, rangesByPartition } from '../kafka/log-offsets.js';
 import type { GroupSample, PartitionSample } from './compute-lag.js';
 import { byTopicPartition } from '../kafka/topic-partition-order.js';
+import { TopicPartitionMap, uniqueRefs } from '../kafka/topic-partition-map.js';
 
 export interface LagScope {
   /** Named groups; undefined: every consumer group of the cluster. */
@@ -28,18 +29,17 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope,
 
   const perGroup = await mapConcurrently(descriptions, async (d) => {
     const committed = await session.groups.committed(d.group);
-    const rows = new Map<string, Row>();
+    const rows = new TopicPartitionMap<Row>();
     const add = (topic: string, partition: number, offset: bigint | null) => {
       if (scope.topic !== undefined && topic !== scope.topic) return;
-      const k = `${topic}\u0000${partition}`;
-      if (!rows.has(k) || offset !== null) rows.set(k, { topic, partition, committed: offset });
+      if (offset !== null || rows.get(topic, partition) === undefined) rows.set(topic, partition, { topic, partition, committed: offset });
     };
     for (const m of d.members) for (const a of m.assignment) for (const p of a.partitions) add(a.topic, p, null);
     for (const c of committed) add(c.topic, c.partition, c.offset);
     if (scope.topic !== undefined && (rows.size > 0 || scope.groups !== undefined)) {
       for (const p of topicPartitions.get(scope.topic) ?? []) add(scope.topic, p, null);
     }
-    return { description: d, rows: [...rows.values()].sort(byTopicPartition) };
+    return { description: d, rows: rows.values().sort(byTopicPartition) };
   });
 
   const visible = perGroup.filter((g) => scope.groups !== undefined || g.rows.length > 0);
@@ -55,16 +55,11 @@ export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope,
     state: description.state,
     members: description.members.length,
     takenAt,
-    partitions: rows.map(
-      (r): PartitionSample => ({
-        topic: r.topic,
-        partition: r.partition,
-        committed: r.committed,
-        end: r.range!.latest,
-        nextRecordTimestamp: typeof r.next === 'number' ? r.next : null,
-        ...(r.next === 'none' ? { onlyMarkersPending: true } : {}),
-      }),
-    ),
+    partitions: rows.map((r): PartitionSample => {
+      const p: PartitionSample = { topic: r.topic, partition: r.partition, committed: r.committed, end: r.range!.latest, nextRecordTimestamp: typeof r.next === 'number' ? r.next : null };
+      if (r.next === 'none') p.onlyMarkersPending = true;
+      return p;
+    }),
   }));
 }
 
@@ -181,11 +176,4 @@ async function mapConcurrently<T, R>(items: T[], fn: (item: T) => Promise<R>): P
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
   return results;
-}
-
-/** Each topic-partition of `rows` once. */
-export function uniqueRefs(rows: Array<{ topic: string; partition: number }>): Array<{ topic: string; partition: number }> {
-  const seen = new Map<string, { topic: string; partition: number }>();
-  for (const r of rows) seen.set(`${r.topic}\u0000${r.partition}`, { topic: r.topic, partition: r.partition });
-  return [...seen.values()];
 }

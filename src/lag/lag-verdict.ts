@@ -47,14 +47,12 @@ export const partitionKey = (topic: string, partition: number) => `${topic}:${pa
 export function evaluateGroup(input: VerdictInput): { verdict: Verdict; partitions: PartitionVerdict[] } {
   const last = input.samples.at(-1);
   if (!last) return { verdict: { status: 'OK', reason: 'no sample' }, partitions: [] };
-  const seriesOf = partitionSeries(input.samples, last.partitions);
+  const series = partitionSeries(input.samples, last.partitions);
   const spanMs = last.takenAt - input.samples[0]!.takenAt;
-  const { commits } = input;
-  const partitions = last.partitions.map((p, i): PartitionVerdict => {
-    // Commits matter only for an offset that did not move: looked up then, not for every partition.
-    const commitsOf = () => (commits === undefined ? undefined : (commits.get(partitionKey(p.topic, p.partition)) ?? []));
-    const v = evaluatePartition(seriesOf(i), { spanMs, windowMs: input.windowMs, members: last.members, commitsOf, logStart: input.logStart?.(p.topic, p.partition) });
-    return { topic: p.topic, partition: p.partition, status: v.status, reason: v.reason, lostRecords: v.lostRecords };
+  const ctx: PartitionContext = { spanMs, windowMs: input.windowMs, members: last.members, commits: input.commits, logStart: input.logStart };
+  const partitions = last.partitions.map((p, i) => {
+    series.i = i;
+    return evaluatePartition(p.topic, p.partition, series, ctx);
   });
   const worst = partitions.reduce<PartitionVerdict | undefined>((w, p) => (!w || severity(p.status) > severity(w.status) ? p : w), undefined);
   if (!worst || worst.status === 'OK') {
@@ -67,9 +65,14 @@ export function evaluateGroup(input: VerdictInput): { verdict: Verdict; partitio
   return { verdict: { status: worst.status, reason: `${worst.topic}/${worst.partition}: ${worst.reason}${others > 0 ? ` (and ${others} more)` : ''}` }, partitions };
 }
 
-/** A partition through the samples, oldest first: `length` samples, `at(k)` the k-th. */
+/**
+ * Partition `i` through the samples, oldest first: `length` samples, `at(k)` the k-th. One
+ * object serves every partition of a group in turn (set `i`), so a refresh of thousands of
+ * partitions allocates none per partition.
+ */
 interface Series {
-  length: number;
+  i: number;
+  readonly length: number;
   at(k: number): PartitionSample;
 }
 
@@ -77,8 +80,16 @@ interface Series {
  * Each partition of `last` through the samples. Samples listing the same partitions as the
  * last (the usual case) are read in place, by index; otherwise partitions are matched by name.
  */
-function partitionSeries(samples: GroupSample[], last: PartitionSample[]): (i: number) => Series {
-  if (samples.every((s) => samePartitions(s.partitions, last))) return (i) => ({ length: samples.length, at: (k) => samples[k]!.partitions[i]! });
+function partitionSeries(samples: GroupSample[], last: PartitionSample[]): Series {
+  if (samples.every((s) => samePartitions(s.partitions, last))) {
+    return {
+      i: 0,
+      length: samples.length,
+      at(k) {
+        return samples[k]!.partitions[this.i]!;
+      },
+    };
+  }
   const out = last.map((): PartitionSample[] => []);
   const index = new Map(last.map((p, i) => [partitionKey(p.topic, p.partition), i]));
   for (const s of samples) {
@@ -87,24 +98,33 @@ function partitionSeries(samples: GroupSample[], last: PartitionSample[]): (i: n
       if (i !== undefined) out[i]!.push(p);
     }
   }
-  return (i) => ({ length: out[i]!.length, at: (k) => out[i]![k]! });
+  return {
+    i: 0,
+    get length() {
+      return out[this.i]!.length;
+    },
+    at(k) {
+      return out[this.i]![k]!;
+    },
+  };
 }
 
 interface PartitionContext {
   spanMs: number;
   windowMs: number;
   members: number;
-  commitsOf: () => CommitSeen[] | undefined;
-  logStart: bigint | undefined;
+  commits: VerdictInput['commits'];
+  logStart: VerdictInput['logStart'];
 }
 
-function evaluatePartition(samples: Series, ctx: PartitionContext): Verdict & { lostRecords: number } {
+function evaluatePartition(topic: string, partition: number, samples: Series, ctx: PartitionContext): PartitionVerdict {
   const first = samples.at(0);
   const last = samples.at(samples.length - 1);
-  const verdict = (status: LagStatus, reason: string, lostRecords = 0) => ({ status, reason, lostRecords });
-  if (last.committed !== null && ctx.logStart !== undefined && ctx.logStart > last.committed) {
-    const lost = ctx.logStart - last.committed;
-    return verdict('ERROR', `${lost} records deleted by retention before the group read them (committed ${last.committed}, log start ${ctx.logStart})`, Number(lost));
+  const verdict = (status: LagStatus, reason: string, lostRecords = 0): PartitionVerdict => ({ topic, partition, status, reason, lostRecords });
+  const logStart = last.committed === null ? undefined : ctx.logStart?.(topic, partition);
+  if (last.committed !== null && logStart !== undefined && logStart > last.committed) {
+    const lost = logStart - last.committed;
+    return verdict('ERROR', `${lost} records deleted by retention before the group read them (committed ${last.committed}, log start ${logStart})`, Number(lost));
   }
   for (let k = 1; k < samples.length; k++) {
     const a = samples.at(k - 1).committed;
@@ -127,7 +147,8 @@ function evaluatePartition(samples: Series, ctx: PartitionContext): Verdict & { 
   }
   // The offset did not move and records wait: re-committing it is a stall, silence a stop.
   if (ctx.spanMs < ctx.windowMs) return verdict('OK', `${NOT_YET}: lag ${lag}, offset unchanged for ${seconds(ctx.spanMs)} of the ${seconds(ctx.windowMs)} window`);
-  const commits = ctx.commitsOf();
+  // Commits matter only for an offset that did not move: looked up then, not for every partition.
+  const commits = ctx.commits === undefined ? undefined : (ctx.commits.get(partitionKey(topic, partition)) ?? []);
   const repeats = commits?.length ?? 0;
   if (repeats > 0) return verdict('STALL', `committed offset ${last.committed} again ${repeats} time(s) in ${seconds(ctx.windowMs)} without moving; lag ${lag}`);
   const who = ctx.members === 0 ? 'the group has no members' : `${ctx.members} member(s)`;

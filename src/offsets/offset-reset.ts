@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { ClusterSession } from '../kafka/cluster-session.js';
+import { uniqueRefs } from '../kafka/topic-partition-map.js';
 import type { OffsetsByGroup } from './offsets-csv.js';
 import { type GroupResetPlan, planOffsetReset, resetPartitions, tpKey } from './plan-offset-reset.js';
 import type { ResetMode, ResetScope } from './reset-mode.js';
@@ -85,8 +86,4 @@ export async function fetchCommittedOffsets(session: ClusterSession, groups: str
     );
   }
   return out;
-}
-
-function uniqueRefs<T extends { topic: string; partition: number }>(refs: T[]): T[] {
-  return [...new Map(refs.map((r) => [tpKey(r.topic, r.partition), r])).values()];
 }
