@@ -110,6 +110,7 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
     const loadAtMeasure = os.loadavg().map(round2);
     const framesBefore = frames(frameLog).length;
     const cpu0 = processCpuTicks(pid);
+    const threads0 = threadCpuTicks(pid);
     const t0 = performance.now();
     let rssKb = vmRssKb(pid);
     log(`measuring for ${seconds} s (groups on screen after ${Math.round(firstDataMs)} ms; load ${loadAtMeasure.join(' ')})...`);
@@ -120,6 +121,7 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
     }
     const cpuTicks = processCpuTicks(pid) - cpu0;
     const wallS = (performance.now() - t0) / 1000;
+    const threadShares = shareByThread(pid, threads0, threadCpuTicks(pid), wallS);
     const measured = frames(frameLog).slice(framesBefore);
     const screenText = tmux(socket, ['capture-pane', '-p', '-t', 'dash']);
     tmux(socket, ['send-keys', '-t', 'dash', 'q']);
@@ -139,6 +141,8 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
       refreshMs,
       view,
       cpuShare: round4(cpuTicks / clockTicks() / wallS),
+      /** The CPU share of the JavaScript thread (main) and of the others (V8's GC and compiler helpers, libuv's pool), which Node names alike. */
+      cpuShareByThread: threadShares,
       rssMb: round2(rssKb / 1024),
       frames: measured.length,
       framesWritten: drawn.length,
@@ -158,7 +162,7 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
     if (!screenText.includes(marker) && view === 'groups') log(`note: no ${marker}* group was visible on the last screen`);
     log(
       `dashboard (${view} view, refresh ${refresh}) on ${partitions.toLocaleString('en-US')} partitions and ${groupCount} groups, over ${seconds} s: ` +
-        `CPU ${(result.cpuShare * 100).toFixed(1)}% of a core (goal under 10%), RSS peak ${result.rssMb} MB, ` +
+        `CPU ${(result.cpuShare * 100).toFixed(1)}% of a core (goal under 10%; ${Object.entries(threadShares).map(([t, x]) => `${t} ${(x * 100).toFixed(1)}%`).join(', ')}), RSS peak ${result.rssMb} MB, ` +
         `${measured.length} frames (${drawn.length} with changes) p50 ${result.frameP50Ms} ms, p99 ${result.frameP99Ms} ms, max ${result.frameMaxMs} ms (goal under 50 ms); ` +
         `first groups on screen after ${result.firstDataMs} ms; ` +
         `beside \`streamflow lag --json\` of the same groups: ${result.lagJsonMs} ms wall, ${result.lagJsonCpuMs} ms CPU (medians of ${runs}); ` +
@@ -222,7 +226,6 @@ function tmux(socket: string, args: string[], env: NodeJS.ProcessEnv = process.e
   return execFileSync('tmux', ['-L', socket, ...args], { env, encoding: 'utf8' });
 }
 
-/** The node process of the pane: the pane's own process (`exec node ...`), or its first node descendant. */
 /** The node process in the pane: the pane's shell execs it, which may not have happened yet. */
 async function dashboardPid(panePid: number): Promise<number> {
   for (const started = performance.now(); performance.now() - started < 10_000; await sleep(50)) {
@@ -250,6 +253,38 @@ function statFields(pid: number | 'self'): string[] {
 function processCpuTicks(pid: number): number {
   const f = statFields(pid);
   return Number(f[11]) + Number(f[12]);
+}
+
+/** utime + stime of each thread, in clock ticks, by thread id, with the thread's name (the main thread's split into user and system time). */
+function threadCpuTicks(pid: number): Map<string, { name: string; ticks: number }> {
+  const out = new Map<string, { name: string; ticks: number }>();
+  const mainStat = readIfExists(`/proc/${pid}/task/${pid}/stat`);
+  const main = mainStat.slice(mainStat.lastIndexOf(')') + 2).split(' ');
+  out.set('main user', { name: 'main user', ticks: Number(main[11]) });
+  out.set('main system', { name: 'main system', ticks: Number(main[12]) });
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    const stat = readIfExists(`/proc/${pid}/task/${tid}/stat`);
+    if (!stat) continue;
+    if (tid === String(pid)) continue;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(tid, { name: readIfExists(`/proc/${pid}/task/${tid}/comm`).trim(), ticks: Number(f[11]) + Number(f[12]) });
+  }
+  return out;
+}
+
+/** CPU share of the main thread and of the others by name (summed) between two readings, largest first; those under 0.1% left out. */
+function shareByThread(pid: number, before: Map<string, { ticks: number }>, after: Map<string, { name: string; ticks: number }>, wallS: number): Record<string, number> {
+  const byName = new Map<string, number>();
+  for (const [tid, t] of after) {
+    const name = tid.startsWith('main') ? tid : `other ${t.name}`;
+    byName.set(name, (byName.get(name) ?? 0) + t.ticks - (before.get(tid)?.ticks ?? 0));
+  }
+  return Object.fromEntries(
+    [...byName]
+      .map(([name, ticks]) => [name, round4(ticks / clockTicks() / wallS)] as const)
+      .filter(([, share]) => share >= 0.001)
+      .sort((a, b) => b[1] - a[1]),
+  );
 }
 
 /** cutime + cstime of this process: the CPU of the children it reaped, in ms. */
