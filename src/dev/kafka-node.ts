@@ -45,6 +45,10 @@ export function nodeProperties(node: KafkaNodeState, all: KafkaNodeState[], secu
     'auto.create.topics.enable': false,
     // The default adds 3 s to every consumer group join.
     'group.initial.rebalance.delay.ms': 0,
+    // A deleted topic's files (and their open descriptors) go after a second, not a minute: the
+    // benchmarks create and delete 10,000 partitions, and two runs in a row went over the
+    // broker's open-file limit (20,000 here), leaving partitions it could not create.
+    'log.segment.delete.delay.ms': 1000,
   };
   if (secure) Object.assign(props, secureProperties(node, secure));
   return Object.entries(props)
