@@ -4,6 +4,8 @@ import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './
 import { type ConsumerGroupAdmin, consumerGroupAdmin } from './consumer-groups.js';
 import { READ_UNCOMMITTED, internalCluster } from './kafkajs-cluster.js';
 import { type LogOffsetsAdmin, logOffsetsAdmin } from './log-offsets.js';
+import { type ClusterMetadata, clusterMetadata } from './cluster-metadata.js';
+import { withKafkaRetry } from './kafka-retry.js';
 import { type RecordReader, recordReader } from './record-reader.js';
 
 /** What lag, offset resets and the DLQ commands need from a cluster, in plain types. */
@@ -11,6 +13,8 @@ export interface ClusterSession {
   groups: ConsumerGroupAdmin;
   offsets: LogOffsetsAdmin;
   records: RecordReader;
+  /** Brokers, controller and every topic's partitions, in one Metadata answer. */
+  metadata(): Promise<ClusterMetadata>;
 }
 
 /**
@@ -24,7 +28,12 @@ export async function withClusterSession<T>(conn: Connection, fn: (session: Clus
   const cluster = internalCluster(kafka, READ_UNCOMMITTED);
   try {
     await connectWithin(() => Promise.all([admin.connect(), cluster.connect()]).then(() => undefined), brokers);
-    return await fn({ groups: consumerGroupAdmin(admin, cluster), offsets: logOffsetsAdmin(admin, cluster), records: recordReader(cluster) });
+    return await fn({
+      groups: consumerGroupAdmin(admin, cluster),
+      offsets: logOffsetsAdmin(admin, cluster),
+      records: recordReader(cluster),
+      metadata: () => withKafkaRetry(() => clusterMetadata(cluster), { beforeRetry: () => cluster.refreshMetadata() }),
+    });
   } catch (err) {
     throw toUnreachable(err, brokers) ?? err;
   } finally {

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signal, waitFor } from '../../src/dev/processes.js';
 import { devDown, devUp, readStackState } from '../../src/dev/stack.js';
+import { resolveConnection } from '../../src/config/resolve-connection.js';
+import { withClusterSession } from '../../src/kafka/cluster-session.js';
+import { withTopicAdmin } from '../../src/kafka/topic-admin.js';
 import { kafkaVersionUnderTest } from './global-setup.js';
 import { runCli, testEnv, uniqueName } from './helpers.js';
 
@@ -121,5 +124,16 @@ describe('topics on a 3-broker cluster', () => {
     const human = await cli('topic', 'describe', topic);
     expect(human.stdout).toMatch(/6 under-replicated/);
     expect(human.stdout).toContain('UNDER-REPLICATED');
+  });
+
+  it('reads the same brokers and partitions (replicas, ISR, leaders) as kafkajs does, with a broker down', async () => {
+    const conn = await resolveConnection({}, env);
+    const ours = await withClusterSession(conn, (session) => session.metadata());
+    const theirs = await withTopicAdmin(conn, async (admin) => ({ ...(await admin.describeCluster()), topics: await admin.allPartitions() }));
+    expect(ours.brokers).toEqual(theirs.brokers);
+    // Under KRaft a broker names a random live broker as the controller: only that it is one of them.
+    expect(ours.brokers.map((b) => b.id)).toContain(ours.controller);
+    expect(new Map([...ours.topics].sort())).toEqual(new Map([...theirs.topics].sort()));
+    expect([...ours.topics.values()].flat().some((p) => p.isr.length < p.replicas.length)).toBe(true);
   });
 });

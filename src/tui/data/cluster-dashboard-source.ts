@@ -5,11 +5,11 @@ import { BROWSE_MAX_SCAN, DLQ_LIST_SAMPLE } from '../../dlq/dlq-defaults.js';
 import { registryPayloadDecoder } from '../../dlq/payload-decoder.js';
 import { executeRedrive, planRedrive } from '../../dlq/redrive-job.js';
 import { type ClusterSession, withClusterSession } from '../../kafka/cluster-session.js';
+import type { ClusterMetadata } from '../../kafka/cluster-metadata.js';
 import { toUnreachable } from '../../kafka/client.js';
 import { type TopicReader, withTopicReader } from '../../kafka/topic-reader.js';
 import { latestRecords } from '../../records/latest-records.js';
 import { RecordDecoder } from '../../records/record-decoding.js';
-import { type PartitionMetadata, type TopicAdmin, withTopicAdmin } from '../../kafka/topic-admin.js';
 import { RecordCounter } from '../../topics/record-count.js';
 import { CommitLog } from '../../lag/commit-log.js';
 import { parseFieldSet } from '../../dlq/dlq-edit.js';
@@ -45,15 +45,14 @@ const BROWSE_LIMIT = 500;
 const LATEST_RECORDS = 500;
 /**
  * Brokers and topic metadata are re-read this often, and after a failed refresh or when a group
- * reads a topic they lack: at 10,000 partitions a Metadata answer (kafkajs asks for every topic
- * even to describe the cluster) costs more than the rest of a refresh.
+ * reads a topic they lack: at 10,000 partitions a Metadata answer costs more than the rest of a refresh.
  */
 const METADATA_MS = 10_000;
 /** Versions shown per subject, newest first. */
 const MAX_VERSIONS = 20;
 
 /**
- * The dashboard's data over one long-lived cluster session, admin client and topic reader
+ * The dashboard's data over one long-lived cluster session and topic reader
  * (reconnected after a connection failure), the registry client and the services' metrics.
  */
 export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSource {
@@ -61,7 +60,6 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   const controller = new AbortController();
   const signal = AbortSignal.any([opts.signal, controller.signal]);
   const session = new HeldScope<ClusterSession>((use) => withClusterSession(conn, use, 'streamflow-dashboard'));
-  const admin = new HeldScope<TopicAdmin>((use) => withTopicAdmin(conn, use));
   // Group-less and read_committed, as `topic consume` reads by default.
   const reader = new HeldScope<TopicReader>((use) => withTopicReader(conn, 'read_committed', use));
   const decode = registryPayloadDecoder(conn.registry, signal);
@@ -76,13 +74,10 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
   // One decoder for the dashboard's life: it keeps the writer schemas it fetched, so a live view asks the registry once per id.
   const decoder = new RecordDecoder(conn.registry ? registryClient() : undefined, 'base64');
   const knownTopics = new KnownTopics();
-  let metadata: { at: number; cluster: Awaited<ReturnType<TopicAdmin['describeCluster']>>; topics: Map<string, PartitionMetadata[]> } | null = null;
-  const clusterMetadata = async (topicAdmin: TopicAdmin) => {
-    if (metadata === null || Date.now() - metadata.at >= METADATA_MS) {
-      const [cluster, topics] = await Promise.all([topicAdmin.describeCluster(), topicAdmin.allPartitions()]);
-      metadata = { at: Date.now(), cluster, topics };
-    }
-    return metadata;
+  let metadata: { at: number; meta: ClusterMetadata } | null = null;
+  const cachedMetadata = async (s: ClusterSession) => {
+    if (metadata === null || Date.now() - metadata.at >= METADATA_MS) metadata = { at: Date.now(), meta: await s.metadata() };
+    return metadata.meta;
   };
   // A redrive or reset in flight keeps the session even when a refresh fails meanwhile.
   let busy = 0;
@@ -99,7 +94,6 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
     if (!unreachable) return err;
     if (busy === 0) {
       session.drop();
-      admin.drop();
       reader.drop();
     }
     return unreachable;
@@ -118,8 +112,7 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
 
     overview: (scope = FULL_SCOPE) =>
       kafka(async (s) => {
-        const topicAdmin = await admin.get();
-        const [{ cluster, topics: meta }, listed] = await Promise.all([clusterMetadata(topicAdmin), s.groups.list()]);
+        const [{ brokers, controller, topics: meta }, listed] = await Promise.all([cachedMetadata(s), s.groups.list()]);
         if (!commitLogStarted) await commitLog.start(s);
         commitLogStarted = true;
         const known = new Set(listed);
@@ -136,8 +129,8 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
         await commitLog.poll(s, shown);
         const snapshot: OverviewSnapshot = {
           takenAt: Date.now(),
-          brokers: cluster.brokers,
-          controller: cluster.controller,
+          brokers,
+          controller,
           topics: knownTopics.update(meta, ranges),
           groups,
           listedGroups: shown,
@@ -228,7 +221,7 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
 
     close: async () => {
       controller.abort();
-      await Promise.all([session.close(), admin.close(), reader.close()]);
+      await Promise.all([session.close(), reader.close()]);
     },
   };
 }
