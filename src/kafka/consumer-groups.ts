@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import type { RawCluster } from './kafkajs-cluster.js';
 import { byTopicPartition } from './topic-partition-order.js';
-import { type DescribedGroup, GroupCoordinators, describeGroups, offsetFetch } from './group-requests.js';
+import { type DescribedGroup, GroupCoordinators, describeGroups, listGroups, offsetFetch } from './group-requests.js';
 import { createErrorFromCode } from './raw-request.js';
 
 const { AssignerProtocol } = kafkajs;
@@ -79,9 +79,9 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
   };
   return {
     list: async () =>
-      (await withKafkaRetry(() => admin.listGroups(), refresh)).groups
+      (await withKafkaRetry(() => listGroups(cluster), refresh))
         .filter((g) => g.protocolType === 'consumer' || g.protocolType === '')
-        .map((g) => g.groupId)
+        .map((g) => g.group)
         .sort(),
     describe: async (groups) => {
       if (groups.length === 0) return [];

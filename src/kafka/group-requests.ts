@@ -2,13 +2,15 @@ import type { RawCluster } from './kafkajs-cluster.js';
 import { type RawRequest, Writer, createErrorFromCode, sendRaw, stringSize } from './raw-request.js';
 
 /*
- * OffsetFetch and DescribeGroups encoded by streamflow and sent to a group's coordinator,
- * which is looked up once and kept until it answers that it is not (or no longer) the
- * coordinator. kafkajs' admin asks FindCoordinator again before every call, so a refresh of
- * 50 groups cost 100 extra round trips, and it decodes every offset through Long and strings.
+ * ListGroups, OffsetFetch and DescribeGroups encoded by streamflow. The last two go to a
+ * group's coordinator, which is looked up once and kept until it answers that it is not (or
+ * no longer) the coordinator. kafkajs' admin asks FindCoordinator again before every call (a
+ * refresh of 50 groups cost 100 extra round trips), decodes every offset through Long and
+ * strings, and re-reads the metadata of every topic before each ListGroups.
  */
 
 const OFFSET_FETCH = 9;
+const LIST_GROUPS = 16;
 const DESCRIBE_GROUPS = 15;
 /** The errors that mean "ask FindCoordinator again". */
 const COORDINATOR_ERRORS = new Set([14, 15, 16]); // COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
@@ -156,4 +158,28 @@ export async function describeGroups(coordinators: GroupCoordinators, groups: st
     }),
   );
   return groups.map((g) => described.get(g) ?? { errorCode: 0, group: g, state: 'Dead', protocolType: '', members: [] });
+}
+
+/** Every group each broker coordinates (ListGroups, version 2), with its protocol type ('consumer', '' for offsets-only groups, ...). */
+export async function listGroups(cluster: RawCluster): Promise<Array<{ group: string; protocolType: string }>> {
+  // The brokers as metadata knew them at most metadataMaxAge ago (5 min, as Java clients' metadata.max.age.ms).
+  await cluster.refreshMetadataIfNecessary();
+  const perBroker = await Promise.all(
+    cluster.getNodeIds().map((nodeId) =>
+      sendRaw(cluster, String(nodeId), {
+        apiKey: LIST_GROUPS,
+        apiVersion: 2,
+        apiName: 'ListGroups',
+        body: Buffer.alloc(0),
+        decode: (r) => {
+          r.int32(); // throttle time
+          const errorCode = r.int16();
+          return { errorCode, groups: r.array((g) => ({ group: g.string(), protocolType: g.string() })) };
+        },
+      }),
+    ),
+  );
+  const failed = perBroker.find((b) => b.errorCode !== 0);
+  if (failed) throw createErrorFromCode(failed.errorCode);
+  return perBroker.flatMap((b) => b.groups);
 }

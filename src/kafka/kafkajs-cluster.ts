@@ -54,6 +54,8 @@ export interface RawCluster {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   refreshMetadata(): Promise<void>;
+  /** Refresh metadata when it is older than the cluster's metadataMaxAge. */
+  refreshMetadataIfNecessary(): Promise<void>;
   /** The brokers' node ids as last known from metadata. */
   getNodeIds(): number[];
   addMultipleTargetTopics(topics: string[]): Promise<void>;
@@ -94,7 +96,7 @@ export function internalCluster(kafka: Kafka, isolationLevel: number): RawCluste
   const factory = create && (kafka as unknown as Record<symbol, unknown>)[create];
   if (typeof factory !== 'function') throw new Error('this kafkajs version does not expose its cluster factory (streamflow needs kafkajs 2.2.x)');
   const cluster = factory({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, isolationLevel }) as RawCluster;
-  for (const method of ['connect', 'findLeaderForPartitions', 'findBroker', 'findGroupCoordinator', 'findGroupCoordinatorMetadata', 'findTopicPartitionMetadata', 'getNodeIds', 'addMultipleTargetTopics'] as const) {
+  for (const method of ['connect', 'findLeaderForPartitions', 'findBroker', 'findGroupCoordinator', 'findGroupCoordinatorMetadata', 'findTopicPartitionMetadata', 'getNodeIds', 'refreshMetadataIfNecessary', 'addMultipleTargetTopics'] as const) {
     if (typeof cluster[method] !== 'function') throw new Error(`kafkajs' cluster has no ${method}() (streamflow needs kafkajs 2.2.x)`);
   }
   return cluster;
