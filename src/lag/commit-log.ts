@@ -1,5 +1,6 @@
 import type { ClusterSession } from '../kafka/cluster-session.js';
 import { decodeOffsetCommit, offsetsPartitionFor } from '../kafka/offset-commit-records.js';
+import type { PartitionRange } from '../kafka/log-offsets.js';
 import { readToEnd } from '../kafka/read-to-end.js';
 import { type CommitSeen, partitionKey } from './lag-verdict.js';
 
@@ -41,7 +42,10 @@ export class CommitLog {
     for (const g of this.byGroup.keys()) if (!wanted.has(g)) this.byGroup.delete(g);
     for (const g of wanted) if (!this.byGroup.has(g)) this.byGroup.set(g, new Map());
     try {
-      for (const partition of new Set([...wanted].map((g) => offsetsPartitionFor(g, this.next.size)))) await this.readPartition(session, partition, wanted);
+      const partitions = [...new Set([...wanted].map((g) => offsetsPartitionFor(g, this.next.size)))];
+      // One ListOffsets for all of them; only the partitions that moved are read.
+      const ranges = await session.offsets.ranges(partitions.map((partition) => ({ topic: OFFSETS_TOPIC, partition })));
+      for (const range of ranges) if (range.latest !== this.next.get(range.partition)) await this.readPartition(session, range, wanted);
     } catch (err) {
       // Not observed this poll; the next one reads on from where the last good one ended.
       this.unavailable = `cannot read ${OFFSETS_TOPIC}: ${(err as Error).message}`;
@@ -56,7 +60,8 @@ export class CommitLog {
     return this.unavailable ? undefined : (this.byGroup.get(group) ?? new Map());
   }
 
-  private async readPartition(session: ClusterSession, partition: number, wanted: Set<string>): Promise<void> {
+  private async readPartition(session: ClusterSession, range: PartitionRange, wanted: Set<string>): Promise<void> {
+    const { partition } = range;
     const end = await readToEnd(session, OFFSETS_TOPIC, partition, this.next.get(partition)!, (r) => {
       const c = decodeOffsetCommit(r.key, r.value);
       if (!c || c.offset === null || !wanted.has(c.group)) return;
@@ -66,7 +71,7 @@ export class CommitLog {
       const list = byPartition.get(key);
       if (list) list.push(seen);
       else byPartition.set(key, [seen]);
-    });
+    }, range);
     this.next.set(partition, end);
   }
 
