@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import type { RawCluster } from './kafkajs-cluster.js';
 import { byTopicPartition } from './topic-partition-order.js';
-import { type DescribedGroup, GroupCoordinators, describeGroups, listGroups, offsetFetch } from './group-requests.js';
+import { type DescribedGroup, type FetchedOffset, GroupCoordinators, describeGroups, listGroups, offsetFetch, offsetFetchGroups } from './group-requests.js';
 import { createErrorFromCode } from './raw-request.js';
 
 const { AssignerProtocol } = kafkajs;
@@ -47,6 +47,8 @@ export interface ConsumerGroupAdmin {
   describe(groups: string[]): Promise<GroupDescription[]>;
   /** Committed offsets: of every partition the group committed to, or of `topics`' partitions (null where none). */
   committed(group: string, topics?: string[]): Promise<CommittedOffset[]>;
+  /** Every partition each group committed to, in the order asked (batched per coordinator). */
+  committedOf(groups: string[]): Promise<CommittedOffset[][]>;
   /**
    * Commit offsets for a group that has no members, as Java's Admin.alterConsumerGroupOffsets
    * does (OffsetCommit with generation -1). The broker refuses it while the group has members.
@@ -96,10 +98,11 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
         ...refind([group]),
         unknownTopicIsTransient: topics !== undefined,
       });
-      return answer
-        .map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset < 0n ? null : o.offset, metadata: o.metadata }))
-        .filter((o) => topics !== undefined || o.offset !== null)
-        .sort(byTopicPartition);
+      return topics === undefined ? onlyCommitted(answer) : answer.map(toCommitted).sort(byTopicPartition);
+    },
+    committedOf: async (groups) => {
+      if (groups.length === 0) return [];
+      return (await withKafkaRetry(() => offsetFetchGroups(coordinators, groups), refind(groups))).map(onlyCommitted);
     },
     commit: async (group, offsets) => {
       if (offsets.length === 0) return;
@@ -144,6 +147,11 @@ export function consumerGroupAdmin(admin: Admin, cluster: RawCluster): ConsumerG
     },
   };
 }
+
+const toCommitted = (o: FetchedOffset): CommittedOffset => ({ topic: o.topic, partition: o.partition, offset: o.offset < 0n ? null : o.offset, metadata: o.metadata });
+
+/** The partitions with a committed offset, sorted. */
+const onlyCommitted = (fetched: FetchedOffset[]) => fetched.map(toCommitted).filter((o) => o.offset !== null).sort(byTopicPartition);
 
 function toDescription(g: DescribedGroup): GroupDescription {
   return {

@@ -1,5 +1,5 @@
 import type { RawCluster } from './kafkajs-cluster.js';
-import { type RawRequest, Writer, createErrorFromCode, sendRaw, stringSize } from './raw-request.js';
+import { type RawRequest, Writer, compactStringSize, createErrorFromCode, maxVersion, sendRaw, stringSize, uvarintSize } from './raw-request.js';
 
 /*
  * ListGroups, OffsetFetch and DescribeGroups encoded by streamflow. The last two go to a
@@ -12,6 +12,10 @@ import { type RawRequest, Writer, createErrorFromCode, sendRaw, stringSize } fro
 const OFFSET_FETCH = 9;
 const LIST_GROUPS = 16;
 const DESCRIBE_GROUPS = 15;
+/** Groups per batched OffsetFetch: bounds one answer's size on a cluster with thousands of groups. */
+const GROUPS_PER_OFFSET_FETCH = 50;
+/** Version-3 OffsetFetches in flight at once to a coordinator older than Kafka 3.0. */
+const UNBATCHED_IN_FLIGHT = 8;
 /** The errors that mean "ask FindCoordinator again". */
 const COORDINATOR_ERRORS = new Set([14, 15, 16]); // COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
 
@@ -35,7 +39,7 @@ export interface DescribedGroup {
 export class GroupCoordinators {
   private known = new Map<string, Promise<string>>();
 
-  constructor(private readonly cluster: RawCluster) {}
+  constructor(readonly cluster: RawCluster) {}
 
   of(group: string): Promise<string> {
     let nodeId = this.known.get(group);
@@ -88,24 +92,109 @@ export async function offsetFetch(coordinators: GroupCoordinators, group: string
     body: w.done(),
     decode: (r) => {
       r.int32(); // throttle time
-      let failed = 0;
-      const offsets: FetchedOffset[] = [];
+      const fetched = new GroupOffsets();
       r.array((t) => {
         const topic = t.string();
-        t.array((p) => {
-          const partition = p.int32();
-          const offset = p.int64();
-          const metadata = p.nullableString() || null;
-          const errorCode = p.int16();
-          if (errorCode !== 0 && failed === 0) failed = errorCode;
-          offsets.push({ topic, partition, offset, metadata });
-        });
+        t.array((p) => fetched.add(topic, p.int32(), p.int64(), p.nullableString(), p.int16()));
       });
-      return { offsets, errorCode: r.int16() || failed };
+      return fetched.withGroupError(r.int16());
     },
   });
   coordinators.check(answer.errorCode, [group]);
   return answer.offsets;
+}
+
+/**
+ * Every partition each group committed to, in the order asked: one OffsetFetch (version 8,
+ * KIP-709, Kafka 3.0+) per coordinator for up to GROUPS_PER_OFFSET_FETCH groups, where a
+ * refresh asked one request per group. A coordinator that speaks only older versions gets one
+ * version-3 request per group. A group's error fails the call.
+ */
+export async function offsetFetchGroups(coordinators: GroupCoordinators, groups: string[]): Promise<FetchedOffset[][]> {
+  const fetched = new Map<string, FetchedOffset[]>();
+  await Promise.all(
+    [...(await byCoordinator(coordinators, groups))].map(async ([nodeId, asked]) => {
+      const batched = (await maxVersion(coordinators.cluster, nodeId, OFFSET_FETCH)) >= 8;
+      // Unbatched, a few groups at a time, not to flood the coordinator.
+      const perRequest = batched ? GROUPS_PER_OFFSET_FETCH : UNBATCHED_IN_FLIGHT;
+      for (let i = 0; i < asked.length; i += perRequest) {
+        const chunk = asked.slice(i, i + perRequest);
+        if (batched) for (const [group, offsets] of await offsetFetchV8(coordinators, nodeId, chunk)) fetched.set(group, offsets);
+        else await Promise.all(chunk.map(async (g) => fetched.set(g, await offsetFetch(coordinators, g, null))));
+      }
+    }),
+  );
+  return groups.map((g) => fetched.get(g) ?? []);
+}
+
+/** One OffsetFetch v8 for `groups` (all coordinated by `nodeId`), every partition of each. */
+async function offsetFetchV8(coordinators: GroupCoordinators, nodeId: string, groups: string[]): Promise<Map<string, FetchedOffset[]>> {
+  // groups, then per group: id, null topics (all of them), tags; require_stable.
+  let size = uvarintSize(groups.length + 1) + 2;
+  for (const g of groups) size += compactStringSize(g) + 2;
+  const w = new Writer(size).compactCount(groups.length);
+  for (const g of groups) w.compactString(g).compactCount(null).noTags();
+  w.int8(0).noTags();
+  const answer = await coordinators.send(groups, nodeId, {
+    apiKey: OFFSET_FETCH,
+    apiVersion: 8,
+    apiName: 'OffsetFetch',
+    flexible: true,
+    body: w.done(),
+    decode: (r) => {
+      r.int32(); // throttle time
+      return r.compactArray((g) => {
+        const group = g.compactString();
+        const fetched = new GroupOffsets();
+        g.compactArray((t) => {
+          const topic = t.compactString();
+          t.compactArray((p) => {
+            const partition = p.int32();
+            const offset = p.int64();
+            p.int32(); // the committed leader epoch
+            fetched.add(topic, partition, offset, p.compactNullableString(), p.int16());
+            p.tags();
+          });
+          t.tags();
+        });
+        const answer = { group, ...fetched.withGroupError(g.int16()) };
+        g.tags();
+        return answer;
+      });
+    },
+  });
+  const out = new Map<string, FetchedOffset[]>();
+  for (const g of answer) {
+    coordinators.check(g.errorCode, [g.group]);
+    out.set(g.group, g.offsets);
+  }
+  return out;
+}
+
+/** One group's offsets as an OffsetFetch answer lists them, and its first error (the group's, else a partition's). */
+class GroupOffsets {
+  readonly offsets: FetchedOffset[] = [];
+  private failed = 0;
+
+  add(topic: string, partition: number, offset: bigint, metadata: string | null, errorCode: number): void {
+    if (errorCode !== 0 && this.failed === 0) this.failed = errorCode;
+    this.offsets.push({ topic, partition, offset, metadata: metadata || null });
+  }
+
+  withGroupError(code: number): { offsets: FetchedOffset[]; errorCode: number } {
+    return { offsets: this.offsets, errorCode: code || this.failed };
+  }
+}
+
+/** `groups` by the node id of their coordinator. */
+async function byCoordinator(coordinators: GroupCoordinators, groups: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const [i, nodeId] of (await Promise.all(groups.map((g) => coordinators.of(g)))).entries()) {
+    const list = out.get(nodeId);
+    if (list) list.push(groups[i]!);
+    else out.set(nodeId, [groups[i]!]);
+  }
+  return out;
 }
 
 /**
@@ -114,15 +203,9 @@ export async function offsetFetch(coordinators: GroupCoordinators, group: string
  * group's errorCode.
  */
 export async function describeGroups(coordinators: GroupCoordinators, groups: string[]): Promise<DescribedGroup[]> {
-  const byCoordinator = new Map<string, string[]>();
-  for (const [i, nodeId] of (await Promise.all(groups.map((g) => coordinators.of(g)))).entries()) {
-    const list = byCoordinator.get(nodeId);
-    if (list) list.push(groups[i]!);
-    else byCoordinator.set(nodeId, [groups[i]!]);
-  }
   const described = new Map<string, DescribedGroup>();
   await Promise.all(
-    [...byCoordinator].map(async ([nodeId, asked]) => {
+    [...(await byCoordinator(coordinators, groups))].map(async ([nodeId, asked]) => {
       let size = 4;
       for (const g of asked) size += stringSize(g);
       const w = new Writer(size).int32(asked.length);

@@ -6,7 +6,9 @@ import type { RawCluster } from './kafkajs-cluster.js';
  * connection (kafkajs frames them, matches the answer to the request, authenticates and
  * reconnects as for its own): for APIs kafkajs does not speak (DescribeLogDirs) and where its
  * codec is too slow for a refresh loop (ListOffsets builds a 512-byte buffer per partition).
- * Only non-flexible versions (no tagged fields), so the plain big-endian types below suffice.
+ * Flexible versions (KIP-482: compact strings and arrays, tagged fields) carry a tag buffer in
+ * their headers too: kafkajs writes header v1, so `flexible: true` appends the request header's
+ * empty tag buffer and skips the answer's (tagged fields are read past, none is understood).
  */
 
 const require = createRequire(import.meta.url);
@@ -21,6 +23,8 @@ export interface RawRequest<T> {
   apiName: string;
   /** The request body after the header. */
   body: Buffer;
+  /** A flexible version: the headers carry tag buffers. */
+  flexible?: boolean;
   /** The answer after the header; throw to fail the call. */
   decode(answer: Reader): T;
 }
@@ -33,11 +37,30 @@ interface ConnectionPool {
 export async function sendRaw<T>(cluster: RawCluster, nodeId: string, req: RawRequest<T>): Promise<T> {
   const broker = (await cluster.findBroker({ nodeId })) as unknown as { connectionPool: ConnectionPool };
   const answer = await broker.connectionPool.send({
-    request: { apiKey: req.apiKey, apiVersion: req.apiVersion, apiName: req.apiName, encode: async () => new EncoderClass(req.body.length).writeBuffer(req.body) },
+    request: { apiKey: req.apiKey, apiVersion: req.apiVersion, apiName: req.apiName, encode: async () => encodeBody(req) },
     // kafkajs reads a throttle time off the decoded answer: the value goes inside an object.
-    response: { decode: async (raw: Buffer) => ({ value: req.decode(new Reader(raw)) }), parse: async (data: { value: T }) => data.value },
+    response: { decode: async (raw: Buffer) => ({ value: req.decode(answerReader(req, raw)) }), parse: async (data: { value: T }) => data.value },
   });
   return answer as T;
+}
+
+/** The highest version of `apiKey` broker `nodeId` speaks (its ApiVersions answer), -1 if none. */
+export async function maxVersion(cluster: RawCluster, nodeId: string, apiKey: number): Promise<number> {
+  const broker = (await cluster.findBroker({ nodeId })) as unknown as { versions?: Record<number, { maxVersion: number }> };
+  return broker.versions?.[apiKey]?.maxVersion ?? -1;
+}
+
+const EMPTY_TAGS = Buffer.from([0]);
+
+function encodeBody(req: RawRequest<unknown>): KafkajsEncoder {
+  if (!req.flexible) return new EncoderClass(req.body.length).writeBuffer(req.body);
+  return new EncoderClass(req.body.length + 1).writeBuffer(EMPTY_TAGS).writeBuffer(req.body);
+}
+
+function answerReader(req: RawRequest<unknown>, raw: Buffer): Reader {
+  const r = new Reader(raw);
+  if (req.flexible) r.tags();
+  return r;
 }
 
 /** Writes a request body into one buffer of the size it was given (computed from what goes in). */
@@ -78,6 +101,34 @@ export class Writer {
     return this;
   }
 
+  /** Unsigned varint (compact lengths). */
+  uvarint(v: number): this {
+    while (v >= 0x80) {
+      this.buf[this.at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.at++] = v;
+    return this;
+  }
+
+  /** Compact string: length + 1 as an unsigned varint, then UTF-8 bytes. */
+  compactString(s: string): this {
+    const n = Buffer.byteLength(s);
+    this.uvarint(n + 1);
+    this.at += this.buf.write(s, this.at);
+    return this;
+  }
+
+  /** A compact array's count (count + 1; null: 0). */
+  compactCount(n: number | null): this {
+    return this.uvarint(n === null ? 0 : n + 1);
+  }
+
+  /** An empty tag buffer (the end of every flexible structure). */
+  noTags(): this {
+    return this.int8(0);
+  }
+
   /** The body; throws if the size given was not what was written (a bug in the caller's sum). */
   done(): Buffer {
     if (this.at !== this.buf.length) throw new Error(`request body is ${this.at} bytes, sized for ${this.buf.length}`);
@@ -87,6 +138,15 @@ export class Writer {
 
 /** Bytes `string()` writes. */
 export const stringSize = (s: string) => 2 + Buffer.byteLength(s);
+
+/** Bytes `uvarint(v)` writes. */
+export const uvarintSize = (v: number) => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
+
+/** Bytes `compactString()` writes. */
+export const compactStringSize = (s: string) => {
+  const n = Buffer.byteLength(s);
+  return uvarintSize(n + 1) + n;
+};
 
 /** Reads an answer's fields in order. */
 export class Reader {
@@ -140,6 +200,46 @@ export class Reader {
     const b = this.buf.subarray(this.at, this.at + n);
     this.at += n;
     return b;
+  }
+
+  uvarint(): number {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = this.buf[this.at++];
+      if (b === undefined) throw new RangeError('answer ends inside a varint');
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+    }
+  }
+
+  /** Compact nullable string: length + 1 as an unsigned varint (0: null), then UTF-8 bytes. */
+  compactNullableString(): string | null {
+    const n = this.uvarint() - 1;
+    if (n < 0) return null;
+    const s = this.buf.toString('utf8', this.at, this.at + n);
+    this.at += n;
+    return s;
+  }
+
+  compactString(): string {
+    return this.compactNullableString() ?? '';
+  }
+
+  /** A compact array (count + 1 as an unsigned varint; null, 0, reads as empty). */
+  compactArray<T>(item: (r: Reader) => T): T[] {
+    const n = this.uvarint() - 1;
+    const out: T[] = [];
+    for (let i = 0; i < n; i++) out.push(item(this));
+    return out;
+  }
+
+  /** Skip a tag buffer: tagged fields are optional extras no caller here reads. */
+  tags(): void {
+    for (let n = this.uvarint(); n > 0; n--) {
+      this.uvarint(); // tag
+      const size = this.uvarint();
+      this.at += size;
+    }
   }
 
   /** An INT32-counted array (null, count -1, reads as empty). */

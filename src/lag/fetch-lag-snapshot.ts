@@ -12,9 +12,6 @@ export interface LagScope {
   topic?: string;
 }
 
-/** Requests in flight at once: enough to be quick, few enough not to flood the brokers. */
-const CONCURRENCY = 8;
-
 /**
  * One sample per group: state, member count, and per partition the committed offset, the log
  * end offset and the timestamp of the first unconsumed record (Fetches batched per broker, none
@@ -24,11 +21,11 @@ const CONCURRENCY = 8;
  */
 export async function fetchLagSnapshot(session: ClusterSession, scope: LagScope, cache = new NextRecordCache()): Promise<GroupSample[]> {
   const groupIds = scope.groups ?? (await session.groups.list());
-  const descriptions = await session.groups.describe(groupIds);
+  const [descriptions, committedByGroup] = await Promise.all([session.groups.describe(groupIds), session.groups.committedOf(groupIds)]);
   const topicPartitions = scope.topic ? await session.offsets.partitions([scope.topic]) : new Map<string, number[]>();
 
-  const perGroup = await mapConcurrently(descriptions, async (d) => {
-    const committed = await session.groups.committed(d.group);
+  const perGroup = descriptions.map((d, i) => {
+    const committed = committedByGroup[i]!;
     const rows = new TopicPartitionMap<Row>();
     const add = (topic: string, partition: number, offset: bigint | null) => {
       if (scope.topic !== undefined && topic !== scope.topic) return;
@@ -165,15 +162,4 @@ async function readNextRecords(session: ClusterSession, rows: Row[], cache: Next
     }
   }
   cache.end();
-}
-
-/** `fn` over `items` with at most CONCURRENCY calls in flight; results in input order. */
-async function mapConcurrently<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-  return results;
 }

@@ -20,7 +20,7 @@ export interface OffsetResetRequest {
 export async function prepareOffsetReset(session: ClusterSession, request: OffsetResetRequest, now = Date.now()): Promise<GroupResetPlan[]> {
   const { mode, scope } = request;
   const descriptions = await session.groups.describe(request.groups);
-  const committedByGroup = await Promise.all(request.groups.map((g) => session.groups.committed(g)));
+  const committedByGroup = await session.groups.committedOf(request.groups);
 
   const named = [
     ...(scope.kind === 'topics' ? scope.topics.map((t) => t.topic) : []),

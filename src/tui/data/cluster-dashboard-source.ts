@@ -150,12 +150,8 @@ export function clusterDashboardSource(opts: ClusterSourceOptions): DashboardSou
         const [names, groups] = await Promise.all([s.offsets.topicNames(), s.groups.list()]);
         const stages = retryStagesOf(group, groups);
         const described = await s.groups.describe([group, ...stages]);
-        const readBy = await Promise.all(
-          described.map(async (d) => {
-            const committed = await s.groups.committed(d.group);
-            return [...new Set([...d.members.flatMap((m) => m.assignment.map((a) => a.topic)), ...committed.map((c) => c.topic)])];
-          }),
-        );
+        const committed = await s.groups.committedOf(described.map((d) => d.group));
+        const readBy = described.map((d, i) => [...new Set([...d.members.flatMap((m) => m.assignment.map((a) => a.topic)), ...committed[i]!.map((c) => c.topic)])]);
         const topics = [...readBy[0]!].sort();
         const { retries, dlqs } = queueTopicsOf(group, readBy.flat(), new Set(names));
         // Counted as the DLQ view counts: the same counter, so a refresh reads only new records.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawCluster } from '../../../src/kafka/kafkajs-cluster.js';
-import { Reader, Writer, partitionsByLeader, stringSize } from '../../../src/kafka/raw-request.js';
+import { Reader, Writer, compactStringSize, partitionsByLeader, stringSize, uvarintSize } from '../../../src/kafka/raw-request.js';
 
 describe('raw requests', () => {
   it('writes and reads back the protocol types, big-endian', () => {
@@ -12,6 +12,33 @@ describe('raw requests', () => {
 
   it('refuses a body that is not the size it was given', () => {
     expect(() => new Writer(8).int32(1).done()).toThrow(/4 bytes, sized for 8/);
+  });
+
+  it('writes unsigned varints in the size it says, as Kafka does (0x80 is 80 01), and reads them back', () => {
+    const values = [0, 127, 128, 300, 16_383, 16_384, 2 ** 21, 2 ** 28, 2 ** 31 - 1];
+    const w = new Writer(values.reduce((n, v) => n + uvarintSize(v), 0));
+    for (const v of values) w.uvarint(v);
+    const body = w.done();
+    expect(body.subarray(1, 4)).toEqual(Buffer.from([0x7f, 0x80, 0x01]));
+    const r = new Reader(body);
+    expect(values.map(() => r.uvarint())).toEqual(values);
+  });
+
+  it('writes compact strings and counts, and reads compact arrays and strings past tagged fields', () => {
+    const body = new Writer(compactStringSize('tōpic') + 1 + 1 + 1).compactString('tōpic').compactCount(null).compactCount(2).noTags().done();
+    expect(body[0]).toBe(Buffer.byteLength('tōpic') + 1);
+    expect([...body.subarray(-3)]).toEqual([0, 3, 0]);
+    // A compact array of two items, each a compact string and a tag buffer holding one field (tag 5, 2 bytes).
+    const answer = Buffer.from([3, 2, 0x61, 1, 5, 2, 0xff, 0xff, 0, 0, 0]);
+    const r = new Reader(answer);
+    expect(
+      r.compactArray((x) => {
+        const s = x.compactNullableString();
+        x.tags();
+        return s;
+      }),
+    ).toEqual(['a', null]);
+    expect(r.compactArray((x) => x.int8())).toEqual([]);
   });
 
   it('reads INT32-counted arrays, a null one as empty', () => {
