@@ -23,7 +23,8 @@ const WARM_UP_MS = 5_000;
  * (CPU seconds over wall seconds, 1.0 = one core), its peak RSS and its frame times (from the
  * STREAMFLOW_FRAME_LOG hook), beside `streamflow lag --json` of the same groups, the data of
  * one refresh through the CLI. Goal (issue 21): under 10% of a core, frames under 50 ms.
- * --cpu-prof profiles the dashboard (start-up included) and prints its top self time.
+ * --cpu-prof profiles the dashboard (start-up included) and prints its top self time;
+ * --node-flags '...' runs it under those Node/V8 flags (to try a GC setting, say).
  */
 export async function benchDashboard(args: string[]): Promise<Record<string, unknown>> {
   const partitions = Number(flagValue(args, '--partitions') ?? 10_000);
@@ -34,6 +35,7 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
   const view = flagValue(args, '--view') ?? 'groups';
   const runs = Number(flagValue(args, '--runs') ?? 3);
   const profiled = args.includes('--cpu-prof');
+  const extraFlags = flagValue(args, '--node-flags')?.split(/\s+/).filter(Boolean) ?? [];
   // The broker goes on writing new partitions' files after the seeding (see bench/lag.ts).
   const settleMs = Number(flagValue(args, '--settle') ?? (partitions >= 5_000 ? 30 : 10)) * 1000;
   if (!(tmuxVersion() ?? '')) throw new Error('the dashboard benchmark runs the dashboard under tmux: install it with `apt-get install tmux`');
@@ -90,7 +92,7 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
     // The dashboard, as an operator runs it, in a tmux server of our own (it inherits our environment).
     const frameLog = path.join(work, 'frames.log');
     const stderrFile = path.join(work, 'dashboard.stderr');
-    const nodeFlags = profiled ? `--cpu-prof --cpu-prof-dir ${shellQuote(work)} ` : '';
+    const nodeFlags = [...(profiled ? ['--cpu-prof', '--cpu-prof-dir', work] : []), ...extraFlags].map((f) => `${shellQuote(f)} `).join('');
     const command = `exec ${shellQuote(process.execPath)} ${nodeFlags}${shellQuote(cli)} dashboard --refresh ${shellQuote(refresh)} --view ${shellQuote(view)} 2>${shellQuote(stderrFile)}`;
     tmux(socket, ['new-session', '-d', '-s', 'dash', '-x', '200', '-y', '50', command], { ...env, STREAMFLOW_FRAME_LOG: frameLog });
     const pid = await dashboardPid(Number(tmux(socket, ['list-panes', '-t', 'dash', '-F', '#{pane_pid}']).trim()));
@@ -140,6 +142,7 @@ export async function benchDashboard(args: string[]): Promise<Record<string, unk
       seconds,
       refreshMs,
       view,
+      ...(extraFlags.length > 0 ? { nodeFlags: extraFlags } : {}),
       cpuShare: round4(cpuTicks / clockTicks() / wallS),
       /** The CPU share of the JavaScript thread (main) and of the others (V8's GC and compiler helpers, libuv's pool), which Node names alike. */
       cpuShareByThread: threadShares,
