@@ -1,4 +1,5 @@
 import type { RawCluster } from './kafkajs-cluster.js';
+import { quorumLeader } from './quorum-leader.js';
 import { Writer, sendRaw } from './raw-request.js';
 import type { BrokerInfo, PartitionMetadata } from './topic-admin.js';
 
@@ -8,6 +9,7 @@ const VERSION = 5;
 
 export interface ClusterMetadata {
   brokers: BrokerInfo[];
+  /** The active controller: the metadata quorum's leader under KRaft (often not a broker), null if unknown. */
   controller: number | null;
   /** Every topic's partitions (internal topics included), sorted by id. */
   topics: Map<string, PartitionMetadata[]>;
@@ -17,12 +19,18 @@ export interface ClusterMetadata {
  * Brokers, controller and every topic's partitions in one Metadata answer, decoded by
  * streamflow: at 10,000 partitions kafkajs' decoder built several objects per partition (and
  * describing the cluster cost a second full answer), the largest share of the dashboard's
- * garbage. A topic Kafka answers with an error (being deleted, say) is left out.
+ * garbage. A topic Kafka answers with an error (being deleted, say) is left out. The controller
+ * comes from DescribeQuorum where the cluster speaks it (see quorum-leader.ts).
  */
 export async function clusterMetadata(cluster: RawCluster): Promise<ClusterMetadata> {
   const nodeIds = cluster.getNodeIds();
   if (nodeIds.length === 0) await cluster.refreshMetadata();
   const nodeId = String(cluster.getNodeIds()[0]);
+  const [metadata, leader] = await Promise.all([brokersAndTopics(cluster, nodeId), quorumLeader(cluster, nodeId).catch(() => null)]);
+  return leader === undefined ? metadata : { ...metadata, controller: leader };
+}
+
+function brokersAndTopics(cluster: RawCluster, nodeId: string): Promise<ClusterMetadata> {
   return sendRaw(cluster, nodeId, {
     apiKey: METADATA,
     apiVersion: VERSION,

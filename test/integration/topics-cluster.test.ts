@@ -7,6 +7,9 @@ import { devDown, devUp, readStackState } from '../../src/dev/stack.js';
 import { resolveConnection } from '../../src/config/resolve-connection.js';
 import { withClusterSession } from '../../src/kafka/cluster-session.js';
 import { withTopicAdmin } from '../../src/kafka/topic-admin.js';
+import { cacheDir } from '../../src/config/paths.js';
+import { DEFAULT_KAFKA_VERSION, ensureKafkaDist, runKafkaClass } from '../../src/dev/kafka-dist.js';
+import { javaCommand } from '../../src/dev/tools.js';
 import { kafkaVersionUnderTest } from './global-setup.js';
 import { runCli, testEnv, uniqueName } from './helpers.js';
 
@@ -131,8 +134,12 @@ describe('topics on a 3-broker cluster', () => {
     const ours = await withClusterSession(conn, (session) => session.metadata());
     const theirs = await withTopicAdmin(conn, async (admin) => ({ ...(await admin.describeCluster()), topics: await admin.allPartitions() }));
     expect(ours.brokers).toEqual(theirs.brokers);
-    // Under KRaft a broker names a random live broker as the controller: only that it is one of them.
-    expect(ours.brokers.map((b) => b.id)).toContain(ours.controller);
+    // The controller is the metadata quorum's leader, as Kafka's kafka-metadata-quorum.sh names it
+    // (Metadata's controller id names a random live broker under KRaft).
+    const dist = await ensureKafkaDist(kafkaVersionUnderTest().kafkaVersion ?? DEFAULT_KAFKA_VERSION, cacheDir(process.env), () => undefined);
+    const javaEnv = { ...process.env, JAVA_TOOL_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC' };
+    const quorum = await runKafkaClass(dist, 'org.apache.kafka.tools.MetadataQuorumCommand', ['--bootstrap-server', conn.brokers.join(','), 'describe', '--status'], javaEnv, javaCommand(javaEnv), 90_000);
+    expect(ours.controller).toBe(Number(quorum.stdout.match(/LeaderId:\s+(\d+)/)?.[1]));
     expect(new Map([...ours.topics].sort())).toEqual(new Map([...theirs.topics].sort()));
     expect([...ours.topics.values()].flat().some((p) => p.isr.length < p.replicas.length)).toBe(true);
   });
