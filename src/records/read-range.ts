@@ -9,14 +9,14 @@ export type StartSpec =
   /** The same offset in every partition read, or one per partition (P:O,P:O). */
   | { kind: 'offset'; offset: bigint }
   | { kind: 'offsets'; byPartition: Map<number, bigint> }
-  /** The last N records of each partition (kcat's -o -N). */
+  /** The last N records of each partition, markers and aborted records not counted (kcat's -o -N counts offsets). */
   | { kind: 'last'; count: bigint }
   | { kind: 'time'; timestampMs: number; text: string };
 
 /** Where a read stops (`--until`): the end offsets as of the start (kcat's -e), an offset, or a time. */
 export type EndSpec = { kind: 'end' } | { kind: 'offset'; offset: bigint } | { kind: 'offsets'; byPartition: Map<number, bigint> } | { kind: 'time'; timestampMs: number; text: string };
 
-const FROM_HINT = 'use earliest, latest, an offset (42 or 0:42,1:17), -N for the last N offsets of each partition, a time (2026-12-01T10:00:00Z, @1764583200000) or 30m ago';
+const FROM_HINT = 'use earliest, latest, an offset (42 or 0:42,1:17), -N for the last N records of each partition, a time (2026-12-01T10:00:00Z, @1764583200000) or 30m ago';
 const UNTIL_HINT = 'use end, an offset (42 or 0:42,1:17), or a time (2026-12-01T10:30:00Z, @1764585000000, 10m ago)';
 
 export function parseStart(text: string, nowMs: number, flag = '--from'): StartSpec {
@@ -89,6 +89,8 @@ export function planReadRanges(args: {
   /** ListOffsets for the start time / end time, when those are times. */
   startTimes?: OffsetsForTime;
   endTimes?: OffsetsForTime;
+  /** Where the last N records of each partition begin (last-records-start.ts), for a start of kind 'last'. */
+  lastStarts?: Map<number, bigint>;
   /** The earliest record timestamp of each partition, to say how far back a partition goes. */
   firstTimestamps?: Map<number, number>;
   follow: boolean;
@@ -111,9 +113,12 @@ export function planReadRanges(args: {
       case 'latest':
         from = p.end;
         break;
-      case 'last':
-        from = p.end - start.count > p.start ? p.end - start.count : p.start;
+      case 'last': {
+        const found = args.lastStarts?.get(p.partition);
+        if (found === undefined) throw new Error(`no start found for the last ${start.count} records of ${topic}-${p.partition}`);
+        from = found;
         break;
+      }
       case 'offset':
       case 'offsets': {
         const o = start.kind === 'offset' ? start.offset : start.byPartition.get(p.partition);

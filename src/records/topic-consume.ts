@@ -2,6 +2,7 @@ import type { Isolation, PartitionOffsets, PartitionRead, ReadPosition, TopicRea
 import type { ConsumedRecord } from '../kafka/record-reader.js';
 import { UsageError } from '../errors.js';
 import { requireTopic } from '../topics/topic-admin.js';
+import { lastRecordsStart } from './last-records-start.js';
 import { type EndSpec, type PartitionRange, type StartSpec, planReadRanges } from './read-range.js';
 import type { DecodedSide, RecordDecoder } from './record-decoding.js';
 import type { RecordFilter } from './record-filter.js';
@@ -156,7 +157,11 @@ async function planRanges(reader: TopicReader, req: ConsumeRequest, nowMs: numbe
   if (missing.length > 0) throw new UsageError(`${req.topic} has no partition ${missing.join(', ')}: it has ${all.length} (0 to ${all.length - 1})`, '--partition takes partition ids, e.g. --partition 0,3');
   const partitions: PartitionOffsets[] = await reader.offsets(req.topic, chosen);
   const timeOf = (spec: StartSpec | EndSpec | null) => (spec?.kind === 'time' ? reader.offsetsForTime(req.topic, chosen, spec.timestampMs) : undefined);
-  const [startTimes, endTimes] = await Promise.all([timeOf(req.start), timeOf(req.end)]);
+  const [startTimes, endTimes, lastStarts] = await Promise.all([
+    timeOf(req.start),
+    timeOf(req.end),
+    req.start.kind === 'last' ? lastRecordsStart(reader, req.topic, partitions, req.start.count) : undefined,
+  ]);
   // A start time that lands on the log start of a log retention has cut: is the window older than what is left?
   const firstTimestamps = new Map<number, number>();
   if (startTimes) {
@@ -173,6 +178,7 @@ async function planRanges(reader: TopicReader, req: ConsumeRequest, nowMs: numbe
     end: req.end,
     ...(startTimes ? { startTimes } : {}),
     ...(endTimes ? { endTimes } : {}),
+    ...(lastStarts ? { lastStarts } : {}),
     firstTimestamps,
     follow: req.follow,
   });

@@ -145,6 +145,21 @@ describe('topic consume', () => {
     expect(Number(parsed.summary.partitions[0].next)).toBe(7); // 4 records + 3 markers
   });
 
+  it('--from -N is the last N records, however many offsets markers and aborted records take', async () => {
+    const topic = uniqueName('consume.txn-last');
+    expect((await runCli(['topic', 'create', topic, '--partitions', '1'], env)).code).toBe(0);
+    // 12 transactions of one record (24 offsets), then an aborted one of 3 records and its marker.
+    const batches = Array.from({ length: 12 }, (_, i) => [{ key: `k${i}`, value: String(i) }]);
+    await writeInTransactions(topic, batches, ['x', 'y', 'z'].map((v) => ({ key: v, value: v })));
+    expect((await consume([topic, '--from', '-3'])).map((r) => r.value)).toEqual(['9', '10', '11']);
+    // The first step (the last 10 offsets) holds 3 of them: the walk back doubles until it has 10.
+    expect((await consume([topic, '--from', '-10'])).map((r) => r.value)).toEqual(['2', '3', '4', '5', '6', '7', '8', '9', '10', '11']);
+    expect(await consume([topic, '--from', '-100'])).toHaveLength(12);
+    expect(await consume([topic, '--from', '-0'])).toHaveLength(0);
+    // read_uncommitted counts the aborted records among the last N.
+    expect((await consume([topic, '--from', '-4', '--isolation', 'read_uncommitted'])).map((r) => r.value)).toEqual(['11', 'x', 'y', 'z']);
+  });
+
   it('shows a record that does not decode as bytes, with the reason', async () => {
     const topic = uniqueName('consume.bad');
     expect((await runCli(['topic', 'create', topic, '--partitions', '1'], env)).code).toBe(0);

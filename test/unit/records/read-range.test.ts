@@ -55,8 +55,9 @@ describe('planReadRanges', () => {
     expect(plan({ follow: true, end: { kind: 'offset', offset: 50n } }).map((r) => r.until)).toEqual([50n, 50n]);
   });
 
-  it('takes the last N offsets of each partition, never before its log start', () => {
-    expect(plan({ start: { kind: 'last', count: 30n } }).map((r) => r.from)).toEqual([70n, 40n]);
+  it('starts the last N records of each partition where the walk back found them', () => {
+    expect(plan({ start: { kind: 'last', count: 30n }, lastStarts: new Map([[0, 55n], [1, 40n]]) }).map((r) => r.from)).toEqual([55n, 40n]);
+    expect(() => plan({ start: { kind: 'last', count: 30n } })).toThrow(/no start found for the last 30 records of t-0/);
   });
 
   it('refuses an offset outside a partition, naming the range', () => {
