@@ -30,7 +30,7 @@ export const consumeCommand: CommandModule<GlobalArgs, ConsumeArgs> = {
   builder: (y) =>
     y
       .positional('topic', { type: 'string', demandOption: true })
-      .option('from', { alias: 'o', type: 'string', default: 'earliest', describe: 'Start: earliest, latest, an offset (42, or 0:42,1:17 per partition), -N (the last N offsets of each partition), a time (2026-12-01T10:00:00Z, @EPOCH_MS, 30m ago)' })
+      .option('from', { alias: 'o', type: 'string', default: 'earliest', describe: 'Start: earliest, latest, an offset (42, or 0:42,1:17 per partition), -N (the last N records of each partition), a time (2026-12-01T10:00:00Z, @EPOCH_MS, 30m ago)' })
       .option('until', { alias: 'e', type: 'string', describe: 'Stop: end (the end offsets as of the start, like kcat -e; the default unless --follow; -e alone says it too), an offset, or a time' })
       .option('partition', { alias: 'p', type: 'string', describe: 'Only these partitions, e.g. 0 or 0,3' })
       .option('count', { alias: 'c', type: 'string', describe: 'Stop after this many records (after --where)' })
