@@ -38,7 +38,7 @@ export interface ResolvedRegistry {
   ca?: string;
 }
 
-/** Everything a command needs to reach the cluster, after flags > env > context. */
+/** Everything a command needs to reach the cluster, after flags > env > context (env not over a context named by flag). */
 export interface Connection {
   /** The context the base layer came from, or null when only flags/env were given. */
   context: string | null;
@@ -99,9 +99,13 @@ export async function resolveConnection(flags: ConnectionFlags, env: NodeJS.Proc
   const from: Source = `context:${context ?? ''}`;
   const conn: Connection = { context, brokers: [], sources: {} };
 
+  // A context named by --context (or the dashboard's :ctx) is used as the file has it: the
+  // environment's endpoints override only the default one. Else `--context prod` in a shell
+  // that exported STREAMFLOW_BROKERS for a dev stack would read the dev stack, labelled prod.
+  const envOverrides = flags.context === undefined;
   const pick = <T>(key: keyof Connection['sources'], flag: T | undefined, envValue: T | undefined, ctx: T | undefined): T | undefined => {
     if (flag !== undefined) return (conn.sources[key] = 'flag'), flag;
-    if (envValue !== undefined) return (conn.sources[key] = 'env'), envValue;
+    if (envOverrides && envValue !== undefined) return (conn.sources[key] = 'env'), envValue;
     if (ctx !== undefined) return (conn.sources[key] = from), ctx;
     return undefined;
   };

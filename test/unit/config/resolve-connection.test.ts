@@ -30,7 +30,7 @@ contexts:
     brokers: kafka.staging:9092
 `;
 
-describe('resolveConnection precedence: flags > env > context > local', () => {
+describe('resolveConnection precedence: flags > env > context > local (a context named by flag: flags > context)', () => {
   it('uses the current context from the file, with the password from the named env var', async () => {
     const conn = await resolveConnection({}, envWith(CONFIG, { brokers: ['127.0.0.1:1'] }, { PROD_KAFKA_PASSWORD: 'pw' }));
     expect(conn.context).toBe('prod');
@@ -48,6 +48,19 @@ describe('resolveConnection precedence: flags > env > context > local', () => {
     const viaFlag = await resolveConnection({ brokers: 'flag:1,flag:2' }, env);
     expect(viaFlag.brokers).toEqual(['flag:1', 'flag:2']);
     expect(viaFlag.sources.brokers).toBe('flag');
+  });
+
+  it('takes a context named by --context as the file has it: env endpoints override only the default context', async () => {
+    const env = envWith(CONFIG, null, { PROD_KAFKA_PASSWORD: 'pw', STREAMFLOW_BROKERS: 'dev:1', STREAMFLOW_REDIS: 'redis://dev:2', STREAMFLOW_REGISTRY: 'http://dev:3' });
+    const named = await resolveConnection({ context: 'prod' }, env);
+    expect(named.brokers).toEqual(['kafka-1.prod:9092', 'kafka-2.prod:9092']);
+    expect(named.redis).toEqual({ url: 'redis://:redispw@redis.prod:6379' });
+    expect(named.sources).toMatchObject({ brokers: 'context:prod', redis: 'context:prod', registry: 'context:prod' });
+    // Flags still win over the named context.
+    expect((await resolveConnection({ context: 'prod', brokers: 'flag:1' }, env)).brokers).toEqual(['flag:1']);
+    // The default context (current-context, or STREAMFLOW_CONTEXT) takes the env's.
+    expect((await resolveConnection({}, env)).brokers).toEqual(['dev:1']);
+    expect((await resolveConnection({}, { ...env, STREAMFLOW_CONTEXT: 'staging' })).brokers).toEqual(['dev:1']);
   });
 
   it('selects a context by flag or STREAMFLOW_CONTEXT, and accepts a comma string for brokers', async () => {
