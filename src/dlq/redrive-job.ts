@@ -10,7 +10,7 @@ import type { PayloadDecoder } from './payload-decoder.js';
 import { appendAudit } from './audit-log.js';
 import { sendOnce } from '../kafka/producer.js';
 import { withTopicAdmin } from '../kafka/topic-admin.js';
-import { autoReplicationFactor } from '../topics/replication-defaults.js';
+import { MIN_ISR, autoMinInsyncReplicas, autoReplicationFactor } from '../topics/replication-defaults.js';
 import { operatorName } from './operator.js';
 import { CancelWatch, type JobState, type JobStatus, ensureJobsTopic, jobStateMessage } from './redrive-jobs.js';
 import { type RedriveDecision, type RedriveRules, RedriveTally, checkpointMetadata, decideRedrive, redriveGroup, redrivenOf } from './redrive-plan.js';
@@ -231,14 +231,19 @@ export async function executeRedrive(conn: Connection, session: ClusterSession, 
   }
 }
 
-/** Create the parking topic the first time a record is parked: the DLQ's partition count and retention.ms. */
+/**
+ * Create the parking topic the first time a record is parked: the DLQ's partition count and
+ * retention.ms, RF 3 and min.insync.replicas 2 on 3+ brokers (as `topic create`): a parked
+ * record is the last copy of a failed event.
+ */
 async function ensureParkingTopic(conn: Connection, session: ClusterSession, dlq: string, parking: string): Promise<void> {
   if ((await session.offsets.topicNames()).includes(parking)) return;
   const partitions = (await session.offsets.partitions([dlq])).get(dlq)!.length;
   await withTopicAdmin(conn, async (admin) => {
     const retention = (await admin.configs([dlq])).get(dlq)?.find((e) => e.name === 'retention.ms')?.value;
     const replicationFactor = autoReplicationFactor((await admin.brokerIds()).length);
-    await admin.createTopics([{ name: parking, partitions, replicationFactor, configs: retention ? { 'retention.ms': retention } : {} }]);
+    const configs = { [MIN_ISR]: String(autoMinInsyncReplicas(replicationFactor)), ...(retention ? { 'retention.ms': retention } : {}) };
+    await admin.createTopics([{ name: parking, partitions, replicationFactor, configs }]);
   });
 }
 

@@ -337,6 +337,9 @@ describe('dlq redrive', () => {
     expect(done).toMatchObject({ executed: true, planned: 5, redriven: 5, skipped: 0, parked: 2, byTarget: { [s.origin]: 5 }, remaining: 0, resumed: false, previouslyRedriven: 0, interrupted: false });
     // The two redriven 3 times already went whole (DLQ headers kept) to the parking topic it created.
     const parked = await readAll(`${s.dlq}.parking`);
+    const parking = JSON.parse((await runCli(['topic', 'describe', `${s.dlq}.parking`, '--json'])).stdout);
+    expect(parking.overrides).toEqual(expect.arrayContaining(['min.insync.replicas', 'retention.ms']));
+    expect(parking.configs['min.insync.replicas']).toBe('1'); // RF 1 on the test's one broker
     expect(parked.map((r) => r.key!.toString()).sort()).toEqual(s.records.filter((r) => r.kind === 'capped').map((r) => r.key).sort());
     for (const r of parked) {
       expect(header(r, 'kafka_dlt-exception-fqcn')).toBe('PaymentGatewayTimeout');
