@@ -9,7 +9,7 @@ import { type LineDefaults, refusalText } from '../src/records/produce-lines.js'
 import { produceSubjects } from '../src/records/produce-subjects.js';
 import type { SideFormat } from '../src/records/record-decoding.js';
 import { RecordEncoder } from '../src/records/record-encoding.js';
-import { type ProduceSummary, produceTopic } from '../src/records/topic-produce.js';
+import { type ProduceOutcome, type ProduceSummary, produceTopic } from '../src/records/topic-produce.js';
 import { loadContracts } from '../src/schema/contracts.js';
 import { RegistryClient } from '../src/schema/registry-client.js';
 import { fetchPartitionCount } from '../src/topics/topic-admin.js';
@@ -82,19 +82,22 @@ export const produceCommand: CommandModule<GlobalArgs, ProduceArgs> = {
     const subjects = produceSubjects(argv.topic, contracts, { ...(argv.subject !== undefined ? { subject: argv.subject } : {}), ...(argv.record !== undefined ? { record: argv.record } : {}), version }, registered);
     const encoder = new RecordEncoder(registry, subjects, (m) => out.warn(m));
     const producer = argv['validate-only'] ? null : await connectProducer(conn, { idempotent: true, acks: -1, compression: 'none', clientId: 'streamflow-topic-produce' });
-    let summary: ProduceSummary;
+    let outcome: ProduceOutcome;
     try {
       const lines = argv.value !== undefined ? [argv.value] : stdinLines(signal, () => out.info(`Reading ${defaults.lines === 'record' ? 'record' : 'value'} lines for ${argv.topic} from the terminal: each is sent when you press Enter; Ctrl-D ends.`));
       const request = { topic: argv.topic, partitionCount, defaults, skipInvalid: argv['skip-invalid'], validateOnly: argv['validate-only'] };
-      summary = await produceTopic(lines, encoder, (records) => producer!.send(argv.topic, records), request, signal);
+      outcome = await produceTopic(lines, encoder, (records) => producer!.send(argv.topic, records), request, signal);
     } finally {
       await producer?.disconnect();
     }
+    const { summary } = outcome;
     if (argv['skip-invalid']) {
       for (const r of summary.refused.slice(0, MAX_WARNED)) out.warn(`refused ${refusalText(r)}`);
       if (summary.refused.length > MAX_WARNED) out.warn(`… and ${summary.refused.length - MAX_WARNED} more refused lines (--json lists them all)`);
     }
     out.result(summary, () => summaryText(summary));
+    // The summary first (what was sent before it), then the error with its exit code and hint.
+    if (outcome.error !== undefined) throw outcome.error;
     if (summary.stoppedAtLine !== null) {
       const r = summary.refused[0]!;
       throw new UsageError(`refused ${refusalText(r)}; nothing after it was ${summary.validateOnly ? 'checked' : 'sent'}`, '--skip-invalid sends the other lines; --validate-only checks input without sending');
@@ -127,5 +130,10 @@ function summaryText(s: ProduceSummary): string {
     ? `${n(s.valid)} record(s) valid for ${s.topic}; nothing sent (--validate-only)`
     : `Sent ${n(s.sent)} record(s) to ${s.topic}${parts.length > 0 ? ` (partition:records ${parts.join(' ')})` : ''}`;
   const refused = s.refused.length > 0 ? `; refused ${s.refused.length} line${s.refused.length === 1 ? '' : 's'} (${s.refused.slice(0, 5).map((r) => r.line).join(', ')}${s.refused.length > 5 ? ', …' : ''})` : '';
-  return `${head}${refused}.${schemas.length > 0 ? `\nSchemas: ${schemas.join('; ')}` : ''}`;
+  const failed = !s.failure
+    ? ''
+    : s.failure.line !== null
+      ? `; stopped at line ${n(s.failure.line)}: nothing from it on was sent`
+      : `; a send failed: ${n(s.failure.inDoubt)} record(s) may or may not have been written, and nothing after them was sent`;
+  return `${head}${refused}${failed}.${schemas.length > 0 ? `\nSchemas: ${schemas.join('; ')}` : ''}`;
 }

@@ -32,6 +32,18 @@ export interface ProduceSummary {
   schemas: Array<{ subject: string; version: number; id: number; records: number }>;
   validateOnly: boolean;
   interrupted: boolean;
+  /**
+   * What ended the run other than a refused line: an error encoding line `line` (a subject not
+   * registered, the registry unreachable) or a send that failed (line null; its `inDoubt`
+   * records may or may not have been written). `sent` counts what was acknowledged before it.
+   */
+  failure: { line: number | null; message: string; inDoubt: number } | null;
+}
+
+/** The summary, and the error that ended the run (`summary.failure`) for the command to exit with. */
+export interface ProduceOutcome {
+  summary: ProduceSummary;
+  error?: unknown;
 }
 
 /** Records wait in memory for the send in flight up to this many; reading pauses beyond it. */
@@ -49,39 +61,47 @@ export async function produceTopic(
   send: (records: AnyRecord[]) => Promise<void>,
   req: ProduceRequest,
   signal: AbortSignal,
-): Promise<ProduceSummary> {
-  const summary: ProduceSummary = { topic: req.topic, valid: 0, sent: 0, refused: [], stoppedAtLine: null, partitions: {}, schemas: [], validateOnly: req.validateOnly, interrupted: false };
+): Promise<ProduceOutcome> {
+  const summary: ProduceSummary = { topic: req.topic, valid: 0, sent: 0, refused: [], stoppedAtLine: null, partitions: {}, schemas: [], validateOnly: req.validateOnly, interrupted: false, failure: null };
   const schemaCounts = new Map<string, ProduceSummary['schemas'][number]>();
   let pending: AnyRecord[] = [];
   let inFlight: Promise<void> | null = null;
-  let failure: { error: unknown } | null = null;
+  // A failed send ends the run and nothing is sent after it (records stay in order); a line that
+  // fails to encode ends the reading, and what was validated before it is still sent.
+  const failed: { send?: { error: unknown; inDoubt: number }; line?: { error: unknown; line: number } } = {};
 
   const drain = async () => {
-    while (pending.length > 0) {
+    while (pending.length > 0 && !failed.send) {
       const batch = pending;
       pending = [];
-      await send(batch);
+      try {
+        await send(batch);
+      } catch (error) {
+        failed.send = { error, inDoubt: batch.length };
+        return;
+      }
       summary.sent += batch.length;
       // JavaCompatiblePartitioner pins each record's partition on it.
       for (const r of batch) summary.partitions[String(r.partition)] = (summary.partitions[String(r.partition)] ?? 0) + 1;
     }
   };
   const startSending = () => {
-    inFlight ??= drain()
-      .catch((error: unknown) => void (failure = { error }))
-      .finally(() => (inFlight = null));
+    inFlight ??= drain().finally(() => (inFlight = null));
   };
 
   let lineNo = 0;
   for await (const text of lines) {
     lineNo++;
-    if (failure) break;
+    if (failed.send) break;
     if (text.trim() === '') continue;
     let record: AnyRecord;
     try {
       record = await toRecord(parseProduceLine(text, lineNo, req.defaults), encoder, req.partitionCount, schemaCounts);
     } catch (err) {
-      if (!(err instanceof LineRefusal)) throw err;
+      if (!(err instanceof LineRefusal)) {
+        failed.line = { error: err, line: lineNo };
+        break;
+      }
       summary.refused.push({ line: err.line, path: err.path, reason: err.reason });
       if (req.skipInvalid) continue;
       summary.stoppedAtLine = lineNo;
@@ -94,11 +114,12 @@ export async function produceTopic(
     if (pending.length >= MAX_PENDING) await inFlight;
   }
   while (inFlight) await inFlight;
-  if (!failure && pending.length > 0) await drain().catch((error: unknown) => void (failure = { error }));
-  if (failure) throw (failure as { error: unknown }).error;
+  await drain();
+  const failure = failed.send ? { line: null, ...failed.send } : failed.line ? { ...failed.line, inDoubt: 0 } : undefined;
+  if (failure) summary.failure = { line: failure.line, message: failure.error instanceof Error ? failure.error.message : String(failure.error), inDoubt: failure.inDoubt };
   summary.interrupted = signal.aborted;
   summary.schemas = [...schemaCounts.values()];
-  return summary;
+  return failure ? { summary, error: failure.error } : { summary };
 }
 
 async function toRecord(line: ProduceLine, encoder: RecordEncoder, partitionCount: number, schemaCounts: Map<string, ProduceSummary['schemas'][number]>): Promise<AnyRecord> {

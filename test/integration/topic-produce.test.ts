@@ -150,6 +150,12 @@ describe('topic produce', () => {
     const unknown = await produce([topic, '--value', '{"a":1}'], '');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`subject ${topic}-value has no registered schema; producers do not auto-register`);
+    // Mid-run, the summary still says what was sent before the line that failed.
+    const midRun = await produce([topic, '--json'], ['{"key":"a","value":"1","valueFormat":"text"}', '{"key":"b","value":{"a":1}}', '{"key":"c","value":"3","valueFormat":"text"}'].join('\n') + '\n');
+    expect(midRun.code).toBe(2);
+    expect(JSON.parse(midRun.stdout)).toMatchObject({ sent: 1, partitions: { 0: 1 }, failure: { line: 2, inDoubt: 0, message: expect.stringContaining('has no registered schema') } });
+    expect(midRun.stderr).toContain('producers do not auto-register');
+    expect((await consume(topic)).map((r) => r.value)).toEqual(['1']);
     const malformed = await produce([source, '--json'], `${orderLine('o-1')}\n{"key":"o-2","value":\n`);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toMatch(/refused line 2: not JSON/);
