@@ -2,6 +2,7 @@ import type { Connection } from '../config/resolve-connection.js';
 import { requireRedis } from '../config/resolve-connection.js';
 import { readRunManifest } from '../generator/run-manifest.js';
 import { withClusterSession } from '../kafka/cluster-session.js';
+import { readToEnd } from '../kafka/read-to-end.js';
 import { SPRING } from '../dlq/dlq-headers.js';
 
 import { RedisEffectStore } from './redis-effect-store.js';
@@ -36,22 +37,16 @@ export async function fetchVerifyInput(conn: Connection, env: NodeJS.ProcessEnv,
 
 /** Every dead letter of the run (by its run_id header) in every service's DLQ topic. */
 async function readRunDeadLetters(conn: Connection, runId: string): Promise<DlqEntry[]> {
-  return withClusterSession(conn, async ({ offsets, records }) => {
+  return withClusterSession(conn, async (session) => {
     const entries: DlqEntry[] = [];
     const dlqs = new Map(SERVICES.map((s) => [serviceTopics(s).dlq, s] as [string, ServiceName]));
-    const parts = await offsets.partitions([...dlqs.keys()]);
-    const ranges = await offsets.ranges([...parts].flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition }))));
+    const parts = await session.offsets.partitions([...dlqs.keys()]);
+    const ranges = await session.offsets.ranges([...parts].flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition }))));
     for (const range of ranges) {
-      for (let from = range.earliest; from < range.latest; ) {
-        const batch = await records.read(range.topic, range.partition, from, { maxRecords: 5_000, untilOffset: range.latest });
-        for (const r of batch.records) {
-          const header = (name: string) => r.headers.find((h) => h.key === name)?.value?.toString();
-          if (header('run_id') !== runId) continue;
-          entries.push({ service: dlqs.get(range.topic)!, eventId: header('event_id'), errorClass: header(SPRING.exceptionClass) });
-        }
-        if (batch.atEnd || batch.nextOffset <= from) break;
-        from = batch.nextOffset;
-      }
+      await readToEnd(session, range.topic, range.partition, range.earliest, (r) => {
+        const header = (name: string) => r.headers.find((h) => h.key === name)?.value?.toString();
+        if (header('run_id') === runId) entries.push({ service: dlqs.get(range.topic)!, eventId: header('event_id'), errorClass: header(SPRING.exceptionClass) });
+      }, range);
     }
     return entries;
   });
