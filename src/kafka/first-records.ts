@@ -1,4 +1,5 @@
 import { READ_COMMITTED, type RawCluster, type RawFetchPartition, type RawRecord, batchEndOf, visibleRecords } from './kafkajs-cluster.js';
+import { leaderOf } from './raw-request.js';
 
 export interface Position {
   topic: string;
@@ -70,11 +71,9 @@ function byLeader(cluster: RawCluster, positions: Position[], orphans: Position[
   const byTopic = new Map<string, Position[]>();
   for (const p of positions) listIn(byTopic, p.topic).push(p);
   for (const [topic, list] of byTopic) {
-    const leaders = new Map<number, string>();
-    for (const [nodeId, partitions] of Object.entries(cluster.findLeaderForPartitions(topic, list.map((p) => p.partition)))) for (const partition of partitions) leaders.set(partition, nodeId);
     for (const p of list) {
-      const nodeId = leaders.get(p.partition);
-      if (nodeId === undefined) orphans.push(p);
+      const nodeId = leaderOf(cluster, topic, p.partition);
+      if (nodeId == null) orphans.push(p);
       else listIn(out, nodeId).push(p);
     }
   }

@@ -59,7 +59,6 @@ export interface RawCluster {
   /** The brokers' node ids as last known from metadata. */
   getNodeIds(): number[];
   addMultipleTargetTopics(topics: string[]): Promise<void>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   /** The topic's partitions as last known from metadata (addMultipleTargetTopics first). */
   findTopicPartitionMetadata(topic: string): Array<{ partitionId: number; leader: number }>;
   findBroker(args: { nodeId: string }): Promise<RawBroker>;
@@ -96,7 +95,7 @@ export function internalCluster(kafka: Kafka, isolationLevel: number): RawCluste
   const factory = create && (kafka as unknown as Record<symbol, unknown>)[create];
   if (typeof factory !== 'function') throw new Error('this kafkajs version does not expose its cluster factory (streamflow needs kafkajs 2.2.x)');
   const cluster = factory({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, isolationLevel }) as RawCluster;
-  for (const method of ['connect', 'findLeaderForPartitions', 'findBroker', 'findGroupCoordinator', 'findGroupCoordinatorMetadata', 'findTopicPartitionMetadata', 'getNodeIds', 'refreshMetadataIfNecessary', 'addMultipleTargetTopics'] as const) {
+  for (const method of ['connect', 'findBroker', 'findGroupCoordinator', 'findGroupCoordinatorMetadata', 'findTopicPartitionMetadata', 'getNodeIds', 'refreshMetadataIfNecessary', 'addMultipleTargetTopics'] as const) {
     if (typeof cluster[method] !== 'function') throw new Error(`kafkajs' cluster has no ${method}() (streamflow needs kafkajs 2.2.x)`);
   }
   return cluster;

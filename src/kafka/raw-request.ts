@@ -259,15 +259,13 @@ export class Reader {
 export function partitionsByLeader(cluster: RawCluster, byTopic: Map<string, number[]>, leaderless: Array<{ topic: string; partition: number }> = []): Map<string, Map<string, number[]>> {
   const out = new Map<string, Map<string, number[]>>();
   for (const [topic, partitions] of byTopic) {
-    const leaderOf = leaderIndex(cluster.findTopicPartitionMetadata(topic));
     for (const partition of partitions) {
-      if (!leaderOf.has(partition)) continue;
-      const leader = leaderOf.get(partition);
-      if (leader === null || leader === undefined || leader < 0) {
+      const nodeId = leaderOf(cluster, topic, partition);
+      if (nodeId === undefined) continue;
+      if (nodeId === null) {
         leaderless.push({ topic, partition });
         continue;
       }
-      const nodeId = String(leader);
       let topics = out.get(nodeId);
       if (!topics) out.set(nodeId, (topics = new Map()));
       const list = topics.get(topic);
@@ -276,6 +274,14 @@ export function partitionsByLeader(cluster: RawCluster, byTopic: Map<string, num
     }
   }
   return out;
+}
+
+/** The node id of the partition's leader as metadata has it: null when it has none, undefined when metadata lacks the partition. */
+export function leaderOf(cluster: RawCluster, topic: string, partition: number): string | null | undefined {
+  const index = leaderIndex(cluster.findTopicPartitionMetadata(topic));
+  if (!index.has(partition)) return undefined;
+  const leader = index.get(partition);
+  return leader === undefined || leader === null || leader < 0 ? null : String(leader);
 }
 
 const leaderIndexes = new WeakMap<object, Map<number, number>>();

@@ -1,6 +1,7 @@
 import { type Position, firstRecords, positionKey } from './first-records.js';
 import { withKafkaRetry } from './kafka-retry.js';
 import { READ_COMMITTED, type RawCluster, type RawFetchPartition, type RawRecord, batchEndOf, visibleRecords } from './kafkajs-cluster.js';
+import { leaderOf } from './raw-request.js';
 
 export interface RecordHeader {
   key: string;
@@ -67,9 +68,9 @@ export function recordReader(cluster: RawCluster): RecordReader {
     withKafkaRetry(
       async () => {
         await cluster.addMultipleTargetTopics([topic]);
-        const leaders = Object.keys(cluster.findLeaderForPartitions(topic, [partition]));
-        if (leaders.length === 0) throw Object.assign(new Error(`no leader known for ${topic}-${partition}`), { type: 'LEADER_NOT_AVAILABLE' });
-        const broker = await cluster.findBroker({ nodeId: leaders[0]! });
+        const leader = leaderOf(cluster, topic, partition);
+        if (leader == null) throw Object.assign(new Error(`no leader known for ${topic}-${partition}`), { type: 'LEADER_NOT_AVAILABLE' });
+        const broker = await cluster.findBroker({ nodeId: leader });
         const answer = await broker.fetch({
           replicaId: -1,
           isolationLevel: READ_COMMITTED,

@@ -7,6 +7,7 @@ import { EARLIEST, LATEST, listOffsets } from './list-offsets.js';
 import { type FetchPosition, type FetchedPartition, fetchRaw } from './raw-fetch.js';
 import { walkRecordBatches } from './record-batches.js';
 import type { ConsumedRecord } from './record-reader.js';
+import { leaderOf } from './raw-request.js';
 
 export type Isolation = 'read_committed' | 'read_uncommitted';
 
@@ -110,19 +111,19 @@ function topicReader(cluster: RawCluster, level: number, admin: { listTopics(): 
       const byLeader = new Map<string, ReadPosition[]>();
       const leaderless: ReadPosition[] = [];
       await retry(() => cluster.addMultipleTargetTopics([topic]));
-      const leaders = new Map<number, string>();
-      for (const [nodeId, ps] of Object.entries(cluster.findLeaderForPartitions(topic, positions.map((p) => p.partition)))) for (const p of ps) leaders.set(p, nodeId);
       for (const p of positions) {
-        const nodeId = leaders.get(p.partition);
-        if (nodeId === undefined) leaderless.push(p);
-        else byLeader.set(nodeId, [...(byLeader.get(nodeId) ?? []), p]);
+        const nodeId = leaderOf(cluster, topic, p.partition);
+        const list = nodeId == null ? leaderless : byLeader.get(nodeId);
+        if (list) list.push(p);
+        else byLeader.set(nodeId!, [p]);
       }
       if (leaderless.length > 0) await cluster.refreshMetadata().catch(() => undefined);
       const rounds = await Promise.all(
         [...byLeader].map(async ([nodeId, list]) => {
           const asked: FetchPosition[] = list.map((p) => ({ topic, partition: p.partition, offset: p.offset }));
           const answer = await retry(() => fetchRaw(cluster, nodeId, asked, { isolationLevel: level, maxWaitMs: opts.maxWaitMs, partitionMaxBytes: PARTITION_MAX_BYTES, maxBytes: FETCH_MAX_BYTES }));
-          return answer.map((data) => readPartition(data, list.find((p) => p.partition === data.partition)!, level === READ_COMMITTED, opts.limit));
+          const at = new Map(list.map((p) => [p.partition, p]));
+          return answer.map((data) => readPartition(data, at.get(data.partition)!, level === READ_COMMITTED, opts.limit));
         }),
       );
       const reads = rounds.flat();
