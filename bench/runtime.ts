@@ -104,7 +104,6 @@ export async function benchRuntime(args: string[]): Promise<Record<string, unkno
     if (store.waitReplicas) log(`WAIT:      ${wait.batches} batches waited ${wait.meanMs} ms on average (max ${wait.maxMs}): ${Math.round(wait.shareOfRun * 1000) / 10}% of each in-flight partition's time`);
     log(`ours:      ${fmt(oursRate)} records/s (decode, validate, Redis dedup+effects${store.waitReplicas ? ', WAIT' : ''}, transactional outputs+offsets), ${oursCpuUs} us CPU/record, peak RSS ${rssMb} MB; load average ${os.loadavg().map(round2).join(' ')}`);
 
-    if (process.env.TMP_ONLY_OURS) return {};
     const clientCpu = process.cpuUsage();
     const clientRate = Math.round(
       await copyTransactionally(conn, { from: topic, to: `${topic}.copy`, records, groupId: leftovers.group(`bench-copy-${stamp}`), transactionSize: TRANSACTION_SIZE, concurrency: CONCURRENCY }),

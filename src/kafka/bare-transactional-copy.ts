@@ -1,7 +1,8 @@
-import { type EachBatchPayload, Partitioners, type Producer } from 'kafkajs';
+import type { EachBatchPayload, Producer } from 'kafkajs';
 import type { Connection } from '../config/resolve-connection.js';
 import { createKafka } from './client.js';
 import { commitInTransaction } from './commit-in-transaction.js';
+import { JavaCompatiblePartitioner } from './java-partitioner.js';
 
 export interface TransactionalCopyOptions {
   from: string;
@@ -18,13 +19,14 @@ export interface TransactionalCopyOptions {
  * Records/s of a kafkajs transactional copy that does nothing else: consume a batch, produce
  * the same records, commit their offsets in the same transaction. The client's own
  * exactly-once ceiling, shaped like startTransactionalConsumer (chunks of `transactionSize`,
- * `concurrency` partitions at once) without decoding, processing or Redis.
+ * `concurrency` partitions at once, the same partitioner and checked sends) without decoding,
+ * processing or Redis. The first failed batch fails the copy.
  */
 export async function copyTransactionally(conn: Connection, opts: TransactionalCopyOptions): Promise<number> {
   const kafka = createKafka(conn, { clientId: opts.groupId });
   const consumer = kafka.consumer({ groupId: opts.groupId, maxWaitTimeInMs: 250, readUncommitted: false });
   const producers: Producer[] = Array.from({ length: opts.concurrency }, (_, i) =>
-    kafka.producer({ transactionalId: `${opts.groupId}-${i}`, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner }),
+    kafka.producer({ transactionalId: `${opts.groupId}-${i}`, idempotent: true, maxInFlightRequests: 1, createPartitioner: JavaCompatiblePartitioner }),
   );
   const idle = [...producers];
   await Promise.all([consumer.connect(), ...producers.map((p) => p.connect())]);
@@ -59,6 +61,10 @@ export async function copyTransactionally(conn: Connection, opts: TransactionalC
               for (let i = 0; i < n && payload.isRunning() && !payload.isStale(); i += opts.transactionSize) {
                 await copyChunk(payload, producer, i, Math.min(n, i + opts.transactionSize));
               }
+            } catch (err) {
+              // A failed copy is a broken benchmark, not a batch to retry for ever.
+              reject(err);
+              throw err;
             } finally {
               idle.push(producer);
             }
