@@ -17,7 +17,7 @@ const yargs = createRequire(import.meta.url)('yargs') as typeof yargsFactory;
 
 export interface MainOptions extends Partial<Streams> {
   env?: NodeJS.ProcessEnv;
-  /** Abort to interrupt a running command (bin/ wires SIGINT/SIGTERM to it). */
+  /** Abort to interrupt a running command (bin/ wires SIGINT/SIGTERM to it before it loads the CLI). */
   signal?: AbortSignal;
 }
 
@@ -32,16 +32,13 @@ export async function main(typed: string[], opts: MainOptions = {}): Promise<num
   const env = opts.env ?? process.env;
   const wantsJson = argv.includes('--json');
   const out = new Output({ stdout, stderr }, wantsJson, argv.includes('--verbose'), shouldColor(stderr, env, argv.includes('--no-color') ? false : undefined));
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  opts.signal?.addEventListener('abort', onSignal);
-  const detach = opts.signal ? () => undefined : trapSignals(onSignal);
 
   let connection: Promise<Connection> | undefined;
   const sf: CommandContext = {
     out,
     env,
-    signal: controller.signal,
+    // Already aborted when a signal came while the CLI was loading: the command then starts stopped.
+    signal: opts.signal ?? new AbortController().signal,
     connection: () => (connection ??= import('../config/resolve-connection.js').then((m) => m.resolveConnection(flagsOf(argv), env))),
   };
 
@@ -62,9 +59,6 @@ export async function main(typed: string[], opts: MainOptions = {}): Promise<num
     return ExitCode.ok;
   } catch (err) {
     return report(err, out);
-  } finally {
-    detach();
-    opts.signal?.removeEventListener('abort', onSignal);
   }
 }
 
@@ -163,19 +157,4 @@ function report(err: unknown, out: Output): number {
   if (out.verbose && e?.stack) out.debug(e.stack);
   else out.stderr.write('  (run with --verbose for details)\n');
   return ExitCode.checkFailed;
-}
-
-/** First Ctrl-C asks the command to stop cleanly; a second one is left to Node (hard exit). */
-function trapSignals(onSignal: () => void): () => void {
-  const handler = () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-    onSignal();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
 }

@@ -33,4 +33,14 @@ describe('start-up', () => {
     const commands = urls.filter((u) => /\/dist\/commands\/[^/]+\.js$/.test(u)).map((u) => path.basename(u));
     expect(commands.sort()).toEqual(['index.js', 'partition.js']);
   });
+
+  it('a SIGTERM while the CLI is still loading stops the command cleanly (130), not by the signal (143)', () => {
+    const r = spawnSync(process.execPath, ['-r', path.join(ROOT, 'test/fixtures/startup/sigterm-on-load.cjs'), path.join(ROOT, 'bin/streamflow'), 'produce', 'checkout', '--count', '10', '--brokers', '127.0.0.1:9', '--registry', 'http://127.0.0.1:9'], {
+      encoding: 'utf8',
+      env: { ...process.env, STREAMFLOW_CONFIG: '/nonexistent/config.yaml', STREAMFLOW_STATE_DIR: '/nonexistent/state' },
+      timeout: 60_000,
+    });
+    expect({ status: r.status, signal: r.signal }).toEqual({ status: 130, signal: null });
+    expect(r.stderr).toContain('interrupted');
+  });
 });
