@@ -19,6 +19,7 @@ export class Traffic {
   readonly runIds: string[] = [];
   private readonly runs: Running[] = [];
   private tail: Running | undefined;
+  private tailId = '';
   private stopping = false;
   private running = 0;
   private failure: string | undefined;
@@ -48,7 +49,8 @@ export class Traffic {
    * far are in its manifest and verified like any run's.
    */
   private startTail(id: string, rate: number, attempt = 0): void {
-    const tail = this.generate(attempt === 0 ? id : `${id}-r${attempt}`, ['--duration', '6h'], rate);
+    this.tailId = attempt === 0 ? id : `${id}-r${attempt}`;
+    const tail = this.generate(this.tailId, ['--duration', '6h'], rate);
     this.tail = tail;
     void tail.exited.then(async (code) => {
       if (this.stopping || this.tail !== tail) return;
@@ -88,11 +90,13 @@ export class Traffic {
     if (this.tail && this.tail.child.exitCode === null) {
       signal(this.tail.child.pid!, 'SIGTERM');
       const code = await this.tail.exited;
-      if (code !== 130 && code !== 0) this.failure ??= `the tail generator run failed (exit ${code})`;
+      // 143: the SIGTERM came before Node ran our entry (its first ~50 ms), so nothing was written.
+      const unstarted = code === 143 && !(await this.hasManifest(this.tailId));
+      if (code !== 130 && code !== 0 && !unstarted) this.failure ??= `the tail generator run failed (exit ${code})`;
     }
     if (this.failure) throw new Error(this.failure);
     // A run that failed before its first record has no manifest: nothing to verify.
-    const started = (await Promise.all(this.runIds.map((id) => fs.access(path.join(runDir(this.env, id), 'manifest.json')).then(() => id, () => null)))).filter((id) => id !== null);
+    const started = (await Promise.all(this.runIds.map(async (id) => ((await this.hasManifest(id)) ? id : null)))).filter((id) => id !== null);
     this.runIds.splice(0, this.runIds.length, ...started);
     return Promise.all(this.runIds.map((id) => this.counts(id)));
   }
@@ -101,6 +105,10 @@ export class Traffic {
   async span(): Promise<{ startedAt: number; finishedAt: number }> {
     const manifests = await Promise.all(this.runIds.map((id) => this.manifest(id)));
     return { startedAt: Math.min(...manifests.map((m) => Date.parse(m.startedAt))), finishedAt: Math.max(...manifests.map((m) => Date.parse(m.finishedAt ?? m.startedAt))) };
+  }
+
+  private hasManifest(runId: string): Promise<boolean> {
+    return fs.access(path.join(runDir(this.env, runId), 'manifest.json')).then(() => true, () => false);
   }
 
   private async counts(runId: string): Promise<RunCounts> {
