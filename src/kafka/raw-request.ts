@@ -259,8 +259,10 @@ export class Reader {
 export function partitionsByLeader(cluster: RawCluster, byTopic: Map<string, number[]>, leaderless: Array<{ topic: string; partition: number }> = []): Map<string, Map<string, number[]>> {
   const out = new Map<string, Map<string, number[]>>();
   for (const [topic, partitions] of byTopic) {
+    // Looked up once per topic: kafkajs finds a topic's metadata by a scan of every topic.
+    const index = leaderIndex(cluster.findTopicPartitionMetadata(topic));
     for (const partition of partitions) {
-      const nodeId = leaderOf(cluster, topic, partition);
+      const nodeId = leaderIn(index, partition);
       if (nodeId === undefined) continue;
       if (nodeId === null) {
         leaderless.push({ topic, partition });
@@ -278,7 +280,10 @@ export function partitionsByLeader(cluster: RawCluster, byTopic: Map<string, num
 
 /** The node id of the partition's leader as metadata has it: null when it has none, undefined when metadata lacks the partition. */
 export function leaderOf(cluster: RawCluster, topic: string, partition: number): string | null | undefined {
-  const index = leaderIndex(cluster.findTopicPartitionMetadata(topic));
+  return leaderIn(leaderIndex(cluster.findTopicPartitionMetadata(topic)), partition);
+}
+
+function leaderIn(index: Map<number, number>, partition: number): string | null | undefined {
   if (!index.has(partition)) return undefined;
   const leader = index.get(partition);
   return leader === undefined || leader === null || leader < 0 ? null : String(leader);
