@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Kafka, type KafkaConfig, type Admin, logLevel, type logCreator } from 'kafkajs';
+import { Kafka, type KafkaConfig, type Admin, logLevel, type logCreator, type RetryOptions } from 'kafkajs';
 import { UnreachableError } from '../errors.js';
 import type { Connection } from '../config/resolve-connection.js';
 // Every client streamflow makes comes from createKafka: the fix applies to all of them.
@@ -7,6 +7,28 @@ import './kafkajs-request-queue.js';
 
 /** How long a command may spend before it reports the cluster unreachable (README: under 15 s). */
 export const CONNECT_DEADLINE_MS = 10_000;
+
+/**
+ * How long a send keeps retrying before it fails: Java's delivery.timeout.ms default. It rides
+ * out a partition leader's death (here up to 40 s before the controller moves its leaders on a
+ * loaded machine), as Kafka's own producers do.
+ */
+export const DELIVERY_TIMEOUT_MS = 120_000;
+
+/**
+ * kafkajs retry options whose waits (doubling from `initialRetryTime`, jittered by a fifth, capped
+ * at `maxRetryTime`) add up to `budgetMs`. Factor and multiplier are spelled out: kafkajs swaps
+ * in other defaults when NODE_ENV is "test".
+ */
+export function retryWithin(budgetMs: number, initialRetryTime = 100, maxRetryTime = 5_000): RetryOptions {
+  const multiplier = 2;
+  let retries = 0;
+  for (let waited = 0, wait = initialRetryTime; waited < budgetMs; wait = Math.min(multiplier * wait, maxRetryTime)) {
+    waited += wait;
+    retries++;
+  }
+  return { retries, initialRetryTime, maxRetryTime, factor: 0.2, multiplier };
+}
 
 export interface ClientOptions {
   clientId?: string;

@@ -1,6 +1,6 @@
 import { CompressionTypes, type Producer } from 'kafkajs';
 import type { Connection } from '../config/resolve-connection.js';
-import { connectWithin, createKafka, disconnectQuietly, toUnreachable } from './client.js';
+import { DELIVERY_TIMEOUT_MS, connectWithin, createKafka, disconnectQuietly, retryWithin, toUnreachable } from './client.js';
 import { sendCompletely } from './complete-send.js';
 import { JavaCompatiblePartitioner } from './java-partitioner.js';
 
@@ -46,7 +46,7 @@ export async function connectProducer(conn: Connection, opts: ProducerOptions): 
     maxInFlightRequests: opts.idempotent ? 1 : 5,
     createPartitioner: JavaCompatiblePartitioner,
     allowAutoTopicCreation: false,
-    retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
+    retry: retryWithin(DELIVERY_TIMEOUT_MS),
   });
   try {
     await connectWithin(() => producer.connect(), conn.brokers);

@@ -2,9 +2,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '../../src/kafka/client.js';
+import { DELIVERY_TIMEOUT_MS, createKafka } from '../../src/kafka/client.js';
+import { connectProducer } from '../../src/kafka/producer.js';
 import { waitForTopicLeaders } from '../../src/kafka/topic-readiness.js';
-import { signal, waitFor } from '../../src/dev/processes.js';
+import { isAlive, signal, sleep, waitFor } from '../../src/dev/processes.js';
 import { devDown, devUp, readStackState, restartBroker } from '../../src/dev/stack.js';
 import type { Connection } from '../../src/config/resolve-connection.js';
 import { kafkaVersionUnderTest } from './global-setup.js';
@@ -89,4 +90,43 @@ describe('3-broker cluster failover', () => {
     ).toBe(true);
     await admin.disconnect();
   });
+
+  it("holds a streamflow producer's send through 40 s without enough in-sync replicas, and completes it when the broker is back", async () => {
+    // Both replicas must ack: with the leader killed, every write is refused (NOT_ENOUGH_REPLICAS)
+    // until it restarts, longer than kafkajs' default retries last.
+    const topic = uniqueName('held-send');
+    const kafka = createKafka(conn);
+    const admin = kafka.admin();
+    await admin.connect();
+    const [a, b] = (await readStackState(env))!.kafka.nodes.map((n) => n.id);
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [a!, b!] }], configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+    });
+    await waitForTopicLeaders(admin, [topic]);
+    const producer = await connectProducer(conn, { idempotent: false, acks: -1, compression: 'none' });
+    const records = (from: number) => Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, value: Buffer.from(String(from + i)) }));
+    await producer.send(topic, records(0));
+
+    const leader = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions[0]!.leader;
+    const pid = (await readStackState(env))!.kafka.nodes.find((n) => n.id === leader)!.pid!;
+    signal(pid, 'SIGKILL');
+    await waitFor(() => !isAlive(pid), 10_000);
+    let outcome: 'pending' | 'sent' | Error = 'pending';
+    const held = producer.send(topic, records(100)).then(
+      () => void (outcome = 'sent'),
+      (err: Error) => void (outcome = err),
+    );
+    await sleep(40_000);
+    expect(outcome).toBe('pending');
+
+    await restartBroker(env, leader);
+    await held;
+    expect(outcome).toBe('sent');
+    await producer.disconnect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    // At least once: a refused write may have been retried after all.
+    expect(Number(ends[0]!.high)).toBeGreaterThanOrEqual(200);
+    await admin.disconnect();
+  }, DELIVERY_TIMEOUT_MS + 60_000);
 });
