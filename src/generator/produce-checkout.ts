@@ -67,6 +67,9 @@ export interface ProduceSummary extends Omit<RunCounts, 'created' | 'cancelled'>
   manifest: string;
 }
 
+/** How long Ctrl-C waits for the send in flight before it counts the batch as in doubt. */
+const STOP_GRACE_MS = 5_000;
+
 /** Records per send call unless --batch-size says otherwise. */
 export const DEFAULT_BATCH_SIZE = 1000;
 
@@ -104,6 +107,16 @@ async function sendBatches(producer: RecordProducer, synthesis: Synthesis, manif
   let planned = 0;
   let owed = 0; // cancellations and duplicates the plan still owes
   let inFlight: Promise<void> = Promise.resolve();
+  // Ctrl-C waits for the send in flight, so the manifest counts exactly what Kafka acknowledged,
+  // but not for long: one a broker outage holds (it retries for up to 120 s) goes into the
+  // manifest as in doubt, as a failed send's does.
+  const stopped = new Promise<void>((resolve) => {
+    const wait = () => setTimeout(resolve, STOP_GRACE_MS).unref();
+    if (opts.signal.aborted) wait();
+    else opts.signal.addEventListener('abort', wait, { once: true });
+  });
+  const untilSentOrStopped = () => Promise.race([inFlight, stopped]);
+  let abandon = () => {};
   let next: Promise<PackedBatch> | undefined;
   const t0 = Date.now();
   const elapsed = () => Date.now() - t0;
@@ -142,19 +155,30 @@ async function sendBatches(producer: RecordProducer, synthesis: Synthesis, manif
       const following = decide();
       next = typeof following === 'object' ? synthesis.request(following) : undefined;
       next?.catch(() => undefined); // awaited next round; a failure meanwhile is not unhandled
-      await inFlight;
+      await untilSentOrStopped();
+      if (opts.signal.aborted) break;
       const sentAt = Date.now();
+      let open = true; // the batch is not in the manifest yet
+      const settle = (record: () => void) => {
+        if (open) record();
+        open = false;
+      };
       inFlight = producer.send(opts.topic, records).then(
-        () => {
-          latency.add(Date.now() - sentAt, records.length);
-          manifest.append(batch.entries);
-        },
+        () =>
+          settle(() => {
+            latency.add(Date.now() - sentAt, records.length);
+            manifest.append(batch.entries);
+            lastAckAt = elapsed();
+          }),
         (err) => {
-          errors++;
-          manifest.appendInDoubt(batch.entries);
+          settle(() => {
+            errors++;
+            manifest.appendInDoubt(batch.entries);
+          });
           throw err;
         },
       );
+      abandon = () => settle(() => manifest.appendInDoubt(batch.entries));
       // A send reaches the socket only once this loop yields: let kafkajs encode and write it now.
       await setImmediate();
       if (opts.onProgress && Date.now() - lastProgress > 250) {
@@ -162,10 +186,10 @@ async function sendBatches(producer: RecordProducer, synthesis: Synthesis, manif
         opts.onProgress({ sent: manifest.counts.sent, target: opts.count ?? null, elapsedMs: elapsed(), ratePerSec: manifest.counts.sent / Math.max(0.001, elapsed() / 1000), p50Ms: latency.recent(50), p99Ms: latency.recent(99) });
       }
     }
-    await inFlight;
-    lastAckAt = elapsed();
+    await untilSentOrStopped();
   } finally {
-    await inFlight.catch(() => undefined);
+    await Promise.race([inFlight.catch(() => undefined), stopped]);
+    abandon();
   }
   // The run's length ends with its last acknowledgement, not with the producer's disconnect.
   const durationMs = lastAckAt ?? elapsed();
