@@ -102,7 +102,7 @@ const checkout: CommandModule<GlobalArgs, CheckoutArgs> = {
         `  valid ${summary.valid} (OrderCreated ${summary.created}, OrderCancelled ${summary.cancelled}), duplicates ${summary.duplicates}, poison ${summary.poison} ${JSON.stringify(summary.poisonByKind)}`,
         `  ack latency p50 ${summary.ackLatencyMs.p50} ms, p99 ${summary.ackLatencyMs.p99} ms; errors ${summary.errors}`,
         `  manifest: ${summary.manifest} (check with \`streamflow verify --run ${summary.runId}\`)`,
-        ...(summary.interrupted ? ['  interrupted: the manifest covers exactly the acknowledged records'] : []),
+        ...(summary.interrupted ? [`  interrupted: the manifest covers exactly the acknowledged records${summary.inDoubt > 0 ? ` (and ${summary.inDoubt} in doubt: a send unanswered when it stopped)` : ''}`] : []),
       ].join('\n'),
     );
     if (summary.interrupted) throw new InterruptedError(`interrupted after ${summary.sent} records of run ${summary.runId}`);

@@ -62,7 +62,7 @@ export interface ProduceSummary extends Omit<RunCounts, 'created' | 'cancelled'>
   errors: number;
   /** Peak resident memory of this process, for the benchmark and capacity planning. */
   peakRssMb: number;
-  /** The signal stopped the run early; the manifest covers exactly the acknowledged records. */
+  /** The signal stopped the run early; the manifest covers exactly the acknowledged records (a send still unanswered 5 s after the signal: in doubt). */
   interrupted: boolean;
   manifest: string;
 }
